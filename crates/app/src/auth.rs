@@ -1,0 +1,376 @@
+//! Sign-in, sessions, API-token authentication, password change and the first-administrator
+//! setup link.
+
+use congbo_domain::DomainError;
+use congbo_domain::identity::{
+    self, Assignment, Principal, Role, Username, check_new_password, lockout_after_failure,
+};
+use congbo_domain::office::{OfficeCode, OfficeKind, OfficePath, parse_office_name};
+use congbo_domain::text;
+use congbo_store::Tx;
+use congbo_store::repo::{session, setup, staff, token};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Entry};
+use crate::{Actor, App, AppError, Result, random_token, sha256_hex};
+
+/// Idle session lifetime: a working day plus margin. Each use slides it forward.
+pub const SESSION_IDLE_MICROS: i64 = 12 * 3600 * 1_000_000;
+/// Sessions are touched at most this often, to keep reads cheap.
+const SESSION_TOUCH_MICROS: i64 = 5 * 60 * 1_000_000;
+/// A setup link works for a day.
+const SETUP_LINK_MICROS: i64 = 24 * 3600 * 1_000_000;
+const MINUTE: i64 = 60 * 1_000_000;
+
+/// Hash a password with argon2id off the async runtime.
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+async fn verify_password(password: String, hash: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A hash to verify against when the user does not exist, so both paths take the same time.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| password_auth::generate_hash("congbo-timing-equaliser"))
+}
+
+/// Build the principal for a user id from the database.
+pub async fn load_principal(tx: &mut Tx, user_id: Uuid) -> Result<Option<Principal>> {
+    let Some(u) = staff::get(tx, user_id).await? else {
+        return Ok(None);
+    };
+    if !u.active {
+        return Ok(None);
+    }
+    let assignments = staff::assignments_of(tx, user_id)
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            Some(Assignment {
+                id: a.id,
+                role: Role::parse(&a.role).ok()?,
+                office_id: a.office_id,
+                office_path: OfficePath::from_stored(a.office_path),
+            })
+        })
+        .collect();
+    Ok(Some(Principal {
+        user_id: u.id,
+        username: u.username,
+        full_name: u.full_name,
+        assignments,
+    }))
+}
+
+/// A new session after a successful sign-in.
+pub struct SignedIn {
+    pub token: String,
+    pub principal: Principal,
+}
+
+/// Check the password, apply the lockout rule, and open a session. Failures are audited.
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    request_id: Option<String>,
+) -> Result<SignedIn> {
+    let name = username.trim().to_lowercase();
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let user = staff::get_by_username(&mut tx, &name).await?;
+    let Some(user) = user.filter(|u| u.active) else {
+        verify_password(password.to_string(), dummy_hash().to_string()).await?;
+        audit::record_as(
+            &mut tx,
+            now,
+            None,
+            &name,
+            request_id,
+            Entry {
+                action: "auth.login_failed",
+                role: None,
+                office_id: None,
+                target_type: "user",
+                target_id: None,
+                summary: json!({"reason": "unknown or inactive user"}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::Unauthorized("bad-credentials"));
+    };
+    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+        audit::record_as(
+            &mut tx,
+            now,
+            Some(user.id),
+            &user.username,
+            request_id,
+            Entry {
+                action: "auth.login_refused_locked",
+                role: None,
+                office_id: Some(user.home_office_id),
+                target_type: "user",
+                target_id: Some(user.id.to_string()),
+                summary: json!({"locked_until": until}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::Locked((until - now + MINUTE - 1) / MINUTE));
+    }
+    if !verify_password(password.to_string(), user.password_hash.clone()).await? {
+        let failures = user.failed_logins + 1;
+        let lock = lockout_after_failure(failures).map(|m| now + m * MINUTE);
+        staff::set_login_failures(&mut tx, user.id, failures, lock).await?;
+        audit::record_as(
+            &mut tx,
+            now,
+            Some(user.id),
+            &user.username,
+            request_id,
+            Entry {
+                action: if lock.is_some() {
+                    "auth.locked"
+                } else {
+                    "auth.login_failed"
+                },
+                role: None,
+                office_id: Some(user.home_office_id),
+                target_type: "user",
+                target_id: Some(user.id.to_string()),
+                summary: json!({"failures": failures}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(match lock {
+            Some(_) => AppError::Locked(identity::LOCKOUT_MINUTES),
+            None => AppError::Unauthorized("bad-credentials"),
+        });
+    }
+    staff::set_login_failures(&mut tx, user.id, 0, None).await?;
+    let token = random_token();
+    session::insert(
+        &mut tx,
+        &session::SessionRow {
+            token_hash: sha256_hex(&token),
+            user_id: user.id,
+            created_at: now,
+            expires_at: now + SESSION_IDLE_MICROS,
+            last_seen_at: now,
+        },
+    )
+    .await?;
+    audit::record_as(
+        &mut tx,
+        now,
+        Some(user.id),
+        &user.username,
+        request_id,
+        Entry {
+            action: "auth.login",
+            role: None,
+            office_id: Some(user.home_office_id),
+            target_type: "user",
+            target_id: Some(user.id.to_string()),
+            summary: json!({}),
+        },
+    )
+    .await?;
+    let principal = load_principal(&mut tx, user.id)
+        .await?
+        .ok_or(AppError::Unauthorized("bad-credentials"))?;
+    tx.commit().await?;
+    Ok(SignedIn { token, principal })
+}
+
+/// The principal behind a session cookie, sliding its expiry.
+pub async fn from_session(app: &App, token: &str) -> Result<Option<(Principal, String)>> {
+    let now = app.now();
+    let hash = sha256_hex(token);
+    let mut tx = app.db.read().await?;
+    let Some(s) = session::get_live(&mut tx, &hash, now).await? else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    let p = load_principal(&mut tx, s.user_id).await?;
+    tx.commit().await?;
+    if p.is_some() && now - s.last_seen_at > SESSION_TOUCH_MICROS {
+        let mut tx = app.db.begin().await?;
+        session::touch(&mut tx, &hash, now, now + SESSION_IDLE_MICROS).await?;
+        tx.commit().await?;
+    }
+    Ok(p.map(|p| (p, hash)))
+}
+
+/// The principal behind an API token (`Authorization: Bearer …`).
+pub async fn from_api_token(app: &App, bearer: &str) -> Result<Option<Principal>> {
+    let now = app.now();
+    let mut tx = app.db.read().await?;
+    let Some(t) = token::find_live(&mut tx, &sha256_hex(bearer)).await? else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    let p = load_principal(&mut tx, t.user_id).await?;
+    tx.commit().await?;
+    if p.is_some()
+        && t.last_used_at
+            .is_none_or(|u| now - u > SESSION_TOUCH_MICROS)
+    {
+        let mut tx = app.db.begin().await?;
+        token::touch(&mut tx, t.id, now).await?;
+        tx.commit().await?;
+    }
+    Ok(p)
+}
+
+pub async fn logout(app: &App, actor: &Actor) -> Result<()> {
+    let Some(hash) = &actor.session_hash else {
+        return Ok(());
+    };
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    session::delete(&mut tx, hash).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            action: "auth.logout",
+            role: None,
+            office_id: None,
+            target_type: "user",
+            target_id: Some(actor.principal.user_id.to_string()),
+            summary: json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Change one's own password; every other session of the user ends.
+pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str) -> Result<()> {
+    check_new_password(new, &actor.principal.username)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let user = staff::get(&mut tx, actor.principal.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized("signed-out"))?;
+    if !verify_password(current.to_string(), user.password_hash.clone()).await? {
+        return Err(AppError::Invalid(DomainError::field(
+            "wrong-current-password",
+            "current_password",
+        )));
+    }
+    let hash = hash_password(new.to_string()).await?;
+    staff::set_password(&mut tx, user.id, &hash, now).await?;
+    let ended = match &actor.session_hash {
+        Some(h) => session::delete_others(&mut tx, user.id, h).await?,
+        None => 0,
+    };
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            action: "auth.password_changed",
+            role: None,
+            office_id: Some(user.home_office_id),
+            target_type: "user",
+            target_id: Some(user.id.to_string()),
+            summary: json!({"other_sessions_ended": ended}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// If nobody can sign in yet, make a fresh one-time setup token (replacing any earlier one).
+pub async fn issue_setup_link(app: &App) -> Result<Option<String>> {
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    if staff::count(&mut tx).await? > 0 {
+        tx.commit().await?;
+        return Ok(None);
+    }
+    let t = random_token();
+    setup::replace(&mut tx, &sha256_hex(&t), now, now + SETUP_LINK_MICROS).await?;
+    tx.commit().await?;
+    Ok(Some(t))
+}
+
+pub async fn setup_link_is_live(app: &App, token: &str) -> Result<bool> {
+    let mut tx = app.db.read().await?;
+    let live = setup::is_live(&mut tx, &sha256_hex(token), app.now()).await?;
+    tx.commit().await?;
+    Ok(live)
+}
+
+/// What the setup form collects.
+#[derive(Debug, Clone)]
+pub struct SetupInput {
+    pub office_code: String,
+    pub office_name: String,
+    pub office_kind: String,
+    pub username: String,
+    pub full_name: String,
+    pub password: String,
+}
+
+/// Create the top office and its first administrator with a one-time link.
+pub async fn complete_setup(
+    app: &App,
+    token: &str,
+    input: &SetupInput,
+    request_id: Option<String>,
+) -> Result<Uuid> {
+    let code = OfficeCode::parse(&input.office_code)?;
+    let name = parse_office_name(&input.office_name)?;
+    let kind = OfficeKind::parse(&input.office_kind)?;
+    let username = Username::parse(&input.username)?;
+    let full_name = text::clean(&input.full_name, "full_name", 1, 120)?;
+    check_new_password(&input.password, username.as_str())?;
+    let hash = hash_password(input.password.clone()).await?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    if staff::count(&mut tx).await? > 0 || !setup::consume(&mut tx, &sha256_hex(token), now).await?
+    {
+        return Err(AppError::NotFound("setup-link-invalid"));
+    }
+    let office_id =
+        crate::office::insert_office(&mut tx, now, None, &code, &name, kind, None).await?;
+    let user_id = crate::staff::insert_user(
+        &mut tx,
+        now,
+        &username,
+        &full_name,
+        None,
+        office_id,
+        &hash,
+        &[(Role::Admin, office_id)],
+    )
+    .await?;
+    audit::record_as(&mut tx, now, Some(user_id), username.as_str(), request_id, Entry {
+        action: "setup.first_admin",
+        role: Some(Role::Admin.as_str()),
+        office_id: Some(office_id),
+        target_type: "user",
+        target_id: Some(user_id.to_string()),
+        summary: json!({"office": code.as_str(), "office_name": name, "username": username.as_str()}),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(user_id)
+}

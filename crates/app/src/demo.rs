@@ -1,0 +1,127 @@
+//! `congbo demo`: a realistic province with communes and wards, counters, and staff in every
+//! role, so a new installation can be tried at once. Names follow the seed articles
+//! (Điện Biên: xã Thanh Luông, xã Mường Nhé).
+
+use congbo_domain::identity::{Role, Username};
+use congbo_domain::office::{OfficeCode, OfficeKind};
+use congbo_store::repo::office as office_repo;
+use serde_json::json;
+
+use crate::audit::{self, Entry};
+use crate::auth::hash_password;
+use crate::office::{insert_counter, insert_office};
+use crate::staff::insert_user;
+use crate::{App, AppError, Result, random_token};
+
+pub const PROVINCE_CODE: &str = "DB";
+
+/// What the demo made, for the command to print.
+pub struct DemoReport {
+    pub offices: usize,
+    pub counters: usize,
+    pub staff: Vec<(String, String, &'static str, String)>,
+    pub password: String,
+}
+
+const UNITS: [(&str, &str, OfficeKind, &str); 4] = [
+    ("DB-TL", "Xã Thanh Luông", OfficeKind::Commune, "tl"),
+    ("DB-MN", "Xã Mường Nhé", OfficeKind::Commune, "mn"),
+    ("DB-TP", "Xã Tả Phìn", OfficeKind::Commune, "tp"),
+    ("DB-DBP", "Phường Điện Biên Phủ", OfficeKind::Ward, "dbp"),
+];
+
+const COUNTERS: [&str; 3] = [
+    "Hộ tịch, chứng thực",
+    "Đất đai, xây dựng",
+    "Lao động, thương binh và xã hội",
+];
+
+const PEOPLE: [(&str, Role, &str); 5] = [
+    ("truong", Role::Head, "Lò Văn Thắng"),
+    ("pho", Role::Deputy, "Quàng Thị Mai"),
+    ("motcua1", Role::Reception, "Nguyễn Thị Lan"),
+    ("motcua2", Role::Reception, "Lường Văn Dũng"),
+    ("chuyenvien", Role::Specialist, "Trần Minh Đức"),
+];
+
+pub async fn fill(app: &App) -> Result<DemoReport> {
+    let password = format!("Demo-{}", &random_token()[..10]);
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    if office_repo::get_by_code(&mut tx, PROVINCE_CODE)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict("demo-already-present"));
+    }
+    let code = |c: &str| OfficeCode::parse(c).map_err(AppError::from);
+    let province_id = insert_office(
+        &mut tx,
+        now,
+        None,
+        &code(PROVINCE_CODE)?,
+        "Tỉnh Điện Biên",
+        OfficeKind::Province,
+        None,
+    )
+    .await?;
+    let province = office_repo::get(&mut tx, province_id)
+        .await?
+        .ok_or(AppError::NotFound("office-not-found"))?;
+    let mut staff = Vec::new();
+    let mut counters = 0;
+    let mut add = |username: String, full_name: &str, role: Role, office: String| {
+        staff.push((username, full_name.to_string(), role.as_str(), office));
+    };
+    for (u, role, name) in [
+        ("quantri", Role::Admin, "Phạm Quốc Huy"),
+        ("thanhtra", Role::Supervisor, "Vũ Thị Hằng"),
+        ("kiemtoan", Role::Auditor, "Đỗ Văn Kiên"),
+    ] {
+        add(u.to_string(), name, role, PROVINCE_CODE.to_string());
+    }
+    for (c, name, kind, short) in UNITS {
+        let id = insert_office(&mut tx, now, None, &code(c)?, name, kind, Some(&province)).await?;
+        for (i, counter) in COUNTERS.iter().enumerate() {
+            insert_counter(&mut tx, now, id, i as i32 + 1, counter).await?;
+            counters += 1;
+        }
+        for (suffix, role, person) in PEOPLE {
+            add(format!("{short}.{suffix}"), person, role, c.to_string());
+        }
+    }
+    for (username, full_name, role, office_code) in &staff {
+        let office = office_repo::get_by_code(&mut tx, office_code)
+            .await?
+            .ok_or(AppError::NotFound("office-not-found"))?;
+        let hash = hash_password(password.clone()).await?;
+        let role = Role::parse(role)?;
+        insert_user(
+            &mut tx,
+            now,
+            &Username::parse(username)?,
+            full_name,
+            None,
+            office.id,
+            &hash,
+            &[(role, office.id)],
+        )
+        .await?;
+    }
+    audit::record_as(&mut tx, now, None, "system", None, Entry {
+        action: "demo.fill",
+        role: None,
+        office_id: Some(province_id),
+        target_type: "office",
+        target_id: Some(province_id.to_string()),
+        summary: json!({"offices": UNITS.len() + 1, "counters": counters, "staff": staff.len()}),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(DemoReport {
+        offices: UNITS.len() + 1,
+        counters,
+        staff,
+        password,
+    })
+}

@@ -1,0 +1,323 @@
+//! Offices: create, rename, move (history kept), list within scope; counters.
+
+use congbo_domain::identity::{Perm, Principal};
+use congbo_domain::office::{self, OfficeCode, OfficeKind, OfficePath, parse_office_name};
+use congbo_domain::{DomainError, text};
+use congbo_store::Tx;
+use congbo_store::repo::office::{self as repo, CounterRow, HistoryRow, OfficeRow};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Entry};
+use crate::{Actor, App, AppError, Result, new_id};
+
+/// Insert an office row and its "create" history row. `parent` is `None` only for a top office.
+pub(crate) async fn insert_office(
+    tx: &mut Tx,
+    now: i64,
+    actor_id: Option<Uuid>,
+    code: &OfficeCode,
+    name: &str,
+    kind: OfficeKind,
+    parent: Option<&OfficeRow>,
+) -> Result<Uuid> {
+    let id = new_id();
+    let path = match parent {
+        Some(p) => OfficePath::from_stored(p.path.clone()).child(id),
+        None => OfficePath::root(id),
+    };
+    repo::insert(
+        tx,
+        &OfficeRow {
+            id,
+            code: code.as_str().to_string(),
+            name: name.to_string(),
+            kind: kind.as_str().to_string(),
+            parent_id: parent.map(|p| p.id),
+            path: path.as_str().to_string(),
+            created_at: now,
+            updated_at: now,
+        },
+        &text::fold(name),
+    )
+    .await?;
+    repo::insert_history(
+        tx,
+        &HistoryRow {
+            id: new_id(),
+            office_id: id,
+            at: now,
+            actor_id,
+            change: "create".into(),
+            old_name: None,
+            new_name: Some(name.to_string()),
+            old_parent_id: None,
+            new_parent_id: parent.map(|p| p.id),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+fn path_of(o: &OfficeRow) -> OfficePath {
+    OfficePath::from_stored(o.path.clone())
+}
+
+/// Load an office the principal may act on with `perm`. An office outside every scope of the
+/// principal is reported as not found, so ids of other communes do not leak.
+pub(crate) async fn load_for(
+    tx: &mut Tx,
+    p: &Principal,
+    perm: Perm,
+    id: Uuid,
+) -> Result<(OfficeRow, &'static str)> {
+    let o = repo::get(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("office-not-found"))?;
+    let path = path_of(&o);
+    match p.require(perm, &path) {
+        Ok(a) => Ok((o, a.role.as_str())),
+        Err(_) if p.can(Perm::OfficeRead, &path) => Err(AppError::Forbidden),
+        Err(_) => Err(AppError::NotFound("office-not-found")),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOffice {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Uuid,
+}
+
+pub async fn create(app: &App, actor: &Actor, input: &NewOffice) -> Result<OfficeRow> {
+    let code = OfficeCode::parse(&input.code)?;
+    let name = parse_office_name(&input.name)?;
+    let kind = OfficeKind::parse(&input.kind)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let (parent, role) = load_for(
+        &mut tx,
+        &actor.principal,
+        Perm::OfficeManage,
+        input.parent_id,
+    )
+    .await?;
+    let id = insert_office(
+        &mut tx,
+        now,
+        Some(actor.principal.user_id),
+        &code,
+        &name,
+        kind,
+        Some(&parent),
+    )
+    .await?;
+    audit::record(&mut tx, now, actor, Entry {
+        action: "office.create",
+        role: Some(role),
+        office_id: Some(id),
+        target_type: "office",
+        target_id: Some(id.to_string()),
+        summary: json!({"code": code.as_str(), "name": name, "kind": kind.as_str(), "parent": parent.code}),
+    })
+    .await?;
+    let row = repo::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("office-not-found"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn rename(app: &App, actor: &Actor, id: Uuid, new_name: &str) -> Result<OfficeRow> {
+    let name = parse_office_name(new_name)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let (o, role) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, id).await?;
+    if o.name == name {
+        return Ok(o);
+    }
+    repo::rename(&mut tx, id, &name, &text::fold(&name), now).await?;
+    repo::insert_history(
+        &mut tx,
+        &HistoryRow {
+            id: new_id(),
+            office_id: id,
+            at: now,
+            actor_id: Some(actor.principal.user_id),
+            change: "rename".into(),
+            old_name: Some(o.name.clone()),
+            new_name: Some(name.clone()),
+            old_parent_id: None,
+            new_parent_id: None,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            action: "office.rename",
+            role: Some(role),
+            office_id: Some(id),
+            target_type: "office",
+            target_id: Some(id.to_string()),
+            summary: json!({"code": o.code, "old_name": o.name, "new_name": name}),
+        },
+    )
+    .await?;
+    let row = repo::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("office-not-found"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Move an office (and its subtree) under another parent: both places must be in the actor's
+/// OfficeManage scope.
+pub async fn move_to(app: &App, actor: &Actor, id: Uuid, new_parent_id: Uuid) -> Result<OfficeRow> {
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let (o, role) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, id).await?;
+    let Some(old_parent) = o.parent_id else {
+        return Err(DomainError::field("office-move-root", "parent_id").into());
+    };
+    let (np, _) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, new_parent_id).await?;
+    office::check_move(&path_of(&o), &path_of(&np))?;
+    if old_parent == np.id {
+        return Ok(o);
+    }
+    let new_path = path_of(&np).child(o.id);
+    let moved = repo::move_subtree(&mut tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
+    repo::insert_history(
+        &mut tx,
+        &HistoryRow {
+            id: new_id(),
+            office_id: id,
+            at: now,
+            actor_id: Some(actor.principal.user_id),
+            change: "move".into(),
+            old_name: None,
+            new_name: None,
+            old_parent_id: Some(old_parent),
+            new_parent_id: Some(np.id),
+        },
+    )
+    .await?;
+    audit::record(&mut tx, now, actor, Entry {
+        action: "office.move",
+        role: Some(role),
+        office_id: Some(id),
+        target_type: "office",
+        target_id: Some(id.to_string()),
+        summary: json!({"code": o.code, "old_parent": old_parent, "new_parent": np.code, "offices_moved": moved}),
+    })
+    .await?;
+    let row = repo::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("office-not-found"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Every office the actor may see, in tree (path) order.
+pub async fn list(app: &App, actor: &Actor) -> Result<Vec<OfficeRow>> {
+    let scopes = actor.principal.scopes(Perm::OfficeRead);
+    let mut tx = app.db.read().await?;
+    let mut rows = Vec::new();
+    for root in &scopes {
+        rows.extend(repo::list_subtree(&mut tx, root.as_str()).await?);
+    }
+    tx.commit().await?;
+    rows.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(rows)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<OfficeRow> {
+    let mut tx = app.db.read().await?;
+    let (o, _) = load_for(&mut tx, &actor.principal, Perm::OfficeRead, id).await?;
+    tx.commit().await?;
+    Ok(o)
+}
+
+pub async fn history(app: &App, actor: &Actor, id: Uuid) -> Result<Vec<HistoryRow>> {
+    let mut tx = app.db.read().await?;
+    load_for(&mut tx, &actor.principal, Perm::OfficeRead, id).await?;
+    let h = repo::history(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(h)
+}
+
+pub async fn counters(app: &App, actor: &Actor, office_id: Uuid) -> Result<Vec<CounterRow>> {
+    let mut tx = app.db.read().await?;
+    load_for(&mut tx, &actor.principal, Perm::OfficeRead, office_id).await?;
+    let c = repo::list_counters(&mut tx, office_id).await?;
+    tx.commit().await?;
+    Ok(c)
+}
+
+/// Counter numbers run 1–99 per office; the name is what the lobby shows ("Quầy 3 – Hộ tịch").
+pub(crate) fn parse_counter(number: i64, name: &str) -> Result<(i32, String)> {
+    if !(1..=99).contains(&number) {
+        return Err(DomainError::field("counter-number-range", "number").into());
+    }
+    Ok((number as i32, text::clean(name, "name", 1, 100)?))
+}
+
+pub(crate) async fn insert_counter(
+    tx: &mut Tx,
+    now: i64,
+    office_id: Uuid,
+    number: i32,
+    name: &str,
+) -> Result<Uuid> {
+    let id = new_id();
+    repo::insert_counter(
+        tx,
+        &CounterRow {
+            id,
+            office_id,
+            number,
+            name: name.to_string(),
+            created_at: now,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn create_counter(
+    app: &App,
+    actor: &Actor,
+    office_id: Uuid,
+    number: i64,
+    name: &str,
+) -> Result<CounterRow> {
+    let (number, name) = parse_counter(number, name)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let (o, role) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, office_id).await?;
+    let id = insert_counter(&mut tx, now, office_id, number, &name).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            action: "counter.create",
+            role: Some(role),
+            office_id: Some(office_id),
+            target_type: "counter",
+            target_id: Some(id.to_string()),
+            summary: json!({"office": o.code, "number": number, "name": name}),
+        },
+    )
+    .await?;
+    let row = repo::list_counters(&mut tx, office_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(AppError::NotFound("counter-not-found"))?;
+    tx.commit().await?;
+    Ok(row)
+}

@@ -1,0 +1,395 @@
+//! `congbo`: one binary. `cargo run` serves on 127.0.0.1:8080 with SQLite under `./data/`;
+//! `DATABASE_URL=postgres://…` selects PostgreSQL. Every command takes the same `--data-dir`
+//! and `DATABASE_URL`, so it works on the same database as the server.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use congbo_app::App;
+use congbo_app::audit::Verdict;
+use congbo_domain::audit::Break;
+use congbo_domain::calendar::{DeadlineRules, TimeLimit, WorkCalendar, due_date, tet};
+use congbo_store::{Db, redact_url};
+use congbo_web::{AppState, WebConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "congbo",
+    version,
+    about = "congbo — one-stop-shop software: công bộc của dân"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+/// The one configuration struct: flags, or `CONGBO_*` environment variables.
+#[derive(Args, Debug, Clone)]
+struct Settings {
+    /// Directory for the SQLite database (used when DATABASE_URL is not set).
+    #[arg(long, env = "CONGBO_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// postgres://… selects PostgreSQL; unset means SQLite in --data-dir.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// Address to serve on.
+    #[arg(
+        long,
+        env = "CONGBO_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    bind: String,
+    /// Public base URL when behind a proxy (https://… turns on Secure cookies and HSTS).
+    #[arg(long, env = "CONGBO_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
+    /// Log format: text or json.
+    #[arg(long, env = "CONGBO_LOG_FORMAT", default_value = "text", global = true)]
+    log_format: String,
+}
+
+impl Settings {
+    fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(u) = &self.database_url {
+            return Ok(u.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create data directory {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite:{}",
+            self.data_dir.join("congbo.db").display()
+        ))
+    }
+    fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+    async fn db(&self, migrate: bool) -> anyhow::Result<Db> {
+        let url = self.database_url()?;
+        let db = Db::connect(&url)
+            .await
+            .with_context(|| format!("cannot open database {}", redact_url(&url)))?;
+        if migrate {
+            db.migrate().await.context("migration failed")?;
+        }
+        Ok(db)
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the web application and API (the default).
+    Serve {
+        /// Do not run migrations at start.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Fill a realistic demo: a province, communes and wards, counters, staff in every role.
+    Demo,
+    /// Apply database migrations.
+    Migrate,
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Show the effective configuration.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+    /// Write an online backup of the SQLite database.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Working days, deadlines and Tết (built-in announced schedules 2020–2027).
+    Calendar {
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Walk the hash chain; exit 1 at the first broken entry.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    Show,
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// Due date of N working days from a receipt time; without --from, reads "FROM DAYS" lines.
+    Due {
+        /// Receipt time, local (UTC+7): 2026-02-12T09:00.
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        days: u32,
+    },
+    /// The first day of the lunar new year (Vietnam, UTC+7).
+    Tet { year: i32 },
+    /// Every non-working weekday and every make-up working day of a year, with its reason.
+    Year { year: i32 },
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let s = cli.settings;
+    match cli.cmd.unwrap_or(Cmd::Serve { no_migrate: false }) {
+        Cmd::Serve { no_migrate } => {
+            init_logs(&s.log_format);
+            serve(&s, !no_migrate).await?;
+        }
+        Cmd::Demo => {
+            let app = App::new(s.db(true).await?);
+            let r = congbo_app::demo::fill(&app).await?;
+            println!(
+                "demo: {} offices, {} counters, {} staff",
+                r.offices,
+                r.counters,
+                r.staff.len()
+            );
+            println!("password for every demo account: {}", r.password);
+            for (user, name, role, office) in &r.staff {
+                println!("  {user:<16} {role:<11} {office:<7} {name}");
+            }
+            app.db.close().await;
+        }
+        Cmd::Migrate => {
+            let db = s.db(true).await?;
+            for (v, name) in congbo_store::migration_names(db.backend()) {
+                println!("{v:04} {name}");
+            }
+            println!("migrations applied on {}", db.backend().name());
+            db.close().await;
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Verify,
+        } => {
+            let db = s.db(false).await?;
+            let verdict = congbo_app::audit::verify(&db).await?;
+            db.close().await;
+            match verdict {
+                Verdict::Ok(n) => println!("audit chain ok: {n} entries"),
+                Verdict::Broken(b) => {
+                    println!("audit chain BROKEN: {}", describe(&b));
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+        Cmd::Config {
+            cmd: ConfigCmd::Show,
+        } => {
+            let url = s.database_url()?;
+            let backend = if url.starts_with("postgres") {
+                "postgres"
+            } else {
+                "sqlite"
+            };
+            println!("bind            = {}", s.bind);
+            println!("data_dir        = {}", s.data_dir.display());
+            println!("database        = {}", redact_url(&url));
+            println!("backend         = {backend}");
+            println!(
+                "public_url      = {}",
+                s.public_url.as_deref().unwrap_or("(none)")
+            );
+            println!("secure_cookies  = {}", s.secure_cookies());
+            println!("log_format      = {}", s.log_format);
+        }
+        Cmd::Backup { to } => {
+            if to.exists() {
+                bail!("{} already exists; choose a new file", to.display());
+            }
+            let db = s.db(false).await?;
+            if db.backend() == congbo_store::Backend::Postgres {
+                db.close().await;
+                println!(
+                    "congbo backup is for SQLite. On PostgreSQL use pg_dump, e.g.: pg_dump --format=custom --file={} \"$DATABASE_URL\"",
+                    to.display()
+                );
+                return Ok(ExitCode::from(2));
+            }
+            db.backup_sqlite(&to.to_string_lossy()).await?;
+            db.close().await;
+            let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or_default();
+            println!("backup written to {} ({size} bytes)", to.display());
+        }
+        Cmd::Calendar { cmd } => calendar(cmd)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(b: &Break) -> String {
+    match b {
+        Break::HashMismatch { seq } => {
+            format!("entry {seq} does not match its hash (changed, or its predecessor was)")
+        }
+        Break::Gap { expected, found } => {
+            format!("entry {expected} is missing (next entry found is {found})")
+        }
+        Break::Head {
+            expected_seq,
+            found_seq,
+        } => format!(
+            "the log ends at entry {found_seq} but the chain head records {expected_seq} entries"
+        ),
+    }
+}
+
+async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
+    let db = s.db(migrate).await?;
+    let app = App::new(db);
+    let listener = tokio::net::TcpListener::bind(&s.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", s.bind))?;
+    let addr = listener.local_addr()?;
+    let base = s
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    if let Some(token) = congbo_app::auth::issue_setup_link(&app).await? {
+        println!();
+        println!(
+            "  No administrator exists yet. Open this one-time link (valid 24 hours) to create one:"
+        );
+        println!("  {}/setup/{token}", base.trim_end_matches('/'));
+        println!();
+    }
+    tracing::info!(%addr, backend = app.db.backend().name(), "congbo serving");
+    let state = AppState::new(
+        app,
+        WebConfig {
+            public_url: s.public_url.clone(),
+            secure_cookies: s.secure_cookies(),
+        },
+    );
+    congbo_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("congbo stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}
+
+fn parse_receipt(s: &str) -> anyhow::Result<jiff::civil::DateTime> {
+    let s = s.trim();
+    if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+        return Ok(dt);
+    }
+    let d: jiff::civil::Date = s
+        .parse()
+        .with_context(|| format!("not a local date or time: {s:?} (use 2026-02-12T09:00)"))?;
+    Ok(d.to_datetime(jiff::civil::time(8, 0, 0, 0)))
+}
+
+fn calendar(cmd: CalendarCmd) -> anyhow::Result<()> {
+    // TODO(issue 3): read the administrators' calendar from the database when one is configured.
+    let cal = WorkCalendar::builtin();
+    let rules = DeadlineRules::default();
+    match cmd {
+        CalendarCmd::Due {
+            from: Some(from),
+            days,
+        } => {
+            let d = due_date(
+                &cal,
+                parse_receipt(&from)?,
+                TimeLimit::working_days(days),
+                &rules,
+            );
+            println!("{d}");
+        }
+        CalendarCmd::Due { from: None, .. } => {
+            let stdin = std::io::stdin();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for (i, line) in stdin.lock().lines().enumerate() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let mut it = line.split_whitespace();
+                let (Some(from), Some(days), None) = (it.next(), it.next(), it.next()) else {
+                    bail!("line {}: expected \"FROM DAYS\", got {line:?}", i + 1);
+                };
+                let days: u32 = days
+                    .parse()
+                    .with_context(|| format!("line {}: days must be a whole number", i + 1))?;
+                let d = due_date(
+                    &cal,
+                    parse_receipt(from)?,
+                    TimeLimit::working_days(days),
+                    &rules,
+                );
+                writeln!(out, "{d}")?;
+            }
+            out.flush()?;
+        }
+        CalendarCmd::Tet { year } => {
+            let d = tet(year).with_context(|| format!("year {year} is out of range"))?;
+            println!("{d}");
+        }
+        CalendarCmd::Year { year } => {
+            for d in cal.non_working_weekdays_and_makeup_days(year) {
+                println!(
+                    "{} {:<3} {:<16} {} [{}]",
+                    d.date,
+                    d.date.strftime("%a"),
+                    d.kind.as_str(),
+                    d.name_vi,
+                    d.notice
+                );
+            }
+        }
+    }
+    Ok(())
+}

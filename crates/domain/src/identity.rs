@@ -1,0 +1,310 @@
+//! Staff identity: usernames, password policy, roles, permissions and office scope.
+//!
+//! A role is always held at an office and reaches that office's whole subtree. A handler asks
+//! `principal.require(Perm::X, &target_office_path)`; the answer names the role that allowed it,
+//! which goes into the audit row.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::DomainError;
+use crate::office::OfficePath;
+
+/// Failed sign-ins in a row that lock an account.
+pub const LOCKOUT_THRESHOLD: i64 = 5;
+/// How long a locked account stays locked, in minutes.
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Quản trị hệ thống.
+    Admin,
+    /// Thủ trưởng đơn vị.
+    Head,
+    /// Phó thủ trưởng.
+    Deputy,
+    /// Công chức một cửa.
+    Reception,
+    /// Chuyên viên.
+    Specialist,
+    /// Thanh tra, giám sát.
+    Supervisor,
+    /// Kiểm toán (read-only).
+    Auditor,
+}
+
+/// What a role may do. Handlers check exactly one of these, explicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Perm {
+    /// See offices and their counters.
+    OfficeRead,
+    /// Create, rename, move offices; manage counters.
+    OfficeManage,
+    /// See staff and their role assignments.
+    StaffRead,
+    /// Create staff, assign and revoke roles, unlock accounts.
+    StaffManage,
+    /// Read the audit log.
+    AuditRead,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Head,
+        Role::Deputy,
+        Role::Reception,
+        Role::Specialist,
+        Role::Supervisor,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Head => "head",
+            Role::Deputy => "deputy",
+            Role::Reception => "reception",
+            Role::Specialist => "specialist",
+            Role::Supervisor => "supervisor",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role, DomainError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or(DomainError::field("unknown-role", "role"))
+    }
+
+    /// The one table of who may do what.
+    pub fn grants(self, perm: Perm) -> bool {
+        use Perm::*;
+        match self {
+            Role::Admin => true,
+            Role::Head | Role::Deputy => matches!(perm, OfficeRead | StaffRead),
+            Role::Reception | Role::Specialist => matches!(perm, OfficeRead),
+            Role::Supervisor | Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead),
+        }
+    }
+}
+
+/// One role held at one office (and so over its subtree).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub id: Uuid,
+    pub role: Role,
+    pub office_id: Uuid,
+    pub office_path: OfficePath,
+}
+
+/// The signed-in staff member (or API token owner) as far as rules are concerned.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub assignments: Vec<Assignment>,
+}
+
+impl Principal {
+    /// The first role that grants `perm` over `target`, or a `forbidden` refusal.
+    pub fn require(&self, perm: Perm, target: &OfficePath) -> Result<&Assignment, DomainError> {
+        self.assignments
+            .iter()
+            .find(|a| a.role.grants(perm) && a.office_path.contains(target))
+            .ok_or(DomainError::new("forbidden"))
+    }
+
+    pub fn can(&self, perm: Perm, target: &OfficePath) -> bool {
+        self.require(perm, target).is_ok()
+    }
+
+    /// Subtree roots where `perm` holds; list queries filter by these.
+    pub fn scopes(&self, perm: Perm) -> Vec<OfficePath> {
+        let mut roots: Vec<OfficePath> = Vec::new();
+        for a in self.assignments.iter().filter(|a| a.role.grants(perm)) {
+            if !roots.iter().any(|r| r.contains(&a.office_path)) {
+                roots.retain(|r| !a.office_path.contains(r));
+                roots.push(a.office_path.clone());
+            }
+        }
+        roots
+    }
+
+    /// A role is granted only by someone who manages staff over that office, and the
+    /// administrator role only by an administrator (no escalation beyond one's own scope).
+    pub fn may_assign(&self, role: Role, target: &OfficePath) -> Result<(), DomainError> {
+        self.require(Perm::StaffManage, target)?;
+        if role == Role::Admin
+            && !self
+                .assignments
+                .iter()
+                .any(|a| a.role == Role::Admin && a.office_path.contains(target))
+        {
+            return Err(DomainError::new("forbidden"));
+        }
+        Ok(())
+    }
+
+    /// The role shown on audit rows when no single permission check applies.
+    pub fn primary_role(&self) -> Option<Role> {
+        self.assignments.first().map(|a| a.role)
+    }
+}
+
+/// Login name: 3–64 characters of a–z, 0–9, '.', '_' or '-', stored lower-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        let s = s.trim().to_lowercase();
+        let n = s.chars().count();
+        if n == 0 {
+            return Err(DomainError::field("required", "username"));
+        }
+        if !(3..=64).contains(&n) {
+            return Err(DomainError::field("username-length", "username"));
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        {
+            return Err(DomainError::field("username-chars", "username"));
+        }
+        Ok(Self(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 10 characters, at most 128, not all one character class
+/// of digits, and not the username itself.
+pub fn check_new_password(password: &str, username: &str) -> Result<(), DomainError> {
+    let n = password.chars().count();
+    if n < 10 {
+        return Err(DomainError::field("password-too-short", "password"));
+    }
+    if n > 128 {
+        return Err(DomainError::field("too-long", "password"));
+    }
+    if password.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DomainError::field("password-only-digits", "password"));
+    }
+    if password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err(DomainError::field("password-contains-username", "password"));
+    }
+    Ok(())
+}
+
+/// After a failed sign-in with `failures` consecutive failures (this one included), how many
+/// minutes the account is now locked for, if at all.
+pub fn lockout_after_failure(failures: i64) -> Option<i64> {
+    (failures >= LOCKOUT_THRESHOLD).then_some(LOCKOUT_MINUTES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(ids: &[u128]) -> OfficePath {
+        OfficePath::root(Uuid::from_u128(ids[0])).child_many(
+            &ids[1..]
+                .iter()
+                .map(|i| Uuid::from_u128(*i))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn principal(role: Role, at: OfficePath) -> Principal {
+        Principal {
+            user_id: Uuid::from_u128(99),
+            username: "u".into(),
+            full_name: "U".into(),
+            assignments: vec![Assignment {
+                id: Uuid::from_u128(7),
+                role,
+                office_id: at.office_id(),
+                office_path: at,
+            }],
+        }
+    }
+
+    #[test]
+    fn scope_reaches_subtree_only() {
+        let province = path(&[1]);
+        let commune_a = path(&[1, 2]);
+        let commune_b = path(&[1, 3]);
+        let head_a = principal(Role::Head, commune_a.clone());
+        assert!(head_a.can(Perm::StaffRead, &commune_a));
+        assert!(!head_a.can(Perm::StaffRead, &commune_b));
+        assert!(!head_a.can(Perm::StaffRead, &province));
+        let admin = principal(Role::Admin, province.clone());
+        assert!(admin.can(Perm::OfficeManage, &commune_b));
+    }
+
+    #[test]
+    fn auditor_is_read_only() {
+        let p = principal(Role::Auditor, path(&[1]));
+        assert!(p.can(Perm::AuditRead, &path(&[1, 2])));
+        assert!(!p.can(Perm::OfficeManage, &path(&[1])));
+        assert!(!p.can(Perm::StaffManage, &path(&[1])));
+    }
+
+    #[test]
+    fn only_admins_grant_admin_and_only_in_scope() {
+        let admin_a = principal(Role::Admin, path(&[1, 2]));
+        assert!(admin_a.may_assign(Role::Admin, &path(&[1, 2, 5])).is_ok());
+        assert!(admin_a.may_assign(Role::Reception, &path(&[1, 3])).is_err());
+        let head = principal(Role::Head, path(&[1, 2]));
+        assert!(head.may_assign(Role::Reception, &path(&[1, 2])).is_err());
+    }
+
+    #[test]
+    fn scopes_are_minimal_roots() {
+        let mut p = principal(Role::Auditor, path(&[1, 2]));
+        p.assignments.push(Assignment {
+            id: Uuid::from_u128(8),
+            role: Role::Supervisor,
+            office_id: Uuid::from_u128(1),
+            office_path: path(&[1]),
+        });
+        assert_eq!(p.scopes(Perm::AuditRead), vec![path(&[1])]);
+        assert!(p.scopes(Perm::OfficeManage).is_empty());
+    }
+
+    #[test]
+    fn usernames_and_passwords() {
+        assert_eq!(Username::parse(" Lan.NT ").unwrap().as_str(), "lan.nt");
+        assert_eq!(Username::parse("ab").unwrap_err().code, "username-length");
+        assert_eq!(
+            Username::parse("lan nt").unwrap_err().code,
+            "username-chars"
+        );
+        assert!(check_new_password("short", "lan").is_err());
+        assert!(check_new_password("12345678901", "lan").is_err());
+        assert!(check_new_password("lan.nt-2026!", "lan.nt").is_err());
+        assert!(check_new_password("Hoa-sen-nở-2026", "lan.nt").is_ok());
+    }
+
+    #[test]
+    fn lockout_starts_at_threshold() {
+        assert_eq!(lockout_after_failure(LOCKOUT_THRESHOLD - 1), None);
+        assert_eq!(
+            lockout_after_failure(LOCKOUT_THRESHOLD),
+            Some(LOCKOUT_MINUTES)
+        );
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+        assert!(Role::parse("root").is_err());
+    }
+}

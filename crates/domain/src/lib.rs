@@ -1,0 +1,11 @@
+//! Pure rules of congbo. Nothing in this crate does IO: no database, no clock, no network.
+//! Callers pass the current time and loaded state in; functions return decisions.
+
+pub mod audit;
+pub mod calendar;
+pub mod error;
+pub mod identity;
+pub mod office;
+pub mod text;
+
+pub use error::DomainError;

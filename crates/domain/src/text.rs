@@ -1,0 +1,70 @@
+//! Text rules shared by every area: bounded, trimmed, NFC-normalised strings and the
+//! accent-folded search key used for Vietnamese names ("Đăng ký" -> "dang ky").
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::DomainError;
+
+/// Trim, NFC-normalise and check length (in characters) and control characters.
+pub fn clean(
+    input: &str,
+    field: &'static str,
+    min: usize,
+    max: usize,
+) -> Result<String, DomainError> {
+    let s: String = input.trim().nfc().collect();
+    let n = s.chars().count();
+    if n < min {
+        return Err(DomainError::field(
+            if min <= 1 { "required" } else { "too-short" },
+            field,
+        ));
+    }
+    if n > max {
+        return Err(DomainError::field("too-long", field));
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return Err(DomainError::field("control-characters", field));
+    }
+    Ok(s)
+}
+
+/// Lower-case, strip diacritics and map đ/Đ to d, for accent-insensitive search.
+pub fn fold(input: &str) -> String {
+    input
+        .nfd()
+        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_vietnamese_diacritics() {
+        assert_eq!(fold("Đăng ký khai sinh"), "dang ky khai sinh");
+        assert_eq!(fold("Phường Điện Biên Phủ"), "phuong dien bien phu");
+        assert_eq!(fold("Xã Tả Phìn"), "xa ta phin");
+    }
+
+    #[test]
+    fn clean_trims_normalises_and_bounds() {
+        // Decomposed "ế" (e + U+0302 + U+0301) becomes the single precomposed character.
+        let decomposed = "Nguye\u{0302}\u{0301}n";
+        // Counted after NFC: 6 characters, not 8.
+        assert_eq!(clean(decomposed, "name", 1, 6).unwrap(), "Nguyến");
+        assert_eq!(clean("  ab ", "name", 1, 5).unwrap(), "ab");
+        assert_eq!(clean("   ", "name", 1, 5).unwrap_err().code, "required");
+        assert_eq!(clean("abcdef", "name", 1, 5).unwrap_err().code, "too-long");
+        assert_eq!(
+            clean("a\u{0}b", "name", 1, 5).unwrap_err().code,
+            "control-characters"
+        );
+    }
+}

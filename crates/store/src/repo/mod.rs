@@ -1,0 +1,8 @@
+//! Repositories, one file per area. Free functions over `&mut Tx`; no business rules here.
+
+pub mod audit;
+pub mod office;
+pub mod session;
+pub mod setup;
+pub mod staff;
+pub mod token;

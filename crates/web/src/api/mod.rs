@@ -1,0 +1,94 @@
+//! The JSON API under `/api/v1`. Every route is described in the OpenAPI document generated
+//! from these annotations and served at `/api/v1/openapi.json`.
+
+use axum::Router;
+use axum::routing::{delete, get, post};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::AppState;
+
+pub mod audit;
+pub mod office;
+pub mod staff;
+pub mod token;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/me", get(staff::me))
+        .route("/offices", get(office::list).post(office::create))
+        .route("/offices/{id}", get(office::get).patch(office::update))
+        .route("/offices/{id}/history", get(office::history))
+        .route(
+            "/offices/{id}/counters",
+            get(office::counters).post(office::create_counter),
+        )
+        .route("/staff", get(staff::list).post(staff::create))
+        .route("/staff/{id}", get(staff::get))
+        .route("/staff/{id}/roles", post(staff::assign))
+        .route("/staff/{id}/roles/{assignment_id}", delete(staff::revoke))
+        .route("/staff/{id}/unlock", post(staff::unlock))
+        .route("/tokens", get(token::list).post(token::create))
+        .route("/tokens/{id}", delete(token::revoke))
+        .route("/audit", get(audit::list))
+}
+
+/// `{"error": {"code": …, "message": …}}`; `message` is in the caller's language.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code, e.g. `forbidden`, `office-code-format`.
+    pub code: String,
+    /// Translated message (Vietnamese by default; `Accept-Language: en` for English).
+    pub message: String,
+    /// The input field concerned, if any.
+    pub field: Option<String>,
+    /// Parser detail for malformed input.
+    pub detail: Option<String>,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "congbo API", version = "1", description = "Offices, staff, API tokens and the audit log of a congbo installation. Authenticate with `Authorization: Bearer <API token>`."),
+    paths(
+        staff::me,
+        office::list, office::create, office::get, office::update, office::history,
+        office::counters, office::create_counter,
+        staff::list, staff::create, staff::get, staff::assign, staff::revoke, staff::unlock,
+        token::list, token::create, token::revoke,
+        audit::list,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("api_token" = [])),
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// RFC 3339 UTC text for an instant in microseconds.
+pub fn rfc3339(micros: i64) -> String {
+    jiff::Timestamp::from_microsecond(micros)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,92 @@
+//! Translations. Vietnamese is the default; English is the second language. Messages live in
+//! `locales/{vi,en}/main.ftl` and are compiled into the binary.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "vi",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static VI: LanguageIdentifier = langid!("vi");
+static EN: LanguageIdentifier = langid!("en");
+
+/// The cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "congbo_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Vi => "vi",
+            Locale::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Locale> {
+        match s.trim().get(..2)?.to_ascii_lowercase().as_str() {
+            "vi" => Some(Locale::Vi),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+    /// The message for `key`, or the key itself when missing (a test checks none are missing).
+    pub fn t(&self, key: &str) -> String {
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| key.to_string())
+    }
+    pub fn has(&self, key: &str) -> bool {
+        LOCALES.try_lookup(self.id(), key).is_some()
+    }
+    pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| key.to_string())
+    }
+    /// From the language cookie, else the first supported Accept-Language, else Vietnamese.
+    pub fn from_parts(parts: &Parts) -> Locale {
+        let jar = CookieJar::from_headers(&parts.headers);
+        if let Some(l) = jar.get(LANG_COOKIE).and_then(|c| Locale::parse(c.value())) {
+            return l;
+        }
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').find_map(Locale::parse))
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Locale {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Locale::from_parts(parts))
+    }
+}

@@ -1,0 +1,124 @@
+//! The HTTP edge: server-rendered pages (askama + htmx), the JSON API under `/api/v1` with its
+//! OpenAPI document, operations endpoints, and the layers every request passes through.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use congbo_app::App;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod middleware;
+pub mod routes;
+pub mod view;
+
+/// Largest request body accepted anywhere (bigger uploads get their own limit when they come).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// The public base URL (e.g. `https://motcua.dienbien.gov.vn`), if behind a proxy.
+    pub public_url: Option<String>,
+    /// Mark cookies `Secure` and send HSTS (true when served over TLS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(app: App, config: WebConfig) -> Self {
+        Self {
+            app,
+            config: Arc::new(config),
+            metrics: metrics_handle(),
+        }
+    }
+}
+
+/// The process-wide Prometheus recorder (installed once; every router shares it).
+fn metrics_handle() -> PrometheusHandle {
+    static H: OnceLock<PrometheusHandle> = OnceLock::new();
+    H.get_or_init(|| {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may already be installed in this process (tests); ours still renders.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+    .clone()
+}
+
+pub fn router(state: AppState) -> Router {
+    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(routes::router())
+        .nest("/api/v1", api::router())
+        .route("/static/{name}", get(assets::serve))
+        .route("/healthz", get(routes::ops::healthz))
+        .route("/readyz", get(routes::ops::readyz))
+        .route("/metrics", get(routes::ops::metrics))
+        .route("/lang/{code}", post(routes::home::set_language))
+        .fallback(routes::ops::not_found)
+        .layer(from_fn(middleware::metrics))
+        .layer(from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(from_fn(middleware::render_failures))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let rid = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %rid)
+        }))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves; in-flight requests finish (up to 30 s), then the database
+/// is closed (SQLite checkpointed).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = state.app.db.clone();
+    let app = router(state);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = tx.send(());
+    });
+    let drain_limit = async move {
+        let _ = rx.await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    };
+    tokio::select! {
+        r = server => r?,
+        _ = drain_limit => tracing::warn!("shutdown: in-flight requests did not finish within 30 s"),
+    }
+    db.close().await;
+    Ok(())
+}

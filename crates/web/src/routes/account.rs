@@ -1,0 +1,143 @@
+//! The signed-in user's own account: password change and API tokens.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use congbo_app::{Actor, AppError, auth, token};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::Failure;
+use crate::extract::{CurrentUser, PageForm, PathParam};
+use crate::i18n::Locale;
+use crate::middleware::message;
+use crate::view::{Nav, local_time, page_with};
+
+pub struct TokenLine {
+    pub id: Uuid,
+    pub name: String,
+    pub prefix: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    t: Locale,
+    nav: Option<Nav>,
+    tokens: Vec<TokenLine>,
+    new_secret: Option<String>,
+    password_error: Option<String>,
+    password_done: bool,
+}
+
+async fn render(
+    state: &AppState,
+    t: Locale,
+    actor: &Actor,
+    status: StatusCode,
+    new_secret: Option<String>,
+    password_error: Option<String>,
+    password_done: bool,
+) -> Result<Response, Failure> {
+    let tokens = token::list(&state.app, actor)
+        .await?
+        .into_iter()
+        .map(|r| TokenLine {
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            created: local_time(r.created_at),
+            last_used: r.last_used_at.map(local_time).unwrap_or_else(|| "—".into()),
+            revoked: r.revoked_at.is_some(),
+        })
+        .collect();
+    page_with(
+        status,
+        AccountPage {
+            t,
+            nav: Some(Nav::of(actor)),
+            tokens,
+            new_secret,
+            password_error,
+            password_done,
+        },
+    )
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, Failure> {
+    render(&state, t, &actor, StatusCode::OK, None, None, false).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PageForm(f): PageForm<PasswordForm>,
+) -> Result<Response, Failure> {
+    let result = if f.new_password != f.confirm_password {
+        Err(AppError::Invalid(congbo_domain::DomainError::field(
+            "password-mismatch",
+            "confirm_password",
+        )))
+    } else {
+        auth::change_password(&state.app, &actor, &f.current_password, &f.new_password).await
+    };
+    match result {
+        Ok(()) => render(&state, t, &actor, StatusCode::OK, None, None, true).await,
+        Err(e @ AppError::Invalid(_)) => {
+            let failure = Failure::from(e);
+            let msg = message(t, &failure);
+            render(&state, t, &actor, failure.status, None, Some(msg), false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PageForm(f): PageForm<TokenForm>,
+) -> Result<Response, Failure> {
+    let created = token::create(&state.app, &actor, &f.name).await?;
+    render(
+        &state,
+        t,
+        &actor,
+        StatusCode::OK,
+        Some(created.secret),
+        None,
+        false,
+    )
+    .await
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+) -> Result<Response, Failure> {
+    token::revoke(&state.app, &actor, id).await?;
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,38 @@
+//! Server-rendered pages, one file per area.
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod home;
+pub mod office;
+pub mod ops;
+pub mod staff;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::dashboard))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/setup/{token}", get(auth::setup_page).post(auth::setup))
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/offices", get(office::list).post(office::create))
+        .route("/offices/{id}", get(office::show))
+        .route("/offices/{id}/rename", post(office::rename))
+        .route("/offices/{id}/move", post(office::move_to))
+        .route("/offices/{id}/counters", post(office::create_counter))
+        .route("/staff", get(staff::list).post(staff::create))
+        .route("/staff/{id}", get(staff::show))
+        .route("/staff/{id}/roles", post(staff::assign))
+        .route("/staff/{id}/roles/{assignment}/revoke", post(staff::revoke))
+        .route("/staff/{id}/unlock", post(staff::unlock))
+        .route("/staff/{id}/active", post(staff::set_active))
+        .route("/audit", get(audit::page))
+}

@@ -1,0 +1,75 @@
+//! What every page shares: the navigation of the signed-in user, and formatting helpers.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use congbo_app::Actor;
+use congbo_domain::identity::Perm;
+
+use crate::error::Failure;
+use crate::i18n::Locale;
+
+/// The signed-in user as the layout shows them, and which menu entries they get.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    pub full_name: String,
+    pub username: String,
+    pub can_offices: bool,
+    pub can_staff: bool,
+    pub can_audit: bool,
+}
+
+impl Nav {
+    pub fn of(actor: &Actor) -> Nav {
+        let p = &actor.principal;
+        Nav {
+            full_name: p.full_name.clone(),
+            username: p.username.clone(),
+            can_offices: !p.scopes(Perm::OfficeRead).is_empty(),
+            can_staff: !p.scopes(Perm::StaffRead).is_empty(),
+            can_audit: !p.scopes(Perm::AuditRead).is_empty(),
+        }
+    }
+}
+
+/// Render a page, 200.
+pub fn page<T: Template>(t: T) -> Result<Response, Failure> {
+    page_with(StatusCode::OK, t)
+}
+
+pub fn page_with<T: Template>(status: StatusCode, t: T) -> Result<Response, Failure> {
+    let html = t.render().map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    })?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// Vietnam time (UTC+7, no daylight saving) for display: `dd/mm/yyyy HH:MM`.
+pub fn local_time(micros: i64) -> String {
+    let offset = jiff::tz::Offset::constant(7);
+    jiff::Timestamp::from_microsecond(micros)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::fixed(offset))
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// `yyyy-mm-dd` in Vietnam time → the UTC instant (micros) of that local midnight.
+pub fn local_date_start(date: &str) -> Option<i64> {
+    let d: jiff::civil::Date = date.trim().parse().ok()?;
+    let z = d
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7)))
+        .ok()?;
+    Some(z.timestamp().as_microsecond())
+}
+
+pub fn role_label(t: &Locale, role: &str) -> String {
+    t.t(&format!("role-{role}"))
+}
+
+pub fn kind_label(t: &Locale, kind: &str) -> String {
+    t.t(&format!("kind-{kind}"))
+}

@@ -1,0 +1,11 @@
+// congbo: small progressive enhancements. No inline script anywhere (CSP script-src 'self').
+document.addEventListener("DOMContentLoaded", function () {
+  // Select the freshly created API token so it can be copied at once.
+  var secret = document.getElementById("new-token");
+  if (secret && window.getSelection) {
+    var range = document.createRange();
+    range.selectNodeContents(secret);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+  }
+});
