@@ -14,11 +14,11 @@ pub fn clean(
 ) -> Result<String, DomainError> {
     let s: String = input.trim().nfc().collect();
     let n = s.chars().count();
+    if n == 0 && min > 0 {
+        return Err(DomainError::field("required", field));
+    }
     if n < min {
-        return Err(DomainError::field(
-            if min <= 1 { "required" } else { "too-short" },
-            field,
-        ));
+        return Err(DomainError::field("too-short", field));
     }
     if n > max {
         return Err(DomainError::field("too-long", field));

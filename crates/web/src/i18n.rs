@@ -57,8 +57,12 @@ impl Locale {
             .try_lookup(self.id(), key)
             .unwrap_or_else(|| key.to_string())
     }
+    /// Whether a message exists (looked up with every placeholder our messages use filled in,
+    /// since Fluent reports a message with an unfilled placeholder as failed).
     pub fn has(&self, key: &str) -> bool {
-        LOCALES.try_lookup(self.id(), key).is_some()
+        let args: HashMap<Cow<'static, str>, FluentValue> =
+            [(Cow::Borrowed("minutes"), FluentValue::from("0"))].into_iter().collect();
+        LOCALES.try_lookup_with_args(self.id(), key, &args).is_some()
     }
     pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

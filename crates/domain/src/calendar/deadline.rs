@@ -62,7 +62,7 @@ impl LimitUnit {
         Self::ALL
             .into_iter()
             .find(|u| u.as_str() == s)
-            .ok_or(DomainError::field("calendar.limit_unit_unknown", "unit"))
+            .ok_or(DomainError::field("unknown-limit-unit", "unit"))
     }
 
     /// Vietnamese label as published with procedures.
@@ -150,7 +150,7 @@ impl DeadlineRules {
     pub fn validate(&self) -> Result<(), DomainError> {
         if self.office_hours.is_empty() {
             return Err(DomainError::field(
-                "calendar.office_hours_empty",
+                "office-hours-empty",
                 "office_hours",
             ));
         }
@@ -158,7 +158,7 @@ impl DeadlineRules {
             && self.office_hours.windows(2).all(|w| w[0].1 <= w[1].0);
         if !ordered {
             return Err(DomainError::field(
-                "calendar.office_hours_invalid",
+                "office-hours-invalid",
                 "office_hours",
             ));
         }
@@ -432,7 +432,7 @@ mod tests {
         };
         assert_eq!(
             empty.validate().unwrap_err().code,
-            "calendar.office_hours_empty"
+            "office-hours-empty"
         );
         assert_eq!(empty.intervals(), default_office_hours());
         let bad = DeadlineRules {
@@ -444,7 +444,7 @@ mod tests {
         };
         assert_eq!(
             bad.validate().unwrap_err().code,
-            "calendar.office_hours_invalid"
+            "office-hours-invalid"
         );
         assert_eq!(bad.intervals(), vec![(time(8, 0, 0, 0), time(17, 0, 0, 0))]);
         assert_eq!(bad.closing_time(), time(17, 0, 0, 0));

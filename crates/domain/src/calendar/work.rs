@@ -63,7 +63,7 @@ impl DayKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or(DomainError::field("calendar.day_kind_unknown", "kind"))
+            .ok_or(DomainError::field("unknown-day-kind", "kind"))
     }
 
     /// Short Vietnamese label for listings.

@@ -16,7 +16,7 @@ pub async fn readyz(State(s): State<AppState>) -> Response {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::error!(error = %e, "readiness: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+            Failure::new(StatusCode::SERVICE_UNAVAILABLE, "database-unreachable").into_response()
         }
     }
 }

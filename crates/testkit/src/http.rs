@@ -1,0 +1,253 @@
+//! In-process HTTP: the real router (every layer included) called through `oneshot`, with a
+//! client that keeps its session cookie like a browser, or sends an API token.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use congbo_app::{App, Clock};
+use congbo_store::{Backend, Db};
+use congbo_web::{AppState, WebConfig};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::TestDb;
+
+/// Host and origin used by in-process requests (a same-origin browser).
+pub const HOST: &str = "congbo.test";
+pub const ORIGIN: &str = "http://congbo.test";
+
+pub struct TestApp {
+    pub app: App,
+    pub router: Router,
+    /// The manual clock (microseconds since the epoch); `advance` moves it.
+    pub clock: Arc<AtomicI64>,
+    /// The demo's shared password, when seeded with the demo.
+    pub password: String,
+    _db: TestDb,
+}
+
+impl TestApp {
+    /// An empty installation (migrated, no users).
+    pub async fn empty(backend: Backend) -> Option<TestApp> {
+        let t = TestDb::new(backend).await?;
+        Some(Self::on(t, String::new()))
+    }
+
+    /// The demo installation: province DB with four communes/wards and staff in every role.
+    pub async fn demo(backend: Backend) -> Option<TestApp> {
+        let t = TestDb::new(backend).await?;
+        let mut ta = Self::on(t, String::new());
+        let report = congbo_app::demo::fill(&ta.app).await.expect("demo fill");
+        ta.password = report.password;
+        Some(ta)
+    }
+
+    fn on(t: TestDb, password: String) -> TestApp {
+        let clock = Arc::new(AtomicI64::new(jiff::Timestamp::now().as_microsecond()));
+        let app = App::with_clock(t.db.clone(), Clock::Manual(clock.clone()));
+        let router = congbo_web::router(AppState::new(app.clone(), WebConfig::default()));
+        TestApp {
+            app,
+            router,
+            clock,
+            password,
+            _db: t,
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.app.db
+    }
+
+    pub fn advance_minutes(&self, m: i64) {
+        self.clock.fetch_add(m * 60 * 1_000_000, Ordering::SeqCst);
+    }
+
+    /// A client with no credentials.
+    pub fn anon(&self) -> Client<'_> {
+        Client {
+            app: self,
+            cookie: None,
+            bearer: None,
+            lang: None,
+        }
+    }
+
+    /// Sign in through the real login form; panics if it fails.
+    pub async fn login(&self, username: &str) -> Client<'_> {
+        self.login_with(username, &self.password.clone()).await
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> Client<'_> {
+        let res = self
+            .anon()
+            .post_form("/login", &[("username", username), ("password", password), ("next", "/")])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", res.text());
+        let cookie = res.session_cookie().expect("session cookie set");
+        Client {
+            app: self,
+            cookie: Some(cookie),
+            bearer: None,
+            lang: None,
+        }
+    }
+
+    /// A client authenticating with an API token.
+    pub fn with_token(&self, token: &str) -> Client<'_> {
+        Client {
+            app: self,
+            cookie: None,
+            bearer: Some(token.to_string()),
+            lang: None,
+        }
+    }
+
+    /// Look up an office id by code through the database.
+    pub async fn office_id(&self, code: &str) -> uuid::Uuid {
+        let mut tx = self.db().read().await.unwrap();
+        let o = congbo_store::repo::office::get_by_code(&mut tx, code).await.unwrap().expect("office");
+        tx.commit().await.unwrap();
+        o.id
+    }
+
+    pub async fn user_id(&self, username: &str) -> uuid::Uuid {
+        let mut tx = self.db().read().await.unwrap();
+        let u = congbo_store::repo::staff::get_by_username(&mut tx, username).await.unwrap().expect("user");
+        tx.commit().await.unwrap();
+        u.id
+    }
+
+    /// Number of audit rows (to prove refused requests wrote nothing).
+    pub async fn audit_len(&self) -> i64 {
+        let mut tx = self.db().read().await.unwrap();
+        let (seq, _) = congbo_store::repo::audit::head(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        seq
+    }
+}
+
+#[derive(Clone)]
+pub struct Client<'a> {
+    app: &'a TestApp,
+    pub cookie: Option<String>,
+    pub bearer: Option<String>,
+    lang: Option<&'static str>,
+}
+
+impl Client<'_> {
+    pub fn lang(mut self, l: &'static str) -> Self {
+        self.lang = Some(l);
+        self
+    }
+
+    pub async fn send(&self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> TestResponse {
+        self.send_with(method, path, content_type, body, &[]).await
+    }
+
+    /// Send a request like a same-origin browser (Host + Origin), with extra headers.
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        extra: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN);
+        if let Some(ct) = content_type {
+            b = b.header(header::CONTENT_TYPE, ct);
+        }
+        if let Some(c) = &self.cookie {
+            b = b.header(header::COOKIE, format!("{}={c}", congbo_web::extract::SESSION_COOKIE));
+        }
+        if let Some(t) = &self.bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(l) = self.lang {
+            b = b.header(header::ACCEPT_LANGUAGE, l);
+        }
+        let mut req = b.body(Body::from(body)).unwrap();
+        for (k, v) in extra {
+            // Extra headers replace the defaults (e.g. a foreign Origin).
+            req.headers_mut().insert(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                axum::http::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        let res = self.app.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, None, vec![]).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(Method::POST, path, Some("application/x-www-form-urlencoded"), body.into_bytes())
+            .await
+    }
+
+    pub async fn post_json(&self, path: &str, v: &Value) -> TestResponse {
+        self.send(Method::POST, path, Some("application/json"), v.to_string().into_bytes())
+            .await
+    }
+
+    pub async fn patch_json(&self, path: &str, v: &Value) -> TestResponse {
+        self.send(Method::PATCH, path, Some("application/json"), v.to_string().into_bytes())
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        self.send(Method::DELETE, path, None, vec![]).await
+    }
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    /// The value of the session cookie this response sets, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.strip_prefix(&format!("{}=", congbo_web::extract::SESSION_COOKIE))
+                    .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+            })
+            .filter(|v| !v.is_empty())
+    }
+    /// The error code of a JSON error body.
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
+    }
+}

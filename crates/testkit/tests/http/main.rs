@@ -1,0 +1,11 @@
+//! HTTP-level tests: the whole router in-process, on SQLite and PostgreSQL, plus one
+//! real-browser test.
+
+mod api_input;
+mod auth;
+mod browser;
+mod i18n;
+mod offices;
+mod ops;
+mod scope;
+mod tokens;

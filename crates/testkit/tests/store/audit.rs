@@ -1,0 +1,325 @@
+//! The audit log: appends build a chain, listing filters, and tampering is detected.
+
+use congbo_app::audit::{Verdict, verify};
+use congbo_domain::audit::{Break, GENESIS, Verifier, chain_hash};
+use congbo_store::Db;
+use congbo_store::repo::audit::{self, AuditFilter, AuditRow, NewAudit};
+use congbo_testkit::db_test;
+use uuid::Uuid;
+
+use crate::{T0, new_audit, raw, seed_office};
+
+/// Append each entry in its own committed transaction; returns the seqs.
+pub async fn append_all(db: &Db, entries: &[NewAudit]) -> Vec<i64> {
+    let mut seqs = Vec::new();
+    for e in entries {
+        let mut tx = db.begin().await.unwrap();
+        seqs.push(audit::append(&mut tx, e).await.unwrap());
+        tx.commit().await.unwrap();
+    }
+    seqs
+}
+
+async fn all_rows(db: &Db) -> Vec<AuditRow> {
+    let mut tx = db.read().await.unwrap();
+    let rows = audit::page(&mut tx, 0, 10_000).await.unwrap();
+    tx.commit().await.unwrap();
+    rows
+}
+
+/// Five appended rows, for the tampering tests.
+async fn five(db: &Db) {
+    let entries: Vec<NewAudit> = (1..=5)
+        .map(|n| new_audit(n, None, "office.create", "lan"))
+        .collect();
+    assert_eq!(append_all(db, &entries).await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(verify(db).await.unwrap(), Verdict::Ok(5));
+}
+
+db_test!(append_builds_a_valid_chain, |db| {
+    let mut tx = db.read().await.unwrap();
+    assert_eq!(
+        audit::head(&mut tx).await.unwrap(),
+        (0, GENESIS.to_string())
+    );
+    assert!(audit::page(&mut tx, 0, 10).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+    assert_eq!(verify(&db).await.unwrap(), Verdict::Ok(0));
+
+    let office = seed_office(&db, None, "R").await;
+    let entries = vec![
+        new_audit(1, Some(office.id), "office.create", "lan"),
+        NewAudit {
+            actor_id: None,
+            role: None,
+            target_id: None,
+            request_id: None,
+            ..new_audit(2, None, "auth.login_failed", "ghost")
+        },
+        NewAudit {
+            summary: r#"{"name":"Phường Bến Nghé","quote":"\"x\""}"#.into(),
+            ..new_audit(3, Some(office.id), "office.rename", "minh")
+        },
+        new_audit(4, Some(office.id), "staff.create", "lan"),
+    ];
+    // Two appends in one transaction chain as well as separate ones.
+    let mut tx = db.begin().await.unwrap();
+    assert_eq!(audit::append(&mut tx, &entries[0]).await.unwrap(), 1);
+    assert_eq!(audit::append(&mut tx, &entries[1]).await.unwrap(), 2);
+    tx.commit().await.unwrap();
+    assert_eq!(append_all(&db, &entries[2..]).await, vec![3, 4]);
+
+    let rows = all_rows(&db).await;
+    assert_eq!(rows.len(), 4);
+    let mut prev = GENESIS.to_string();
+    let mut v = Verifier::default();
+    for (row, e) in rows.iter().zip(&entries) {
+        // The stored fields are the appended ones.
+        let want = AuditRow {
+            seq: row.seq,
+            at: e.at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name.clone(),
+            role: e.role.clone(),
+            office_id: e.office_id,
+            action: e.action.clone(),
+            target_type: e.target_type.clone(),
+            target_id: e.target_id.clone(),
+            summary: e.summary.clone(),
+            request_id: e.request_id.clone(),
+            prev_hash: prev.clone(),
+            hash: chain_hash(&prev, &row.fields()),
+        };
+        assert_eq!(row, &want);
+        assert_eq!(row.hash.len(), 64);
+        v.push(&row.fields(), &row.hash).unwrap();
+        prev = row.hash.clone();
+    }
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3, 4]);
+
+    let mut tx = db.read().await.unwrap();
+    let head = audit::head(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(head, (4, prev.clone()));
+    assert_eq!(v.finish(head.0, &head.1), Ok(4));
+    assert_eq!(verify(&db).await.unwrap(), Verdict::Ok(4));
+});
+
+db_test!(page_is_ordered_and_paged, |db| {
+    let entries: Vec<NewAudit> = (1..=7).map(|n| new_audit(n, None, "x.y", "lan")).collect();
+    append_all(&db, &entries).await;
+
+    let mut tx = db.read().await.unwrap();
+    let seqs = |rows: Vec<AuditRow>| rows.into_iter().map(|r| r.seq).collect::<Vec<_>>();
+    assert_eq!(
+        seqs(audit::page(&mut tx, 0, 100).await.unwrap()),
+        [1, 2, 3, 4, 5, 6, 7]
+    );
+    assert_eq!(seqs(audit::page(&mut tx, 0, 3).await.unwrap()), [1, 2, 3]);
+    assert_eq!(seqs(audit::page(&mut tx, 3, 3).await.unwrap()), [4, 5, 6]);
+    assert_eq!(seqs(audit::page(&mut tx, 6, 3).await.unwrap()), [7]);
+    assert!(audit::page(&mut tx, 7, 3).await.unwrap().is_empty());
+    // Walking in pages sees every row once, in order.
+    let mut walked = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = audit::page(&mut tx, after, 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        walked.extend(page);
+    }
+    assert_eq!(walked, audit::page(&mut tx, 0, 100).await.unwrap());
+    assert_eq!(walked.len(), 7);
+    tx.commit().await.unwrap();
+});
+
+db_test!(list_filters, |db| {
+    let root = seed_office(&db, None, "R").await;
+    let a = seed_office(&db, Some(&root), "A").await;
+    let a1 = seed_office(&db, Some(&a), "A1").await;
+    let b = seed_office(&db, Some(&root), "B").await;
+    let s = seed_office(&db, None, "S").await;
+    let entries = vec![
+        new_audit(1, Some(root.id), "office.create", "lan"),
+        new_audit(2, Some(a.id), "office.rename", "minh"),
+        new_audit(3, Some(a1.id), "staff.create", "lan"),
+        new_audit(4, Some(b.id), "staff.role_assigned", "hoa"),
+        new_audit(5, Some(s.id), "office.create", "lan"),
+        new_audit(6, None, "auth.login_failed", "ghost"),
+        new_audit(7, Some(a.id), "auth.login", "minh"),
+        // An office id that names no office row (not in any subtree).
+        new_audit(8, Some(Uuid::now_v7()), "office.create", "lan"),
+    ];
+    assert_eq!(append_all(&db, &entries).await, (1..=8).collect::<Vec<_>>());
+    let by_seq = all_rows(&db).await;
+
+    let all = AuditFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    let mut tx = db.read().await.unwrap();
+    let mut list = async |root_path: &str, unscoped: bool, f: &AuditFilter| -> Vec<i64> {
+        let rows = audit::list(&mut tx, root_path, unscoped, f).await.unwrap();
+        for r in &rows {
+            assert_eq!(r, &by_seq[(r.seq - 1) as usize], "row {} as listed", r.seq);
+        }
+        rows.into_iter().map(|r| r.seq).collect()
+    };
+
+    // Office scoping, newest first.
+    assert_eq!(list(&root.path, false, &all).await, [7, 4, 3, 2, 1]);
+    assert_eq!(list(&root.path, true, &all).await, [7, 6, 4, 3, 2, 1]);
+    assert_eq!(list(&a.path, false, &all).await, [7, 3, 2]);
+    assert_eq!(list(&a.path, true, &all).await, [7, 6, 3, 2]);
+    assert_eq!(list(&a1.path, false, &all).await, [3]);
+    assert_eq!(list(&b.path, false, &all).await, [4]);
+    assert_eq!(list(&s.path, false, &all).await, [5]);
+    assert_eq!(list(&s.path, true, &all).await, [6, 5]);
+
+    // Action prefix.
+    let f = |p: &str| AuditFilter {
+        action_prefix: Some(p.into()),
+        ..all.clone()
+    };
+    assert_eq!(list(&root.path, false, &f("office.")).await, [2, 1]);
+    assert_eq!(list(&root.path, true, &f("auth.")).await, [7, 6]);
+    assert_eq!(list(&root.path, true, &f("auth.login_")).await, [6]);
+    assert_eq!(list(&root.path, false, &f("staff.role")).await, [4]);
+    assert_eq!(list(&root.path, false, &f("staff.create")).await, [3]);
+    assert!(list(&root.path, true, &f("token.")).await.is_empty());
+
+    // Actor name (exact).
+    let f = |n: &str| AuditFilter {
+        actor_name: Some(n.into()),
+        ..all.clone()
+    };
+    assert_eq!(list(&root.path, true, &f("lan")).await, [3, 1]);
+    assert_eq!(list(&root.path, true, &f("minh")).await, [7, 2]);
+    assert_eq!(list(&root.path, true, &f("ghost")).await, [6]);
+    assert!(list(&root.path, true, &f("la")).await.is_empty());
+
+    // Time window: from inclusive, to exclusive.
+    let f = |from: Option<i64>, to: Option<i64>| AuditFilter {
+        from,
+        to,
+        ..all.clone()
+    };
+    assert_eq!(
+        list(&root.path, false, &f(Some(T0 + 3), None)).await,
+        [7, 4, 3]
+    );
+    assert_eq!(
+        list(&root.path, false, &f(None, Some(T0 + 3))).await,
+        [2, 1]
+    );
+    assert_eq!(
+        list(&root.path, true, &f(Some(T0 + 2), Some(T0 + 7))).await,
+        [6, 4, 3, 2]
+    );
+    assert!(
+        list(&root.path, true, &f(Some(T0 + 4), Some(T0 + 4)))
+            .await
+            .is_empty()
+    );
+
+    // Paging backwards with before_seq and limit.
+    let f = |before_seq: Option<i64>, limit: i64| AuditFilter {
+        before_seq,
+        limit,
+        ..Default::default()
+    };
+    assert_eq!(list(&root.path, true, &f(None, 2)).await, [7, 6]);
+    assert_eq!(list(&root.path, true, &f(Some(6), 2)).await, [4, 3]);
+    assert_eq!(list(&root.path, true, &f(Some(3), 2)).await, [2, 1]);
+    assert!(list(&root.path, true, &f(Some(1), 2)).await.is_empty());
+    assert_eq!(list(&root.path, false, &f(Some(4), 100)).await, [3, 2, 1]);
+
+    // Filters combine.
+    let f = AuditFilter {
+        action_prefix: Some("office.".into()),
+        actor_name: Some("minh".into()),
+        from: Some(T0 + 1),
+        to: Some(T0 + 10),
+        before_seq: Some(8),
+        limit: 10,
+    };
+    assert_eq!(list(&root.path, true, &f).await, [2]);
+    drop(list);
+    tx.commit().await.unwrap();
+});
+
+db_test!(tamper_edited_summary_is_a_hash_mismatch, |db| {
+    five(&db).await;
+    let n = raw(
+        &db,
+        "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 3",
+    )
+    .await;
+    assert_eq!(n, 1);
+    assert_eq!(
+        verify(&db).await.unwrap(),
+        Verdict::Broken(Break::HashMismatch { seq: 3 })
+    );
+});
+
+db_test!(tamper_edited_time_is_a_hash_mismatch, |db| {
+    five(&db).await;
+    assert_eq!(
+        raw(&db, "UPDATE audit_log SET at = at - 1 WHERE seq = 1").await,
+        1
+    );
+    assert_eq!(
+        verify(&db).await.unwrap(),
+        Verdict::Broken(Break::HashMismatch { seq: 1 })
+    );
+});
+
+db_test!(tamper_deleted_middle_row_is_a_gap, |db| {
+    five(&db).await;
+    assert_eq!(raw(&db, "DELETE FROM audit_log WHERE seq = 3").await, 1);
+    assert_eq!(
+        verify(&db).await.unwrap(),
+        Verdict::Broken(Break::Gap {
+            expected: 3,
+            found: 4
+        })
+    );
+});
+
+db_test!(tamper_deleted_last_row_is_a_head_break, |db| {
+    five(&db).await;
+    assert_eq!(raw(&db, "DELETE FROM audit_log WHERE seq = 5").await, 1);
+    assert_eq!(
+        verify(&db).await.unwrap(),
+        Verdict::Broken(Break::Head {
+            expected_seq: 5,
+            found_seq: 4
+        })
+    );
+    // Rewinding the head's seq too is still caught: its hash is the deleted row's.
+    assert_eq!(
+        raw(&db, "UPDATE audit_head SET seq = 4 WHERE id = 1").await,
+        1
+    );
+    assert_eq!(
+        verify(&db).await.unwrap(),
+        Verdict::Broken(Break::Head {
+            expected_seq: 4,
+            found_seq: 4
+        })
+    );
+});
+
+db_test!(append_after_tampering_does_not_heal, |db| {
+    five(&db).await;
+    raw(
+        &db,
+        "UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 2",
+    )
+    .await;
+    append_all(&db, &[new_audit(6, None, "office.create", "lan")]).await;
+    assert_eq!(
+        verify(&db).await.unwrap(),
+        Verdict::Broken(Break::HashMismatch { seq: 2 })
+    );
+});
