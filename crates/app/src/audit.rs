@@ -75,7 +75,7 @@ pub async fn list(app: &App, actor: &Actor, mut f: AuditFilter) -> Result<Vec<Au
         rows.extend(repo::list(&mut tx, root.as_str(), root.depth() == 1, &f).await?);
     }
     tx.commit().await?;
-    rows.sort_by(|a, b| b.seq.cmp(&a.seq));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
     rows.dedup_by_key(|r| r.seq);
     rows.truncate(f.limit as usize);
     Ok(rows)

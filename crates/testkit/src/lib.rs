@@ -100,6 +100,8 @@ fn skip_notice(reason: &str) {
 /// One test's own database. Dropping it removes the database.
 pub struct TestDb {
     pub db: Db,
+    /// The URL a separate process (the `congbo` binary) can open it with.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -123,6 +125,7 @@ impl TestDb {
         db.migrate().await.expect("migrate SQLite");
         TestDb {
             db,
+            url,
             cleanup: Cleanup::Sqlite(dir),
         }
     }
@@ -145,9 +148,11 @@ impl TestDb {
             .await
             .expect("create test database");
         let _ = c.close().await;
-        let db = Db::connect(&with_db(&admin, &name)).await.expect("open test database");
+        let url = with_db(&admin, &name);
+        let db = Db::connect(&url).await.expect("open test database");
         Some(TestDb {
             db,
+            url,
             cleanup: Cleanup::Postgres { admin, name },
         })
     }

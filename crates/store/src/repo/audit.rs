@@ -130,7 +130,7 @@ pub async fn list(
                 a.target_id, a.summary, a.request_id, a.prev_hash, a.hash
          FROM audit_log a LEFT JOIN offices o ON o.id = a.office_id
          WHERE (o.path LIKE $1 || '%' OR (a.office_id IS NULL AND $2))
-           AND ($3 IS NULL OR a.action LIKE $3 || '%')
+           AND ($3 IS NULL OR substr(a.action, 1, length($3)) = $3)
            AND ($4 IS NULL OR a.actor_name = $4)
            AND ($5 IS NULL OR a.at >= $5)
            AND ($6 IS NULL OR a.at < $6)

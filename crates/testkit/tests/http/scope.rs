@@ -56,7 +56,10 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
 }
 
 /// The page (form) endpoints that can name B's data.
-fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<(&'static str, String)>)> {
+/// A form field: name and value.
+type Field = (&'static str, String);
+
+fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
     let b = t.office;
     vec![
         (Method::GET, format!("/offices/{b}"), vec![]),

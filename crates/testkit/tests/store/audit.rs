@@ -187,6 +187,11 @@ db_test!(list_filters, |db| {
     assert_eq!(list(&root.path, false, &f("staff.role")).await, [4]);
     assert_eq!(list(&root.path, false, &f("staff.create")).await, [3]);
     assert!(list(&root.path, true, &f("token.")).await.is_empty());
+    // A prefix is exact on both backends: case matters and LIKE wildcards are plain text.
+    assert!(list(&root.path, true, &f("AUTH.")).await.is_empty());
+    assert!(list(&root.path, true, &f("Office.")).await.is_empty());
+    assert!(list(&root.path, true, &f("office_")).await.is_empty());
+    assert!(list(&root.path, true, &f("%fail")).await.is_empty());
 
     // Actor name (exact).
     let f = |n: &str| AuditFilter {
@@ -244,7 +249,6 @@ db_test!(list_filters, |db| {
         limit: 10,
     };
     assert_eq!(list(&root.path, true, &f).await, [2]);
-    drop(list);
     tx.commit().await.unwrap();
 });
 
