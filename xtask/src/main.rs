@@ -14,7 +14,14 @@ fn main() -> anyhow::Result<()> {
         "ci" => Command::new("bash").arg(root.join(".ci/run")).status(),
         "e2e" => Command::new("cargo")
             .current_dir(&root)
-            .args(["test", "-p", "congbo-testkit", "--test", "http", "browser::"])
+            .args([
+                "test",
+                "-p",
+                "congbo-testkit",
+                "--test",
+                "http",
+                "browser::",
+            ])
             .env("CONGBO_REQUIRE_BROWSER", "1")
             .status(),
         _ => bail!("usage: cargo xtask <ci|e2e>"),

@@ -25,32 +25,51 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
 /// `congbo demo`, then `congbo audit verify` is ok; a row changed behind the application's back
 /// is named; on both backends.
 async fn audit_verify_catches_tampering(backend: Backend) {
-    let Some(t) = TestDb::new(backend).await else { return };
+    let Some(t) = TestDb::new(backend).await else {
+        return;
+    };
     let (code, out, err) = run(congbo().args(["demo"]).env("DATABASE_URL", &t.url));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("demo: 5 offices, 12 counters, 23 staff"), "{out}");
-    let (code, out, _) = run(congbo().args(["audit", "verify"]).env("DATABASE_URL", &t.url));
+    assert!(
+        out.contains("demo: 5 offices, 12 counters, 23 staff"),
+        "{out}"
+    );
+    let (code, out, _) = run(congbo()
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &t.url));
     assert_eq!((code, out.trim()), (0, "audit chain ok: 1 entries"));
     // Add rows through the application, then tamper with the first one directly in SQL.
     let app = congbo_app::App::new(t.db.clone());
     for _ in 0..3 {
         let _ = congbo_app::auth::login(&app, "quantri", "wrong-password", None).await;
     }
-    let (code, out, _) = run(congbo().args(["audit", "verify"]).env("DATABASE_URL", &t.url));
+    let (code, out, _) = run(congbo()
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &t.url));
     assert_eq!((code, out.trim()), (0, "audit chain ok: 4 entries"));
     let mut tx = t.db.begin().await.unwrap();
     congbo_store::exec!(&mut tx, c => sqlx::query("UPDATE audit_log SET summary = '{\"forged\":true}' WHERE seq = 2").execute(c).await).unwrap();
     tx.commit().await.unwrap();
-    let (code, out, _) = run(congbo().args(["audit", "verify"]).env("DATABASE_URL", &t.url));
+    let (code, out, _) = run(congbo()
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &t.url));
     assert_eq!(code, 1, "{out}");
-    assert_eq!(out.trim(), "audit chain BROKEN: entry 2 does not match its hash (changed, or its predecessor was)");
+    assert_eq!(
+        out.trim(),
+        "audit chain BROKEN: entry 2 does not match its hash (changed, or its predecessor was)"
+    );
     // Deleting the last row (and so hiding it) is caught by the head as well.
     let mut tx = t.db.begin().await.unwrap();
     congbo_store::exec!(&mut tx, c => sqlx::query("DELETE FROM audit_log WHERE seq >= 2").execute(c).await).unwrap();
     tx.commit().await.unwrap();
-    let (code, out, _) = run(congbo().args(["audit", "verify"]).env("DATABASE_URL", &t.url));
+    let (code, out, _) = run(congbo()
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &t.url));
     assert_eq!(code, 1);
-    assert!(out.contains("the log ends at entry 1 but the chain head records 4 entries"), "{out}");
+    assert!(
+        out.contains("the log ends at entry 1 but the chain head records 4 entries"),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,16 +84,32 @@ async fn audit_verify_postgres() {
 
 #[test]
 fn calendar_commands_print_exactly_what_scripts_expect() {
-    let (code, out, _) = run(congbo().args(["calendar", "due", "--from", "2026-02-12T09:00", "--days", "5"]));
+    let (code, out, _) = run(congbo().args([
+        "calendar",
+        "due",
+        "--from",
+        "2026-02-12T09:00",
+        "--days",
+        "5",
+    ]));
     assert_eq!((code, out.as_str()), (0, "2026-02-26\n"));
     let (_, out, _) = run(congbo().args(["calendar", "tet", "2030"]));
     assert_eq!(out, "2030-02-02\n");
     let (_, out, _) = run(congbo().args(["calendar", "year", "2026"]));
     assert!(out.contains("2026-08-22 Sat makeup_workday"), "{out}");
     assert!(out.contains("2026-08-31 Mon swapped_off"), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("2026-02-17 Tue holiday") && l.contains("Tết")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("2026-02-17 Tue holiday") && l.contains("Tết")),
+        "{out}"
+    );
     // Batch mode: one date per line, in order.
-    let mut child = congbo().args(["calendar", "due"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = congbo()
+        .args(["calendar", "due"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     child
         .stdin
         .take()
@@ -82,8 +117,12 @@ fn calendar_commands_print_exactly_what_scripts_expect() {
         .write_all(b"2026-02-12T09:00 5\n2026-02-13T09:00 1\n2026-04-24T09:00 3\n2026-12-30T09:00 2\n2026-02-12T16:00 5\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "2026-02-26\n2026-02-23\n2026-05-04\n2027-01-04\n2026-02-27\n");
-    let (code, _, err) = run(congbo().args(["calendar", "due", "--from", "yesterday", "--days", "1"]));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2026-02-26\n2026-02-23\n2026-05-04\n2027-01-04\n2026-02-27\n"
+    );
+    let (code, _, err) =
+        run(congbo().args(["calendar", "due", "--from", "yesterday", "--days", "1"]));
     assert_eq!(code, 1);
     assert!(err.contains("not a local date or time"), "{err}");
 }
@@ -95,29 +134,45 @@ fn migrate_backup_and_config_show_on_sqlite() {
     let d = data.to_str().unwrap();
     let (code, out, _) = run(congbo().args(["migrate", "--data-dir", d]));
     assert_eq!(code, 0);
-    assert!(out.contains("0001 foundation") && out.contains("migrations applied on sqlite"), "{out}");
+    assert!(
+        out.contains("0001 foundation") && out.contains("migrations applied on sqlite"),
+        "{out}"
+    );
     let (code, _, _) = run(congbo().args(["demo", "--data-dir", d]));
     assert_eq!(code, 0);
     let backup = dir.path().join("backup.db");
-    let (code, out, _) = run(congbo().args(["backup", "--data-dir", d, "--to", backup.to_str().unwrap()]));
+    let (code, out, _) =
+        run(congbo().args(["backup", "--data-dir", d, "--to", backup.to_str().unwrap()]));
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("backup written to"));
     // The backup is a working database: the chain verifies there too.
-    let (code, out, _) = run(congbo().args(["audit", "verify"]).env("DATABASE_URL", format!("sqlite:{}", backup.display())));
+    let (code, out, _) = run(congbo()
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", format!("sqlite:{}", backup.display())));
     assert_eq!((code, out.trim()), (0, "audit chain ok: 1 entries"));
     // Never overwrites.
-    let (code, _, err) = run(congbo().args(["backup", "--data-dir", d, "--to", backup.to_str().unwrap()]));
+    let (code, _, err) =
+        run(congbo().args(["backup", "--data-dir", d, "--to", backup.to_str().unwrap()]));
     assert_eq!(code, 1);
     assert!(err.contains("already exists"));
-    let (_, out, _) = run(congbo().args(["config", "show", "--data-dir", d]).env("DATABASE_URL", "postgres://congbo:s3cret@db.local/congbo"));
-    assert!(out.contains("postgres://congbo:***@db.local/congbo") && !out.contains("s3cret"), "{out}");
+    let (_, out, _) = run(congbo()
+        .args(["config", "show", "--data-dir", d])
+        .env("DATABASE_URL", "postgres://congbo:s3cret@db.local/congbo"));
+    assert!(
+        out.contains("postgres://congbo:***@db.local/congbo") && !out.contains("s3cret"),
+        "{out}"
+    );
     assert!(out.contains("bind            = 127.0.0.1:8080"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_on_postgres_points_to_pg_dump() {
-    let Some(t) = TestDb::new(Backend::Postgres).await else { return };
-    let (code, out, _) = run(congbo().args(["backup", "--to", "/tmp/congbo-never-written.db"]).env("DATABASE_URL", &t.url));
+    let Some(t) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let (code, out, _) = run(congbo()
+        .args(["backup", "--to", "/tmp/congbo-never-written.db"])
+        .env("DATABASE_URL", &t.url));
     assert_eq!(code, 2);
     assert!(out.contains("pg_dump"));
 }
@@ -127,10 +182,20 @@ async fn backup_on_postgres_points_to_pg_dump() {
 #[test]
 fn serve_prints_setup_link_and_shuts_down_gracefully() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let bind = format!("127.0.0.1:{port}");
     let mut child = congbo()
-        .args(["serve", "--data-dir", dir.path().to_str().unwrap(), "--bind", &bind])
+        .args([
+            "serve",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--bind",
+            &bind,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -146,7 +211,11 @@ fn serve_prints_setup_link_and_shuts_down_gracefully() {
     let get = |path: &str| -> String {
         for _ in 0..50 {
             if let Ok(mut s) = std::net::TcpStream::connect(&bind) {
-                write!(s, "GET {path} HTTP/1.1\r\nHost: {bind}\r\nConnection: close\r\n\r\n").unwrap();
+                write!(
+                    s,
+                    "GET {path} HTTP/1.1\r\nHost: {bind}\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
                 let mut buf = String::new();
                 std::io::Read::read_to_string(&mut s, &mut buf).unwrap();
                 return buf;
@@ -160,7 +229,13 @@ fn serve_prints_setup_link_and_shuts_down_gracefully() {
     let setup_path = link.trim_start_matches(&format!("http://{bind}"));
     assert!(get(setup_path).starts_with("HTTP/1.1 200"));
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
     let wal = dir.path().join("congbo.db-wal");

@@ -34,8 +34,12 @@ impl Browser {
     /// Start chromedriver and a headless Chromium; `None` (after a notice) when not installed.
     pub async fn start() -> Option<Browser> {
         let required = std::env::var("CONGBO_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-        if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
-            assert!(!required, "CONGBO_REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing");
+        if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists()
+        {
+            assert!(
+                !required,
+                "CONGBO_REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing"
+            );
             let _ = writeln!(
                 std::io::stderr(),
                 "\nNOTE: Chromium/chromedriver not installed; the browser test is SKIPPED (scripts/test.sh installs them).\n"

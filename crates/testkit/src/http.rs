@@ -85,9 +85,21 @@ impl TestApp {
     pub async fn login_with(&self, username: &str, password: &str) -> Client<'_> {
         let res = self
             .anon()
-            .post_form("/login", &[("username", username), ("password", password), ("next", "/")])
+            .post_form(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", res.text());
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login of {username} failed: {}",
+            res.text()
+        );
         let cookie = res.session_cookie().expect("session cookie set");
         Client {
             app: self,
@@ -110,14 +122,20 @@ impl TestApp {
     /// Look up an office id by code through the database.
     pub async fn office_id(&self, code: &str) -> uuid::Uuid {
         let mut tx = self.db().read().await.unwrap();
-        let o = congbo_store::repo::office::get_by_code(&mut tx, code).await.unwrap().expect("office");
+        let o = congbo_store::repo::office::get_by_code(&mut tx, code)
+            .await
+            .unwrap()
+            .expect("office");
         tx.commit().await.unwrap();
         o.id
     }
 
     pub async fn user_id(&self, username: &str) -> uuid::Uuid {
         let mut tx = self.db().read().await.unwrap();
-        let u = congbo_store::repo::staff::get_by_username(&mut tx, username).await.unwrap().expect("user");
+        let u = congbo_store::repo::staff::get_by_username(&mut tx, username)
+            .await
+            .unwrap()
+            .expect("user");
         tx.commit().await.unwrap();
         u.id
     }
@@ -145,7 +163,13 @@ impl Client<'_> {
         self
     }
 
-    pub async fn send(&self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> TestResponse {
         self.send_with(method, path, content_type, body, &[]).await
     }
 
@@ -167,7 +191,10 @@ impl Client<'_> {
             b = b.header(header::CONTENT_TYPE, ct);
         }
         if let Some(c) = &self.cookie {
-            b = b.header(header::COOKIE, format!("{}={c}", congbo_web::extract::SESSION_COOKIE));
+            b = b.header(
+                header::COOKIE,
+                format!("{}={c}", congbo_web::extract::SESSION_COOKIE),
+            );
         }
         if let Some(t) = &self.bearer {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -187,7 +214,11 @@ impl Client<'_> {
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-        TestResponse { status, headers, body }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -198,18 +229,33 @@ impl Client<'_> {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
-        self.send(Method::POST, path, Some("application/x-www-form-urlencoded"), body.into_bytes())
-            .await
+        self.send(
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+        )
+        .await
     }
 
     pub async fn post_json(&self, path: &str, v: &Value) -> TestResponse {
-        self.send(Method::POST, path, Some("application/json"), v.to_string().into_bytes())
-            .await
+        self.send(
+            Method::POST,
+            path,
+            Some("application/json"),
+            v.to_string().into_bytes(),
+        )
+        .await
     }
 
     pub async fn patch_json(&self, path: &str, v: &Value) -> TestResponse {
-        self.send(Method::PATCH, path, Some("application/json"), v.to_string().into_bytes())
-            .await
+        self.send(
+            Method::PATCH,
+            path,
+            Some("application/json"),
+            v.to_string().into_bytes(),
+        )
+        .await
     }
 
     pub async fn delete(&self, path: &str) -> TestResponse {
@@ -229,7 +275,8 @@ impl TestResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -248,6 +295,9 @@ impl TestResponse {
     }
     /// The error code of a JSON error body.
     pub fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 }

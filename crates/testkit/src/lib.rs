@@ -40,37 +40,58 @@ fn pg_template() -> &'static Result<String, String> {
     static T: OnceLock<Result<String, String>> = OnceLock::new();
     T.get_or_init(|| {
         std::thread::spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 let admin = pg_admin_url();
-                let mut c = sqlx::PgConnection::connect(&admin).await.map_err(|e| e.to_string())?;
+                let mut c = sqlx::PgConnection::connect(&admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 let fingerprint = congbo_store::migration_names(Backend::Postgres)
                     .iter()
                     .map(|(v, n)| format!("{v}{n}"))
                     .collect::<String>();
                 let name = format!("congbo_tpl_{:x}", fnv(&fingerprint) ^ fnv(MIGRATION_SQL));
-                sqlx::query("SELECT pg_advisory_lock(734201)").execute(&mut c).await.map_err(|e| e.to_string())?;
-                let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                    .bind(&name)
-                    .fetch_one(&mut c)
+                sqlx::query("SELECT pg_advisory_lock(734201)")
+                    .execute(&mut c)
                     .await
                     .map_err(|e| e.to_string())?;
+                let exists: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+                )
+                .bind(&name)
+                .fetch_one(&mut c)
+                .await
+                .map_err(|e| e.to_string())?;
                 if !exists {
                     let tmp = format!("{name}_building");
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {tmp}"))).execute(&mut c).await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {tmp}"
+                    )))
+                    .execute(&mut c)
+                    .await;
                     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {tmp}")))
                         .execute(&mut c)
                         .await
                         .map_err(|e| e.to_string())?;
-                    let db = Db::connect(&with_db(&admin, &tmp)).await.map_err(|e| e.to_string())?;
-                    db.migrate().await.map_err(|e| e.to_string())?;
-                    db.close().await;
-                    sqlx::query(sqlx::AssertSqlSafe(format!("ALTER DATABASE {tmp} RENAME TO {name}")))
-                        .execute(&mut c)
+                    let db = Db::connect(&with_db(&admin, &tmp))
                         .await
                         .map_err(|e| e.to_string())?;
+                    db.migrate().await.map_err(|e| e.to_string())?;
+                    db.close().await;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "ALTER DATABASE {tmp} RENAME TO {name}"
+                    )))
+                    .execute(&mut c)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 }
-                sqlx::query("SELECT pg_advisory_unlock(734201)").execute(&mut c).await.map_err(|e| e.to_string())?;
+                sqlx::query("SELECT pg_advisory_unlock(734201)")
+                    .execute(&mut c)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 Ok(name)
             })
         })
@@ -83,7 +104,9 @@ fn pg_template() -> &'static Result<String, String> {
 const MIGRATION_SQL: &str = include_str!("../../store/migrations/postgres/0001_foundation.sql");
 
 fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
 }
 
 fn skip_notice(reason: &str) {
@@ -134,7 +157,9 @@ impl TestDb {
     pub async fn postgres() -> Option<TestDb> {
         let template = match pg_template() {
             Ok(t) => t.clone(),
-            Err(e) if pg_required() => panic!("CONGBO_REQUIRE_PG=1 but PostgreSQL is unreachable: {e}"),
+            Err(e) if pg_required() => {
+                panic!("CONGBO_REQUIRE_PG=1 but PostgreSQL is unreachable: {e}")
+            }
             Err(e) => {
                 skip_notice(e);
                 return None;
@@ -142,11 +167,15 @@ impl TestDb {
         };
         let admin = pg_admin_url();
         let name = format!("congbo_t_{}", uuid::Uuid::new_v4().simple());
-        let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect PostgreSQL");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {template}")))
-            .execute(&mut c)
+        let mut c = sqlx::PgConnection::connect(&admin)
             .await
-            .expect("create test database");
+            .expect("connect PostgreSQL");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name} TEMPLATE {template}"
+        )))
+        .execute(&mut c)
+        .await
+        .expect("create test database");
         let _ = c.close().await;
         let url = with_db(&admin, &name);
         let db = Db::connect(&url).await.expect("open test database");
@@ -164,13 +193,18 @@ impl Drop for TestDb {
             let (admin, name, db) = (admin.clone(), name.clone(), self.db.clone());
             // The test's runtime may be shutting down; drop the database from a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
                     db.close().await;
                     if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                            .execute(&mut c)
-                            .await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&mut c)
+                        .await;
                     }
                 });
             })
@@ -195,7 +229,9 @@ macro_rules! db_test {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some(t) = $crate::TestDb::postgres().await else { return };
+                let Some(t) = $crate::TestDb::postgres().await else {
+                    return;
+                };
                 let $db = t.db.clone();
                 $body
             }
@@ -212,12 +248,17 @@ macro_rules! app_test {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $app = $crate::TestApp::demo(congbo_store::Backend::Sqlite).await.unwrap();
+                let $app = $crate::TestApp::demo(congbo_store::Backend::Sqlite)
+                    .await
+                    .unwrap();
                 $body
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some($app) = $crate::TestApp::demo(congbo_store::Backend::Postgres).await else { return };
+                let Some($app) = $crate::TestApp::demo(congbo_store::Backend::Postgres).await
+                else {
+                    return;
+                };
                 $body
             }
         }

@@ -61,8 +61,12 @@ impl Locale {
     /// since Fluent reports a message with an unfilled placeholder as failed).
     pub fn has(&self, key: &str) -> bool {
         let args: HashMap<Cow<'static, str>, FluentValue> =
-            [(Cow::Borrowed("minutes"), FluentValue::from("0"))].into_iter().collect();
-        LOCALES.try_lookup_with_args(self.id(), key, &args).is_some()
+            [(Cow::Borrowed("minutes"), FluentValue::from("0"))]
+                .into_iter()
+                .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &args)
+            .is_some()
     }
     pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

@@ -149,18 +149,12 @@ impl DeadlineRules {
     /// an admin form should refuse it.
     pub fn validate(&self) -> Result<(), DomainError> {
         if self.office_hours.is_empty() {
-            return Err(DomainError::field(
-                "office-hours-empty",
-                "office_hours",
-            ));
+            return Err(DomainError::field("office-hours-empty", "office_hours"));
         }
         let ordered = self.office_hours.iter().all(|(s, e)| s < e)
             && self.office_hours.windows(2).all(|w| w[0].1 <= w[1].0);
         if !ordered {
-            return Err(DomainError::field(
-                "office-hours-invalid",
-                "office_hours",
-            ));
+            return Err(DomainError::field("office-hours-invalid", "office_hours"));
         }
         Ok(())
     }
@@ -430,10 +424,7 @@ mod tests {
             cutoff: time(15, 0, 0, 0),
             office_hours: vec![],
         };
-        assert_eq!(
-            empty.validate().unwrap_err().code,
-            "office-hours-empty"
-        );
+        assert_eq!(empty.validate().unwrap_err().code, "office-hours-empty");
         assert_eq!(empty.intervals(), default_office_hours());
         let bad = DeadlineRules {
             cutoff: time(15, 0, 0, 0),
@@ -442,10 +433,7 @@ mod tests {
                 (time(8, 0, 0, 0), time(14, 0, 0, 0)),
             ],
         };
-        assert_eq!(
-            bad.validate().unwrap_err().code,
-            "office-hours-invalid"
-        );
+        assert_eq!(bad.validate().unwrap_err().code, "office-hours-invalid");
         assert_eq!(bad.intervals(), vec![(time(8, 0, 0, 0), time(17, 0, 0, 0))]);
         assert_eq!(bad.closing_time(), time(17, 0, 0, 0));
     }

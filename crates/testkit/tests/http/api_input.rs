@@ -8,7 +8,13 @@ app_test!(bad_input_is_refused_and_writes_nothing, |app| {
     let c = app.login("quantri").await;
     let province = app.office_id("DB").await;
     let before_audit = app.audit_len().await;
-    let before_offices = c.get("/api/v1/offices").await.json().as_array().unwrap().len();
+    let before_offices = c
+        .get("/api/v1/offices")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .len();
     let cases: Vec<(Vec<u8>, Option<&str>, StatusCode, &str)> = vec![
         // Wrong type.
         (json!({"code": 12, "name": "Xã A", "kind": "commune", "parent_id": province}).to_string().into_bytes(), Some("application/json"), StatusCode::UNPROCESSABLE_ENTITY, "invalid-json-data"),
@@ -35,7 +41,10 @@ app_test!(bad_input_is_refused_and_writes_nothing, |app| {
         assert_eq!(res.status, status, "{code}: {}", res.text());
         assert_eq!(res.error_code(), code, "{}", res.text());
         let msg = res.json()["error"]["message"].as_str().unwrap().to_string();
-        assert!(!msg.is_empty() && !msg.starts_with("err-"), "untranslated: {msg}");
+        assert!(
+            !msg.is_empty() && !msg.starts_with("err-"),
+            "untranslated: {msg}"
+        );
     }
     // The field is named, in the caller's language.
     let res = c
@@ -50,12 +59,29 @@ app_test!(bad_input_is_refused_and_writes_nothing, |app| {
         .await;
     assert_eq!(vi.json()["error"]["message"], "Tên: Quá dài.");
     // Malformed ids are "not found", not a crash.
-    assert_eq!(c.get("/api/v1/offices/not-a-uuid").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(c.get("/api/v1/audit?limit=abc").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(c.get("/api/v1/audit?bogus=1").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        c.get("/api/v1/offices/not-a-uuid").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.get("/api/v1/audit?limit=abc").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        c.get("/api/v1/audit?bogus=1").await.status,
+        StatusCode::BAD_REQUEST
+    );
     // Nothing was written.
     assert_eq!(app.audit_len().await, before_audit);
-    assert_eq!(c.get("/api/v1/offices").await.json().as_array().unwrap().len(), before_offices);
+    assert_eq!(
+        c.get("/api/v1/offices")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        before_offices
+    );
 });
 
 app_test!(staff_api_validates_every_field, |app| {
@@ -70,8 +96,16 @@ app_test!(staff_api_validates_every_field, |app| {
         ("full_name", json!(""), "required"),
         ("email", json!("not-an-email"), "email-format"),
         ("password", json!("123456789012"), "password-only-digits"),
-        ("password", json!("tl.moi-password"), "password-contains-username"),
-        ("roles", json!([{"role": "king", "office_id": tl}]), "unknown-role"),
+        (
+            "password",
+            json!("tl.moi-password"),
+            "password-contains-username",
+        ),
+        (
+            "roles",
+            json!([{"role": "king", "office_id": tl}]),
+            "unknown-role",
+        ),
     ] {
         let mut b = base.clone();
         b[field] = value;
@@ -79,12 +113,20 @@ app_test!(staff_api_validates_every_field, |app| {
     }
     for (body, code) in cases {
         let res = c.post_json("/api/v1/staff", &body).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {}", res.text());
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{code}: {}",
+            res.text()
+        );
         assert_eq!(res.error_code(), code);
     }
     let ok = c.post_json("/api/v1/staff", &base).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
-    assert!(!ok.text().contains("password"), "no password or hash in responses");
+    assert!(
+        !ok.text().contains("password"),
+        "no password or hash in responses"
+    );
     let dup = c.post_json("/api/v1/staff", &base).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert_eq!(dup.error_code(), "duplicate-username");

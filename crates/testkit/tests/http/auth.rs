@@ -30,7 +30,10 @@ app_test!(anonymous_pages_redirect_to_login_and_api_says_401, |app| {
 app_test!(session_cookie_is_httponly_and_samesite, |app| {
     let res = app
         .anon()
-        .post_form("/login", &[("username", "tl.truong"), ("password", &app.password)])
+        .post_form(
+            "/login",
+            &[("username", "tl.truong"), ("password", &app.password)],
+        )
         .await;
     let cookie = res.header("set-cookie").unwrap().to_string();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
@@ -39,9 +42,19 @@ app_test!(session_cookie_is_httponly_and_samesite, |app| {
     // Only the hash of the token is stored.
     let token = res.session_cookie().unwrap();
     let mut tx = app.db().read().await.unwrap();
-    assert!(congbo_store::repo::session::get_live(&mut tx, &token, app.app.now()).await.unwrap().is_none());
+    assert!(
+        congbo_store::repo::session::get_live(&mut tx, &token, app.app.now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     let hashed = congbo_app::sha256_hex(&token);
-    assert!(congbo_store::repo::session::get_live(&mut tx, &hashed, app.app.now()).await.unwrap().is_some());
+    assert!(
+        congbo_store::repo::session::get_live(&mut tx, &hashed, app.app.now())
+            .await
+            .unwrap()
+            .is_some()
+    );
     tx.commit().await.unwrap();
 });
 
@@ -49,20 +62,37 @@ app_test!(wrong_password_then_lockout_then_expiry, |app| {
     let anon = app.anon();
     for i in 1..5 {
         let res = anon
-            .post_form("/login", &[("username", "mn.motcua1"), ("password", "wrong-password-1")])
+            .post_form(
+                "/login",
+                &[("username", "mn.motcua1"), ("password", "wrong-password-1")],
+            )
             .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {i}");
-        assert!(res.text().contains("Tên đăng nhập hoặc mật khẩu không đúng."));
+        assert!(
+            res.text()
+                .contains("Tên đăng nhập hoặc mật khẩu không đúng.")
+        );
     }
     let res = anon
-        .post_form("/login", &[("username", "mn.motcua1"), ("password", "wrong-password-1")])
+        .post_form(
+            "/login",
+            &[("username", "mn.motcua1"), ("password", "wrong-password-1")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::LOCKED);
-    assert!(res.text().contains("Tài khoản tạm khóa do đăng nhập sai nhiều lần"), "{}", res.text());
+    assert!(
+        res.text()
+            .contains("Tài khoản tạm khóa do đăng nhập sai nhiều lần"),
+        "{}",
+        res.text()
+    );
     assert!(res.text().contains("15 phút"));
     // Even the right password is refused while locked.
     let res = anon
-        .post_form("/login", &[("username", "mn.motcua1"), ("password", &app.password)])
+        .post_form(
+            "/login",
+            &[("username", "mn.motcua1"), ("password", &app.password)],
+        )
         .await;
     assert_eq!(res.status, StatusCode::LOCKED);
     assert!(res.session_cookie().is_none());
@@ -71,21 +101,40 @@ app_test!(wrong_password_then_lockout_then_expiry, |app| {
     // The failures and the lock are in the audit log.
     let auditor = app.login("kiemtoan").await;
     let rows = auditor.get("/api/v1/audit?action=auth.").await.json();
-    let actions: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
     assert!(actions.contains(&"auth.locked"));
     assert!(actions.contains(&"auth.login_refused_locked"));
-    assert_eq!(actions.iter().filter(|a| **a == "auth.login_failed").count(), 4);
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == "auth.login_failed")
+            .count(),
+        4
+    );
 });
 
 app_test!(admin_can_unlock_before_expiry, |app| {
     for _ in 0..5 {
         app.anon()
-            .post_form("/login", &[("username", "tp.pho"), ("password", "nope-nope-nope")])
+            .post_form(
+                "/login",
+                &[("username", "tp.pho"), ("password", "nope-nope-nope")],
+            )
             .await;
     }
     let id = app.user_id("tp.pho").await;
     let admin = app.login("quantri").await;
-    let res = admin.post_json(&format!("/api/v1/staff/{id}/unlock"), &serde_json::json!({})).await;
+    let res = admin
+        .post_json(
+            &format!("/api/v1/staff/{id}/unlock"),
+            &serde_json::json!({}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     app.login("tp.pho").await;
 });
@@ -105,7 +154,11 @@ app_test!(password_change_rules_and_effect, |app| {
     let res = c
         .post_form(
             "/account/password",
-            &[("current_password", "wrong"), ("new_password", "Mật-khẩu-mới-2026"), ("confirm_password", "Mật-khẩu-mới-2026")],
+            &[
+                ("current_password", "wrong"),
+                ("new_password", "Mật-khẩu-mới-2026"),
+                ("confirm_password", "Mật-khẩu-mới-2026"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -113,7 +166,11 @@ app_test!(password_change_rules_and_effect, |app| {
     let res = c
         .post_form(
             "/account/password",
-            &[("current_password", &app.password), ("new_password", "short"), ("confirm_password", "short")],
+            &[
+                ("current_password", &app.password),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -121,7 +178,11 @@ app_test!(password_change_rules_and_effect, |app| {
     let res = c
         .post_form(
             "/account/password",
-            &[("current_password", &app.password), ("new_password", "Mật-khẩu-mới-2026"), ("confirm_password", "Mật-khẩu-mới-2026")],
+            &[
+                ("current_password", &app.password),
+                ("new_password", "Mật-khẩu-mới-2026"),
+                ("confirm_password", "Mật-khẩu-mới-2026"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
@@ -132,7 +193,10 @@ app_test!(password_change_rules_and_effect, |app| {
     app.login_with("tl.motcua1", "Mật-khẩu-mới-2026").await;
     let res = app
         .anon()
-        .post_form("/login", &[("username", "tl.motcua1"), ("password", &app.password)])
+        .post_form(
+            "/login",
+            &[("username", "tl.motcua1"), ("password", &app.password)],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 });
@@ -145,18 +209,32 @@ async fn setup_link_creates_the_first_admin_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_link_creates_the_first_admin_once_postgres() {
-    let Some(app) = TestApp::empty(congbo_store::Backend::Postgres).await else { return };
+    let Some(app) = TestApp::empty(congbo_store::Backend::Postgres).await else {
+        return;
+    };
     setup_flow(&app).await;
 }
 
 async fn setup_flow(app: &TestApp) {
     // Nobody can sign in and there is no default password.
-    let res = app.anon().post_form("/login", &[("username", "admin"), ("password", "admin")]).await;
+    let res = app
+        .anon()
+        .post_form("/login", &[("username", "admin"), ("password", "admin")])
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    let old = congbo_app::auth::issue_setup_link(&app.app).await.unwrap().unwrap();
-    let token = congbo_app::auth::issue_setup_link(&app.app).await.unwrap().unwrap();
+    let old = congbo_app::auth::issue_setup_link(&app.app)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = congbo_app::auth::issue_setup_link(&app.app)
+        .await
+        .unwrap()
+        .unwrap();
     // Only the newest link works.
-    assert_eq!(app.anon().get(&format!("/setup/{old}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.anon().get(&format!("/setup/{old}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let page = app.anon().get(&format!("/setup/{token}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Khởi tạo hệ thống"));
@@ -171,16 +249,35 @@ async fn setup_flow(app: &TestApp) {
             ("password", pw),
         ]
     };
-    let res = app.anon().post_form(&format!("/setup/{token}"), &fields("123")).await;
+    let res = app
+        .anon()
+        .post_form(&format!("/setup/{token}"), &fields("123"))
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().contains("Mật khẩu: Mật khẩu phải có ít nhất 10 ký tự."), "{}", res.text());
-    let res = app.anon().post_form(&format!("/setup/{token}"), &fields("Núi-đá-Đồng-Văn-1")).await;
+    assert!(
+        res.text()
+            .contains("Mật khẩu: Mật khẩu phải có ít nhất 10 ký tự."),
+        "{}",
+        res.text()
+    );
+    let res = app
+        .anon()
+        .post_form(&format!("/setup/{token}"), &fields("Núi-đá-Đồng-Văn-1"))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert!(res.session_cookie().is_some());
     // Used once: gone.
-    let res = app.anon().post_form(&format!("/setup/{token}"), &fields("Núi-đá-Đồng-Văn-1")).await;
+    let res = app
+        .anon()
+        .post_form(&format!("/setup/{token}"), &fields("Núi-đá-Đồng-Văn-1"))
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    assert!(congbo_app::auth::issue_setup_link(&app.app).await.unwrap().is_none());
+    assert!(
+        congbo_app::auth::issue_setup_link(&app.app)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let admin = app.login_with("admin.hg", "Núi-đá-Đồng-Văn-1").await;
     let me = admin.get("/api/v1/me").await.json();
     assert_eq!(me["roles"][0]["role"], "admin");
@@ -200,7 +297,9 @@ app_test!(csrf_refuses_cross_site_and_headerless_posts, |app| {
         vec![("sec-fetch-site", "cross-site")],
         vec![("sec-fetch-site", "same-site")],
     ] {
-        let res = c.send_with(Method::POST, &path, ct, body.clone(), &extra).await;
+        let res = c
+            .send_with(Method::POST, &path, ct, body.clone(), &extra)
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{extra:?}");
         assert!(res.text().contains("không xuất phát từ trang của hệ thống"));
     }
@@ -210,15 +309,28 @@ app_test!(csrf_refuses_cross_site_and_headerless_posts, |app| {
         .uri(&path)
         .header("host", congbo_testkit::http::HOST)
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", format!("congbo_session={}", c.cookie.clone().unwrap()))
+        .header(
+            "cookie",
+            format!("congbo_session={}", c.cookie.clone().unwrap()),
+        )
         .body(axum::body::Body::from(body.clone()))
         .unwrap();
     req.headers_mut().remove("origin");
-    let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.audit_len().await, before, "nothing written");
     // Same-origin goes through.
-    let ok = c.send_with(Method::POST, &path, ct, body, &[("sec-fetch-site", "same-origin")]).await;
+    let ok = c
+        .send_with(
+            Method::POST,
+            &path,
+            ct,
+            body,
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
 });
 

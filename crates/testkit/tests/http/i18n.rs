@@ -23,7 +23,12 @@ fn literals_after(src: &str, prefix: &str) -> Vec<(String, Option<String>)> {
     for (i, _) in src.match_indices(prefix) {
         let rest = &src[i + prefix.len()..];
         let call = &rest[..rest.find(')').unwrap_or(rest.len())];
-        let lits: Vec<String> = call.split('"').skip(1).step_by(2).map(str::to_string).collect();
+        let lits: Vec<String> = call
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
         if let Some(first) = lits.first() {
             out.push((first.clone(), lits.get(1).cloned()));
         }
@@ -39,7 +44,13 @@ fn codes_and_fields() -> (BTreeSet<String>, BTreeSet<String>) {
     }
     let (mut codes, mut fields) = (BTreeSet::new(), BTreeSet::new());
     for f in &files {
-        for p in ["DomainError::new(", "DomainError::field(", "NotFound(", "Conflict(", "Unauthorized("] {
+        for p in [
+            "DomainError::new(",
+            "DomainError::field(",
+            "NotFound(",
+            "Conflict(",
+            "Unauthorized(",
+        ] {
             for (code, field) in literals_after(f, p) {
                 codes.insert(code);
                 fields.extend(field);
@@ -49,7 +60,9 @@ fn codes_and_fields() -> (BTreeSet<String>, BTreeSet<String>) {
         for (i, _) in f.match_indices("StatusCode::") {
             let rest = &f[i..];
             if let Some(after) = rest.split_once(", \"") {
-                let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(0);
+                let name_end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+                    .unwrap_or(0);
                 if after.0.len() == name_end {
                     codes.insert(after.1.split('"').next().unwrap().to_string());
                 }
@@ -67,17 +80,38 @@ fn codes_and_fields() -> (BTreeSet<String>, BTreeSet<String>) {
 fn every_error_code_and_field_is_translated() {
     let (codes, fields) = codes_and_fields();
     assert!(codes.len() > 40, "scanner found too few codes: {codes:?}");
-    assert!(codes.contains("office-code-format") && codes.contains("csrf") && codes.contains("too-long"));
+    assert!(
+        codes.contains("office-code-format")
+            && codes.contains("csrf")
+            && codes.contains("too-long")
+    );
     let mut missing = vec![];
     for l in [Locale::Vi, Locale::En] {
-        missing.extend(codes.iter().map(|c| format!("err-{c}")).filter(|k| !l.has(k)).map(|k| format!("{l:?} {k}")));
-        missing.extend(fields.iter().map(|f| format!("field-{f}")).filter(|k| !l.has(k)).map(|k| format!("{l:?} {k}")));
+        missing.extend(
+            codes
+                .iter()
+                .map(|c| format!("err-{c}"))
+                .filter(|k| !l.has(k))
+                .map(|k| format!("{l:?} {k}")),
+        );
+        missing.extend(
+            fields
+                .iter()
+                .map(|f| format!("field-{f}"))
+                .filter(|k| !l.has(k))
+                .map(|k| format!("{l:?} {k}")),
+        );
     }
     assert!(missing.is_empty(), "untranslated: {missing:?}");
 }
 
 fn keys(path: &str) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/locales").join(path)).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../web/locales")
+            .join(path),
+    )
+    .unwrap();
     text.lines()
         .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_string()))
         .filter(|k| !k.starts_with('#') && !k.is_empty())

@@ -20,21 +20,45 @@ app_test!(tree_of_any_depth_with_rename_and_move_history, |app| {
     assert_eq!(commune["code"], "DB-SP", "codes are upper-cased");
     let cid = commune["id"].as_str().unwrap().to_string();
     // Rename, then move the commune directly under the province (two-tier reform).
-    let r = admin.patch_json(&format!("/api/v1/offices/{cid}"), &json!({"name": "Xã Sá Tổng mới"})).await;
+    let r = admin
+        .patch_json(
+            &format!("/api/v1/offices/{cid}"),
+            &json!({"name": "Xã Sá Tổng mới"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
-    let m = admin.patch_json(&format!("/api/v1/offices/{cid}"), &json!({"parent_id": province})).await;
+    let m = admin
+        .patch_json(
+            &format!("/api/v1/offices/{cid}"),
+            &json!({"parent_id": province}),
+        )
+        .await;
     assert_eq!(m.json()["parent_id"], province.to_string());
-    let h = admin.get(&format!("/api/v1/offices/{cid}/history")).await.json();
-    let changes: Vec<&str> = h.as_array().unwrap().iter().map(|c| c["change"].as_str().unwrap()).collect();
+    let h = admin
+        .get(&format!("/api/v1/offices/{cid}/history"))
+        .await
+        .json();
+    let changes: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
     assert_eq!(changes, ["create", "rename", "move"]);
     assert_eq!(h[1]["old_name"], "Xã Sá Tổng");
     assert_eq!(h[2]["old_parent_id"].as_str().unwrap(), district);
     // The page shows the history in Vietnamese.
     let page = admin.get(&format!("/offices/{cid}")).await.text();
-    assert!(page.contains("Lịch sử thay đổi") && page.contains("Xã Sá Tổng → Xã Sá Tổng mới"), "{page}");
+    assert!(
+        page.contains("Lịch sử thay đổi") && page.contains("Xã Sá Tổng → Xã Sá Tổng mới"),
+        "{page}"
+    );
     // A district admin's scope follows the move: the commune left the district.
     let mut tx = app.db().read().await.unwrap();
-    let moved = congbo_store::repo::office::get(&mut tx, cid.parse().unwrap()).await.unwrap().unwrap();
+    let moved = congbo_store::repo::office::get(&mut tx, cid.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
     assert!(!moved.path.contains(&district.replace('-', "")));
 });
@@ -47,10 +71,20 @@ app_test!(moves_into_own_subtree_and_of_the_top_are_refused, |app| {
         .post_json("/api/v1/offices", &json!({"code": "DB-TL-1", "name": "Tổ một cửa Thanh Luông", "kind": "service_center", "parent_id": tl}))
         .await
         .json();
-    let res = admin.patch_json(&format!("/api/v1/offices/{tl}"), &json!({"parent_id": child["id"]})).await;
+    let res = admin
+        .patch_json(
+            &format!("/api/v1/offices/{tl}"),
+            &json!({"parent_id": child["id"]}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.error_code(), "office-move-cycle");
-    let res = admin.patch_json(&format!("/api/v1/offices/{province}"), &json!({"parent_id": tl})).await;
+    let res = admin
+        .patch_json(
+            &format!("/api/v1/offices/{province}"),
+            &json!({"parent_id": tl}),
+        )
+        .await;
     assert_eq!(res.error_code(), "office-move-root");
 });
 
@@ -58,23 +92,54 @@ app_test!(pages_create_rename_and_add_counters, |app| {
     let admin = app.login("quantri").await;
     let province = app.office_id("DB").await.to_string();
     let res = admin
-        .post_form("/offices", &[("code", "DB-NP"), ("name", "Xã Nà Pheo"), ("kind", "commune"), ("parent_id", &province)])
+        .post_form(
+            "/offices",
+            &[
+                ("code", "DB-NP"),
+                ("name", "Xã Nà Pheo"),
+                ("kind", "commune"),
+                ("parent_id", &province),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let loc = res.header("location").unwrap().to_string();
-    let res = admin.post_form(&format!("{loc}/counters"), &[("number", "1"), ("name", "Hộ tịch")]).await;
+    let res = admin
+        .post_form(
+            &format!("{loc}/counters"),
+            &[("number", "1"), ("name", "Hộ tịch")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let dup = admin.post_form(&format!("{loc}/counters"), &[("number", "1"), ("name", "Đất đai")]).await;
+    let dup = admin
+        .post_form(
+            &format!("{loc}/counters"),
+            &[("number", "1"), ("name", "Đất đai")],
+        )
+        .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert!(dup.text().contains("Số quầy này đã có ở đơn vị."));
-    let bad = admin.post_form(&format!("{loc}/counters"), &[("number", "100"), ("name", "Đất đai")]).await;
+    let bad = admin
+        .post_form(
+            &format!("{loc}/counters"),
+            &[("number", "100"), ("name", "Đất đai")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = admin.get(&loc).await.text();
     assert!(page.contains("Quầy 1 — Hộ tịch"), "{page}");
     let list = admin.get("/offices").await.text();
     assert!(list.contains("Xã Nà Pheo") && list.contains("Phường Điện Biên Phủ"));
     let dup = admin
-        .post_form("/offices", &[("code", "DB-NP"), ("name", "Trùng"), ("kind", "commune"), ("parent_id", &province)])
+        .post_form(
+            "/offices",
+            &[
+                ("code", "DB-NP"),
+                ("name", "Trùng"),
+                ("kind", "commune"),
+                ("parent_id", &province),
+            ],
+        )
         .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert!(dup.text().contains("Mã đơn vị đã tồn tại."));
@@ -86,25 +151,54 @@ app_test!(staff_pages_create_assign_and_revoke, |app| {
     let res = admin
         .post_form(
             "/staff",
-            &[("username", "tl.motcua3"), ("full_name", "Lò Thị Hoa"), ("email", "hoa@thanhluong.gov.vn"), ("home_office_id", &tl), ("password", "Hoa-ban-tay-2026"), ("role", "reception")],
+            &[
+                ("username", "tl.motcua3"),
+                ("full_name", "Lò Thị Hoa"),
+                ("email", "hoa@thanhluong.gov.vn"),
+                ("home_office_id", &tl),
+                ("password", "Hoa-ban-tay-2026"),
+                ("role", "reception"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let loc = res.header("location").unwrap().to_string();
-    let res = admin.post_form(&format!("{loc}/roles"), &[("role", "specialist"), ("office_id", &tl)]).await;
+    let res = admin
+        .post_form(
+            &format!("{loc}/roles"),
+            &[("role", "specialist"), ("office_id", &tl)],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = admin.get(&loc).await.text();
-    assert!(page.contains("Chuyên viên") && page.contains("Công chức một cửa"), "{page}");
+    assert!(
+        page.contains("Chuyên viên") && page.contains("Công chức một cửa"),
+        "{page}"
+    );
     let hoa = app.login_with("tl.motcua3", "Hoa-ban-tay-2026").await;
     let me = hoa.get("/api/v1/me").await.json();
     assert_eq!(me["roles"].as_array().unwrap().len(), 2);
     // Deactivation ends the session at once.
-    let res = admin.post_form(&format!("{loc}/active"), &[("active", "false")]).await;
+    let res = admin
+        .post_form(&format!("{loc}/active"), &[("active", "false")])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(hoa.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
     let bad = admin
-        .post_form("/staff", &[("username", "x y"), ("full_name", "X"), ("home_office_id", &tl), ("password", "Hoa-ban-tay-2026"), ("role", "reception")])
+        .post_form(
+            "/staff",
+            &[
+                ("username", "x y"),
+                ("full_name", "X"),
+                ("home_office_id", &tl),
+                ("password", "Hoa-ban-tay-2026"),
+                ("role", "reception"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("Tên đăng nhập chỉ gồm chữ thường không dấu"));
+    assert!(
+        bad.text()
+            .contains("Tên đăng nhập chỉ gồm chữ thường không dấu")
+    );
 });

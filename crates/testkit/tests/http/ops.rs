@@ -24,39 +24,72 @@ app_test!(every_state_change_is_audited_with_its_request_id, |app| {
             axum::http::Method::POST,
             &format!("/api/v1/offices/{tl}/counters"),
             Some("application/json"),
-            json!({"number": 4, "name": "Tư pháp – hộ tịch"}).to_string().into_bytes(),
+            json!({"number": 4, "name": "Tư pháp – hộ tịch"})
+                .to_string()
+                .into_bytes(),
             &[("x-request-id", "req-test-42")],
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED);
     assert_eq!(res.header("x-request-id"), Some("req-test-42"));
-    let rows = app.login("kiemtoan").await.get("/api/v1/audit?action=counter.create").await.json();
+    let rows = app
+        .login("kiemtoan")
+        .await
+        .get("/api/v1/audit?action=counter.create")
+        .await
+        .json();
     let row = &rows[0];
     assert_eq!(row["request_id"], "req-test-42");
     assert_eq!(row["actor_name"], "quantri");
     assert_eq!(row["role"], "admin");
     assert_eq!(row["office_id"], tl.to_string());
-    assert!(row["summary"].as_str().unwrap().contains("Tư pháp – hộ tịch"));
-    assert_eq!(congbo_app::audit::verify(app.db()).await.unwrap(), congbo_app::audit::Verdict::Ok(app.audit_len().await));
+    assert!(
+        row["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Tư pháp – hộ tịch")
+    );
+    assert_eq!(
+        congbo_app::audit::verify(app.db()).await.unwrap(),
+        congbo_app::audit::Verdict::Ok(app.audit_len().await)
+    );
 });
 
 app_test!(audit_page_filters, |app| {
     let admin = app.login("quantri").await;
     let tl = app.office_id("DB-TL").await;
-    admin.patch_json(&format!("/api/v1/offices/{tl}"), &json!({"name": "Xã Thanh Luông (mới)"})).await;
+    admin
+        .patch_json(
+            &format!("/api/v1/offices/{tl}"),
+            &json!({"name": "Xã Thanh Luông (mới)"}),
+        )
+        .await;
     let auditor = app.login("kiemtoan").await;
     let page = auditor.get("/audit?action=office.rename").await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
-    assert!(html.contains("Nhật ký kiểm tra") && html.contains("office.rename"), "{html}");
+    assert!(
+        html.contains("Nhật ký kiểm tra") && html.contains("office.rename"),
+        "{html}"
+    );
     assert!(!html.contains("auth.login<"), "filtered by action");
     let by_actor = auditor.get("/audit?actor=nobody").await.text();
     assert!(by_actor.contains("Không có bản ghi nào phù hợp."));
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))).date();
-    let api = auditor.get(&format!("/api/v1/audit?from={today}&to={today}&action=office.")).await.json();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .date();
+    let api = auditor
+        .get(&format!(
+            "/api/v1/audit?from={today}&to={today}&action=office."
+        ))
+        .await
+        .json();
     assert_eq!(api.as_array().unwrap().len(), 1);
     let yesterday = today.yesterday().unwrap();
-    let none = auditor.get(&format!("/api/v1/audit?to={yesterday}")).await.json();
+    let none = auditor
+        .get(&format!("/api/v1/audit?to={yesterday}"))
+        .await
+        .json();
     assert!(none.as_array().unwrap().is_empty());
 });
 
@@ -81,10 +114,17 @@ app_test!(openapi_describes_every_api_route, |app| {
         ("/api/v1/audit", vec!["get"]),
     ] {
         for m in methods {
-            assert!(paths.get(path).and_then(|p| p.get(m)).is_some(), "{m} {path} missing from OpenAPI");
+            assert!(
+                paths.get(path).and_then(|p| p.get(m)).is_some(),
+                "{m} {path} missing from OpenAPI"
+            );
         }
     }
-    assert_eq!(paths.len(), 13, "a route was added without its OpenAPI description, or vice versa");
+    assert_eq!(
+        paths.len(),
+        13,
+        "a route was added without its OpenAPI description, or vice versa"
+    );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["api_token"].is_object());
 });
@@ -93,6 +133,15 @@ app_test!(static_assets_are_embedded, |app| {
     let js = app.anon().get("/static/htmx.min.js").await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.text().contains("htmx"));
-    assert!(app.anon().get("/static/app.css").await.text().contains(":focus-visible"));
-    assert_eq!(app.anon().get("/static/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
+    assert!(
+        app.anon()
+            .get("/static/app.css")
+            .await
+            .text()
+            .contains(":focus-visible")
+    );
+    assert_eq!(
+        app.anon().get("/static/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
 });

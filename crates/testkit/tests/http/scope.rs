@@ -19,7 +19,10 @@ struct Target {
 
 async fn target(app: &TestApp) -> Target {
     let b_head = app.login("mn.truong").await;
-    let token = b_head.post_json("/api/v1/tokens", &json!({"name": "B integration"})).await.json();
+    let token = b_head
+        .post_json("/api/v1/tokens", &json!({"name": "B integration"}))
+        .await
+        .json();
     let user = app.user_id("mn.motcua1").await;
     let admin = app.login("quantri").await;
     let staff = admin.get(&format!("/api/v1/staff/{user}")).await.json();
@@ -37,20 +40,64 @@ async fn target(app: &TestApp) -> Target {
 fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
     let b = t.office;
     vec![
-        (Method::POST, "/api/v1/offices".into(), Some(json!({"code": "DB-MN-X", "name": "Thôn Mới", "kind": "commune", "parent_id": b}))),
+        (
+            Method::POST,
+            "/api/v1/offices".into(),
+            Some(json!({"code": "DB-MN-X", "name": "Thôn Mới", "kind": "commune", "parent_id": b})),
+        ),
         (Method::GET, format!("/api/v1/offices/{b}"), None),
-        (Method::PATCH, format!("/api/v1/offices/{b}"), Some(json!({"name": "Đổi tên trái phép"}))),
-        (Method::PATCH, format!("/api/v1/offices/{}", t.own_office), Some(json!({"parent_id": b}))),
+        (
+            Method::PATCH,
+            format!("/api/v1/offices/{b}"),
+            Some(json!({"name": "Đổi tên trái phép"})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/offices/{}", t.own_office),
+            Some(json!({"parent_id": b})),
+        ),
         (Method::GET, format!("/api/v1/offices/{b}/history"), None),
         (Method::GET, format!("/api/v1/offices/{b}/counters"), None),
-        (Method::POST, format!("/api/v1/offices/{b}/counters"), Some(json!({"number": 9, "name": "Quầy lạ"}))),
-        (Method::POST, "/api/v1/staff".into(), Some(json!({"username": "ke.la", "full_name": "Kẻ Lạ", "home_office_id": b, "password": "Mot-mat-khau-dai", "roles": []}))),
-        (Method::POST, "/api/v1/staff".into(), Some(json!({"username": "ke.la2", "full_name": "Kẻ Lạ", "home_office_id": t.own_office, "password": "Mot-mat-khau-dai", "roles": [{"role": "reception", "office_id": b}]}))),
+        (
+            Method::POST,
+            format!("/api/v1/offices/{b}/counters"),
+            Some(json!({"number": 9, "name": "Quầy lạ"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/staff".into(),
+            Some(
+                json!({"username": "ke.la", "full_name": "Kẻ Lạ", "home_office_id": b, "password": "Mot-mat-khau-dai", "roles": []}),
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/staff".into(),
+            Some(
+                json!({"username": "ke.la2", "full_name": "Kẻ Lạ", "home_office_id": t.own_office, "password": "Mot-mat-khau-dai", "roles": [{"role": "reception", "office_id": b}]}),
+            ),
+        ),
         (Method::GET, format!("/api/v1/staff/{}", t.user), None),
-        (Method::POST, format!("/api/v1/staff/{}/roles", t.user), Some(json!({"role": "head", "office_id": b}))),
-        (Method::POST, format!("/api/v1/staff/{}/roles", t.own_user), Some(json!({"role": "reception", "office_id": b}))),
-        (Method::DELETE, format!("/api/v1/staff/{}/roles/{}", t.user, t.assignment), None),
-        (Method::POST, format!("/api/v1/staff/{}/unlock", t.user), Some(json!({}))),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/roles", t.user),
+            Some(json!({"role": "head", "office_id": b})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/roles", t.own_user),
+            Some(json!({"role": "reception", "office_id": b})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/staff/{}/roles/{}", t.user, t.assignment),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/unlock", t.user),
+            Some(json!({})),
+        ),
         (Method::DELETE, format!("/api/v1/tokens/{}", t.token), None),
     ]
 }
@@ -63,18 +110,69 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
     let b = t.office;
     vec![
         (Method::GET, format!("/offices/{b}"), vec![]),
-        (Method::POST, "/offices".into(), vec![("code", "DB-MN-Y".into()), ("name", "Thôn Mới".into()), ("kind", "commune".into()), ("parent_id", b.to_string())]),
-        (Method::POST, format!("/offices/{b}/rename"), vec![("name", "Đổi tên trái phép".into())]),
-        (Method::POST, format!("/offices/{}/move", t.own_office), vec![("parent_id", b.to_string())]),
-        (Method::POST, format!("/offices/{b}/move"), vec![("parent_id", t.own_office.to_string())]),
-        (Method::POST, format!("/offices/{b}/counters"), vec![("number", "9".into()), ("name", "Quầy lạ".into())]),
-        (Method::POST, "/staff".into(), vec![("username", "ke.la3".into()), ("full_name", "Kẻ Lạ".into()), ("home_office_id", b.to_string()), ("password", "Mot-mat-khau-dai".into()), ("role", "reception".into())]),
+        (
+            Method::POST,
+            "/offices".into(),
+            vec![
+                ("code", "DB-MN-Y".into()),
+                ("name", "Thôn Mới".into()),
+                ("kind", "commune".into()),
+                ("parent_id", b.to_string()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/offices/{b}/rename"),
+            vec![("name", "Đổi tên trái phép".into())],
+        ),
+        (
+            Method::POST,
+            format!("/offices/{}/move", t.own_office),
+            vec![("parent_id", b.to_string())],
+        ),
+        (
+            Method::POST,
+            format!("/offices/{b}/move"),
+            vec![("parent_id", t.own_office.to_string())],
+        ),
+        (
+            Method::POST,
+            format!("/offices/{b}/counters"),
+            vec![("number", "9".into()), ("name", "Quầy lạ".into())],
+        ),
+        (
+            Method::POST,
+            "/staff".into(),
+            vec![
+                ("username", "ke.la3".into()),
+                ("full_name", "Kẻ Lạ".into()),
+                ("home_office_id", b.to_string()),
+                ("password", "Mot-mat-khau-dai".into()),
+                ("role", "reception".into()),
+            ],
+        ),
         (Method::GET, format!("/staff/{}", t.user), vec![]),
-        (Method::POST, format!("/staff/{}/roles", t.user), vec![("role", "head".into()), ("office_id", b.to_string())]),
-        (Method::POST, format!("/staff/{}/roles/{}/revoke", t.user, t.assignment), vec![]),
+        (
+            Method::POST,
+            format!("/staff/{}/roles", t.user),
+            vec![("role", "head".into()), ("office_id", b.to_string())],
+        ),
+        (
+            Method::POST,
+            format!("/staff/{}/roles/{}/revoke", t.user, t.assignment),
+            vec![],
+        ),
         (Method::POST, format!("/staff/{}/unlock", t.user), vec![]),
-        (Method::POST, format!("/staff/{}/active", t.user), vec![("active", "false".into())]),
-        (Method::POST, format!("/account/tokens/{}/revoke", t.token), vec![]),
+        (
+            Method::POST,
+            format!("/staff/{}/active", t.user),
+            vec![("active", "false".into())],
+        ),
+        (
+            Method::POST,
+            format!("/account/tokens/{}/revoke", t.token),
+            vec![],
+        ),
     ]
 }
 
@@ -95,18 +193,42 @@ async fn assert_sealed_off(app: &TestApp, c: &Client<'_>, t: &Target, who: &str)
     let before = snapshot(app, t).await;
     for (method, path, body) in api_attempts(t) {
         let res = match &body {
-            Some(b) => c.send(method.clone(), &path, Some("application/json"), b.to_string().into_bytes()).await,
+            Some(b) => {
+                c.send(
+                    method.clone(),
+                    &path,
+                    Some("application/json"),
+                    b.to_string().into_bytes(),
+                )
+                .await
+            }
             None => c.send(method.clone(), &path, None, vec![]).await,
         };
         // B's resources do not exist for A (404, so ids do not leak); a request about A's own
         // resource that names B may also be refused as forbidden. Never a success.
         let own = [t.own_office.to_string(), t.own_user.to_string()];
-        let about_own = own.iter().any(|id| path.contains(id) || body.as_ref().is_some_and(|b| b.to_string().contains(id)));
+        let about_own = own.iter().any(|id| {
+            path.contains(id) || body.as_ref().is_some_and(|b| b.to_string().contains(id))
+        });
         if method == Method::GET || !about_own {
-            assert_eq!(res.status, StatusCode::NOT_FOUND, "{who}: {method} {path} → {}", res.text());
-            assert!(res.json()["error"]["message"].as_str().unwrap().starts_with("Không tìm thấy"));
+            assert_eq!(
+                res.status,
+                StatusCode::NOT_FOUND,
+                "{who}: {method} {path} → {}",
+                res.text()
+            );
+            assert!(
+                res.json()["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Không tìm thấy")
+            );
         } else {
-            assert!(matches!(res.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{who}: {method} {path} → {}", res.text());
+            assert!(
+                matches!(res.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{who}: {method} {path} → {}",
+                res.text()
+            );
         }
     }
     for (method, path, form) in page_attempts(t) {
@@ -117,27 +239,65 @@ async fn assert_sealed_off(app: &TestApp, c: &Client<'_>, t: &Target, who: &str)
             c.post_form(&path, &fields).await
         };
         if path.contains(&t.own_office.to_string()) {
-            assert!(matches!(res.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{who}: page {method} {path}");
+            assert!(
+                matches!(res.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{who}: page {method} {path}"
+            );
         } else {
-            assert_eq!(res.status, StatusCode::NOT_FOUND, "{who}: page {method} {path}");
+            assert_eq!(
+                res.status,
+                StatusCode::NOT_FOUND,
+                "{who}: page {method} {path}"
+            );
         }
     }
     // Lists show nothing of B.
     let b = t.office.to_string();
     let offices = c.get("/api/v1/offices").await.json();
-    assert!(offices.as_array().unwrap().iter().all(|o| o["id"] != b.as_str()), "{who}");
-    assert!(!c.get("/offices").await.text().contains("Mường Nhé"), "{who}");
+    assert!(
+        offices
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["id"] != b.as_str()),
+        "{who}"
+    );
+    assert!(
+        !c.get("/offices").await.text().contains("Mường Nhé"),
+        "{who}"
+    );
     let staff = c.get("/api/v1/staff").await;
     if staff.status == StatusCode::OK {
-        assert!(staff.json().as_array().unwrap().iter().all(|s| !s["username"].as_str().unwrap().starts_with("mn.")));
+        assert!(
+            staff
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| !s["username"].as_str().unwrap().starts_with("mn."))
+        );
         assert!(!c.get("/staff").await.text().contains("mn.motcua1"));
     }
     let audit = c.get("/api/v1/audit").await;
     if audit.status == StatusCode::OK {
-        assert!(audit.json().as_array().unwrap().iter().all(|r| r["office_id"] != b.as_str()), "{who}");
+        assert!(
+            audit
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["office_id"] != b.as_str()),
+            "{who}"
+        );
     }
     let tokens = c.get("/api/v1/tokens").await.json();
-    assert!(tokens.as_array().unwrap().iter().all(|k| k["name"] != "B integration"));
+    assert!(
+        tokens
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["name"] != "B integration")
+    );
     assert_eq!(snapshot(app, t).await, before, "{who} changed B's data");
 }
 
@@ -161,10 +321,18 @@ app_test!(commune_admin_never_reaches_another_commune, |app| {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let c = app.login_with("tl.quantri", "Quan-tri-xa-2026").await;
     // It does manage its own commune...
-    let res = c.post_json(&format!("/api/v1/offices/{a}/counters"), &json!({"number": 7, "name": "Quầy 7"})).await;
+    let res = c
+        .post_json(
+            &format!("/api/v1/offices/{a}/counters"),
+            &json!({"number": 7, "name": "Quầy 7"}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED);
     // ...and through an API token too.
-    let token = c.post_json("/api/v1/tokens", &json!({"name": "A tích hợp"})).await.json();
+    let token = c
+        .post_json("/api/v1/tokens", &json!({"name": "A tích hợp"}))
+        .await
+        .json();
     let by_token = app.with_token(token["secret"].as_str().unwrap());
     assert_sealed_off(&app, &c, &t, "admin of A").await;
     assert_sealed_off(&app, &by_token, &t, "API token of A's admin").await;
@@ -180,29 +348,77 @@ app_test!(roles_limit_what_each_officer_may_do, |app| {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.error_code(), "forbidden");
-    assert_eq!(head.patch_json(&format!("/api/v1/offices/{a}"), &json!({"name": "Xã Mới"})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        head.patch_json(&format!("/api/v1/offices/{a}"), &json!({"name": "Xã Mới"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     // A reception officer sees the office but not the staff list or the audit log.
     let reception = app.login("tl.motcua1").await;
-    assert_eq!(reception.get(&format!("/api/v1/offices/{a}")).await.status, StatusCode::OK);
-    assert_eq!(reception.get("/api/v1/staff").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(reception.get("/api/v1/audit").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        reception.get(&format!("/api/v1/offices/{a}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        reception.get("/api/v1/staff").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        reception.get("/api/v1/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(reception.get("/audit").await.status, StatusCode::FORBIDDEN);
     // The auditor reads everything in the province and changes nothing.
     let auditor = app.login("kiemtoan").await;
     assert_eq!(auditor.get("/api/v1/audit").await.status, StatusCode::OK);
     assert_eq!(auditor.get("/api/v1/staff").await.status, StatusCode::OK);
     let before = app.audit_len().await;
-    assert_eq!(auditor.patch_json(&format!("/api/v1/offices/{a}"), &json!({"name": "Xã Mới"})).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(auditor.post_json(&format!("/api/v1/offices/{a}/counters"), &json!({"number": 8, "name": "Q"})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        auditor
+            .patch_json(&format!("/api/v1/offices/{a}"), &json!({"name": "Xã Mới"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        auditor
+            .post_json(
+                &format!("/api/v1/offices/{a}/counters"),
+                &json!({"number": 8, "name": "Q"})
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let uid = app.user_id("tl.motcua1").await;
-    assert_eq!(auditor.post_json(&format!("/api/v1/staff/{uid}/roles"), &json!({"role": "auditor", "office_id": a})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        auditor
+            .post_json(
+                &format!("/api/v1/staff/{uid}/roles"),
+                &json!({"role": "auditor", "office_id": a})
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.audit_len().await, before);
     // Only an administrator grants the administrator role, and not above their scope.
     let province = app.office_id("DB").await;
     let admin = app.login("quantri").await;
-    let res = admin.post_json(&format!("/api/v1/staff/{uid}/roles"), &json!({"role": "deputy", "office_id": a})).await;
+    let res = admin
+        .post_json(
+            &format!("/api/v1/staff/{uid}/roles"),
+            &json!({"role": "deputy", "office_id": a}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-    let res = admin.post_json(&format!("/api/v1/staff/{uid}/roles"), &json!({"role": "deputy", "office_id": a})).await;
+    let res = admin
+        .post_json(
+            &format!("/api/v1/staff/{uid}/roles"),
+            &json!({"role": "deputy", "office_id": a}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(res.error_code(), "duplicate-assignment");
     let _ = province;
@@ -213,9 +429,13 @@ app_test!(the_last_top_admin_cannot_be_removed, |app| {
     let id = app.user_id("quantri").await;
     let me = admin.get(&format!("/api/v1/staff/{id}")).await.json();
     let aid = me["roles"][0]["id"].as_str().unwrap();
-    let res = admin.delete(&format!("/api/v1/staff/{id}/roles/{aid}")).await;
+    let res = admin
+        .delete(&format!("/api/v1/staff/{id}/roles/{aid}"))
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(res.error_code(), "last-admin");
-    let res = admin.post_form(&format!("/staff/{id}/active"), &[("active", "false")]).await;
+    let res = admin
+        .post_form(&format!("/staff/{id}/active"), &[("active", "false")])
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 });

@@ -6,7 +6,9 @@ use serde_json::json;
 
 app_test!(token_lifecycle, |app| {
     let c = app.login("thanhtra").await;
-    let created = c.post_json("/api/v1/tokens", &json!({"name": "Cổng dịch vụ công tỉnh"})).await;
+    let created = c
+        .post_json("/api/v1/tokens", &json!({"name": "Cổng dịch vụ công tỉnh"}))
+        .await;
     assert_eq!(created.status, StatusCode::CREATED);
     let created = created.json();
     let secret = created["secret"].as_str().unwrap().to_string();
@@ -30,9 +32,18 @@ app_test!(token_lifecycle, |app| {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.error_code(), "bad-token");
     assert_eq!(res.header("www-authenticate"), Some("Bearer"));
-    assert_eq!(c.delete(&format!("/api/v1/tokens/{id}")).await.error_code(), "token-already-revoked");
+    assert_eq!(
+        c.delete(&format!("/api/v1/tokens/{id}")).await.error_code(),
+        "token-already-revoked"
+    );
     // A made-up token is refused.
-    assert_eq!(app.with_token("cbt_not-a-token").get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.with_token("cbt_not-a-token")
+            .get("/api/v1/me")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 });
 
 app_test!(token_pages_show_secret_once_and_revoke, |app| {
@@ -40,11 +51,26 @@ app_test!(token_pages_show_secret_once_and_revoke, |app| {
     let res = c.post_form("/account/tokens", &[("name", "Zalo OA")]).await;
     assert_eq!(res.status, StatusCode::OK);
     let html = res.text();
-    let secret = html.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let secret = html
+        .split("id=\"new-token\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
     assert!(secret.starts_with("cbt_"));
     assert!(!c.get("/account").await.text().contains(&secret));
-    let id = c.get("/api/v1/tokens").await.json()[0]["id"].as_str().unwrap().to_string();
-    let res = c.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await;
+    let id = c.get("/api/v1/tokens").await.json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = c
+        .post_form(&format!("/account/tokens/{id}/revoke"), &[])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(app.with_token(&secret).get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.with_token(&secret).get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 });
