@@ -47,6 +47,7 @@ const PEOPLE: [(&str, Role, &str); 5] = [
 pub async fn fill(app: &App) -> Result<DemoReport> {
     let password = format!("Demo-{}", &random_token()[..10]);
     let now = app.now();
+    crate::calendar::seed_if_empty(&app.db, now).await?;
     let mut tx = app.db.begin().await?;
     if office_repo::get_by_code(&mut tx, PROVINCE_CODE)
         .await?

@@ -10,6 +10,7 @@ use congbo_store::Db;
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod demo;
 pub mod error;
 pub mod office;
@@ -68,9 +69,8 @@ pub fn new_id() -> uuid::Uuid {
 
 /// 32 random bytes, hex: session cookies, API tokens, setup links.
 pub fn random_token() -> String {
-    use rand::RngCore;
     let mut b = [0u8; 32];
-    rand::rng().fill_bytes(&mut b);
+    rand::fill(&mut b);
     hex::encode(b)
 }
 

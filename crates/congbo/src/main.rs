@@ -192,6 +192,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Migrate => {
             let db = s.db(true).await?;
+            congbo_app::calendar::seed_if_empty(&db, jiff::Timestamp::now().as_microsecond())
+                .await?;
             for (v, name) in congbo_store::migration_names(db.backend()) {
                 println!("{v:04} {name}");
             }
@@ -250,7 +252,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or_default();
             println!("backup written to {} ({size} bytes)", to.display());
         }
-        Cmd::Calendar { cmd } => calendar(cmd)?,
+        Cmd::Calendar { cmd } => {
+            let cal = work_calendar(&s).await?;
+            calendar(cmd, &cal)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -275,6 +280,7 @@ fn describe(b: &Break) -> String {
 async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
     let db = s.db(migrate).await?;
     let app = App::new(db);
+    congbo_app::calendar::seed_if_empty(&app.db, app.now()).await?;
     let listener = tokio::net::TcpListener::bind(&s.bind)
         .await
         .with_context(|| format!("cannot listen on {}", s.bind))?;
@@ -332,9 +338,20 @@ fn parse_receipt(s: &str) -> anyhow::Result<jiff::civil::DateTime> {
     Ok(d.to_datetime(jiff::civil::time(8, 0, 0, 0)))
 }
 
-fn calendar(cmd: CalendarCmd) -> anyhow::Result<()> {
-    // TODO(issue 3): read the administrators' calendar from the database when one is configured.
-    let cal = WorkCalendar::builtin();
+/// The database's calendar (administrators' edits) when a database is configured — DATABASE_URL
+/// is set or the data directory holds one — else the schedules built into the binary.
+async fn work_calendar(s: &Settings) -> anyhow::Result<WorkCalendar> {
+    if s.database_url.is_none() && !s.data_dir.join("congbo.db").exists() {
+        return Ok(WorkCalendar::builtin());
+    }
+    let db = s.db(true).await?;
+    congbo_app::calendar::seed_if_empty(&db, jiff::Timestamp::now().as_microsecond()).await?;
+    let cal = congbo_app::calendar::load(&db).await?;
+    db.close().await;
+    Ok(cal)
+}
+
+fn calendar(cmd: CalendarCmd, cal: &WorkCalendar) -> anyhow::Result<()> {
     let rules = DeadlineRules::default();
     match cmd {
         CalendarCmd::Due {
@@ -342,7 +359,7 @@ fn calendar(cmd: CalendarCmd) -> anyhow::Result<()> {
             days,
         } => {
             let d = due_date(
-                &cal,
+                cal,
                 parse_receipt(&from)?,
                 TimeLimit::working_days(days),
                 &rules,
@@ -365,7 +382,7 @@ fn calendar(cmd: CalendarCmd) -> anyhow::Result<()> {
                     .parse()
                     .with_context(|| format!("line {}: days must be a whole number", i + 1))?;
                 let d = due_date(
-                    &cal,
+                    cal,
                     parse_receipt(from)?,
                     TimeLimit::working_days(days),
                     &rules,

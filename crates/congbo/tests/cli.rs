@@ -9,7 +9,10 @@ use congbo_testkit::TestDb;
 
 fn congbo() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_congbo"));
-    c.env_remove("DATABASE_URL").env("RUST_LOG", "warn");
+    // No database unless a test names one (the calendar then uses its built-in data).
+    c.env_remove("DATABASE_URL")
+        .env("CONGBO_DATA_DIR", "/nonexistent/congbo-cli-test")
+        .env("RUST_LOG", "warn");
     c
 }
 
@@ -37,7 +40,7 @@ async fn audit_verify_catches_tampering(backend: Backend) {
     let (code, out, _) = run(congbo()
         .args(["audit", "verify"])
         .env("DATABASE_URL", &t.url));
-    assert_eq!((code, out.trim()), (0, "audit chain ok: 1 entries"));
+    assert_eq!((code, out.trim()), (0, "audit chain ok: 2 entries"));
     // Add rows through the application, then tamper with the first one directly in SQL.
     let app = congbo_app::App::new(t.db.clone());
     for _ in 0..3 {
@@ -46,7 +49,7 @@ async fn audit_verify_catches_tampering(backend: Backend) {
     let (code, out, _) = run(congbo()
         .args(["audit", "verify"])
         .env("DATABASE_URL", &t.url));
-    assert_eq!((code, out.trim()), (0, "audit chain ok: 4 entries"));
+    assert_eq!((code, out.trim()), (0, "audit chain ok: 5 entries"));
     let mut tx = t.db.begin().await.unwrap();
     congbo_store::exec!(&mut tx, c => sqlx::query("UPDATE audit_log SET summary = '{\"forged\":true}' WHERE seq = 2").execute(c).await).unwrap();
     tx.commit().await.unwrap();
@@ -67,7 +70,7 @@ async fn audit_verify_catches_tampering(backend: Backend) {
         .env("DATABASE_URL", &t.url));
     assert_eq!(code, 1);
     assert!(
-        out.contains("the log ends at entry 1 but the chain head records 4 entries"),
+        out.contains("the log ends at entry 1 but the chain head records 5 entries"),
         "{out}"
     );
 }
@@ -149,7 +152,7 @@ fn migrate_backup_and_config_show_on_sqlite() {
     let (code, out, _) = run(congbo()
         .args(["audit", "verify"])
         .env("DATABASE_URL", format!("sqlite:{}", backup.display())));
-    assert_eq!((code, out.trim()), (0, "audit chain ok: 1 entries"));
+    assert_eq!((code, out.trim()), (0, "audit chain ok: 2 entries"));
     // Never overwrites.
     let (code, _, err) =
         run(congbo().args(["backup", "--data-dir", d, "--to", backup.to_str().unwrap()]));

@@ -47,6 +47,8 @@ pub enum Perm {
     StaffManage,
     /// Read the audit log.
     AuditRead,
+    /// Edit the national working calendar (announced days off and make-up days).
+    CalendarManage,
 }
 
 impl Role {
@@ -147,6 +149,15 @@ impl Principal {
             return Err(DomainError::new("forbidden"));
         }
         Ok(())
+    }
+
+    /// The working calendar is national data: only an administrator of a top-level office
+    /// (a province) edits it. Returns the assignment that allows it.
+    pub fn may_manage_calendar(&self) -> Result<&Assignment, DomainError> {
+        self.assignments
+            .iter()
+            .find(|a| a.role.grants(Perm::CalendarManage) && a.office_path.depth() == 1)
+            .ok_or(DomainError::new("forbidden"))
     }
 
     /// The role shown on audit rows when no single permission check applies.
@@ -275,6 +286,25 @@ mod tests {
         });
         assert_eq!(p.scopes(Perm::AuditRead), vec![path(&[1])]);
         assert!(p.scopes(Perm::OfficeManage).is_empty());
+    }
+
+    #[test]
+    fn only_top_level_admins_edit_the_calendar() {
+        assert!(
+            principal(Role::Admin, path(&[1]))
+                .may_manage_calendar()
+                .is_ok()
+        );
+        assert!(
+            principal(Role::Admin, path(&[1, 2]))
+                .may_manage_calendar()
+                .is_err()
+        );
+        assert!(
+            principal(Role::Head, path(&[1]))
+                .may_manage_calendar()
+                .is_err()
+        );
     }
 
     #[test]

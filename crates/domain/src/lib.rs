@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 pub mod error;
 pub mod identity;
 pub mod office;

@@ -14,12 +14,14 @@
 
 pub mod data;
 pub mod deadline;
+pub mod edit;
 pub mod lunar;
 pub mod statutory;
 pub mod work;
 
 pub use data::{ParseAnnouncedError, builtin_announced, format_announced, parse_announced};
 pub use deadline::{DeadlineRules, LimitUnit, TimeLimit, due, due_date, effective_receipt_day};
+pub use edit::{parse_announced_day, parse_date};
 pub use lunar::{
     CN_TZ_HOURS, LunarDate, VN_TZ_HOURS, leap_month, lunar_to_solar, month_length, solar_to_lunar,
     tet, year_name_vi,

@@ -1,6 +1,7 @@
 //! Repositories, one file per area. Free functions over `&mut Tx`; no business rules here.
 
 pub mod audit;
+pub mod calendar;
 pub mod office;
 pub mod session;
 pub mod setup;

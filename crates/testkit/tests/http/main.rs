@@ -4,6 +4,7 @@
 mod api_input;
 mod auth;
 mod browser;
+mod calendar;
 mod i18n;
 mod offices;
 mod ops;

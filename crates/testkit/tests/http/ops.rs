@@ -112,6 +112,9 @@ app_test!(openapi_describes_every_api_route, |app| {
         ("/api/v1/tokens", vec!["get", "post"]),
         ("/api/v1/tokens/{id}", vec!["delete"]),
         ("/api/v1/audit", vec!["get"]),
+        ("/api/v1/calendar/{year}", vec!["get"]),
+        ("/api/v1/calendar/due", vec!["get"]),
+        ("/api/v1/calendar/days/{date}", vec!["put", "delete"]),
     ] {
         for m in methods {
             assert!(
@@ -122,7 +125,7 @@ app_test!(openapi_describes_every_api_route, |app| {
     }
     assert_eq!(
         paths.len(),
-        13,
+        16,
         "a route was added without its OpenAPI description, or vice versa"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());

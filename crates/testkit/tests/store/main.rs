@@ -2,6 +2,7 @@
 //! transactions, the audit chain under tampering and schema parity between the two backends.
 
 mod audit;
+mod calendar;
 mod office;
 mod schema;
 mod session;

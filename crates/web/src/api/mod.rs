@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use crate::AppState;
 
 pub mod audit;
+pub mod calendar;
 pub mod office;
 pub mod staff;
 pub mod token;
@@ -33,6 +34,12 @@ pub fn router() -> Router<AppState> {
         .route("/tokens", get(token::list).post(token::create))
         .route("/tokens/{id}", delete(token::revoke))
         .route("/audit", get(audit::list))
+        .route("/calendar/due", get(calendar::due_date))
+        .route(
+            "/calendar/days/{date}",
+            axum::routing::put(calendar::put_day).delete(calendar::delete_day),
+        )
+        .route("/calendar/{year}", get(calendar::year))
 }
 
 /// `{"error": {"code": …, "message": …}}`; `message` is in the caller's language.
@@ -67,7 +74,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "congbo API", version = "1", description = "Offices, staff, API tokens and the audit log of a congbo installation. Authenticate with `Authorization: Bearer <API token>`."),
+    info(title = "congbo API", version = "1", description = "Offices, staff, API tokens, the working calendar and the audit log of a congbo installation. Authenticate with `Authorization: Bearer <API token>`."),
     paths(
         staff::me,
         office::list, office::create, office::get, office::update, office::history,
@@ -75,6 +82,7 @@ impl Modify for BearerAuth {
         staff::list, staff::create, staff::get, staff::assign, staff::revoke, staff::unlock,
         token::list, token::create, token::revoke,
         audit::list,
+        calendar::year, calendar::due_date, calendar::put_day, calendar::delete_day,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -8,6 +8,7 @@ use crate::AppState;
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod home;
 pub mod office;
 pub mod ops;
@@ -35,4 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/{id}/unlock", post(staff::unlock))
         .route("/staff/{id}/active", post(staff::set_active))
         .route("/audit", get(audit::page))
+        .route("/calendar", get(calendar::page_for_year))
+        .route("/calendar/days", post(calendar::set_day))
+        .route("/calendar/days/{date}/delete", post(calendar::remove_day))
 }

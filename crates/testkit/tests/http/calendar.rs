@@ -1,0 +1,175 @@
+//! The working calendar: stored and seeded, edited by top-level administrators only, and used
+//! for due dates through the API.
+
+use axum::http::StatusCode;
+use congbo_testkit::app_test;
+use serde_json::json;
+
+app_test!(
+    year_view_and_due_dates_follow_the_announced_schedule,
+    |app| {
+        let c = app.login("tl.motcua1").await;
+        let y = c.get("/api/v1/calendar/2026").await.json();
+        assert_eq!(y["tet"], "2026-02-17");
+        assert_eq!(y["lunar_year_name"], "Bính Ngọ");
+        assert_eq!(y["announced"], true);
+        let days = y["days"].as_array().unwrap();
+        assert!(days.iter().any(|d| d["date"] == "2026-08-22"
+            && d["kind"] == "makeup_workday"
+            && d["notice"] == "9441/TB-BNV"));
+        let due = c
+            .get("/api/v1/calendar/due?from=2026-02-12T09:00&amount=5")
+            .await
+            .json();
+        assert_eq!(due["due_date"], "2026-02-26");
+        let late = c
+            .get("/api/v1/calendar/due?from=2026-02-12T16:00&amount=5")
+            .await
+            .json();
+        // After the 15:00 cut-off the count starts from the next working day (Friday 13/2).
+        assert_eq!(late["effective_receipt_day"], "2026-02-13");
+        assert_eq!(late["due_date"], "2026-02-27");
+        let page = c.get("/calendar?year=2026").await.text();
+        assert!(
+            page.contains("Lịch làm việc 2026")
+                && page.contains("Làm bù")
+                && page.contains("9441/TB-BNV"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("action=\"/calendar/days\""),
+            "officers do not get the edit form"
+        );
+        // Bad input.
+        let bad = c.get("/api/v1/calendar/due?from=12/02/2026&amount=5").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.error_code(), "datetime-format");
+        assert_eq!(
+            c.get("/api/v1/calendar/due?from=2026-02-12T09:00&amount=5&unit=weeks")
+                .await
+                .error_code(),
+            "unknown-limit-unit"
+        );
+        assert_eq!(
+            c.get("/api/v1/calendar/3000").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);
+
+app_test!(top_level_admin_edits_days_and_deadlines_move, |app| {
+    let admin = app.login("quantri").await;
+    let c = app.login("tl.motcua1").await;
+    assert_eq!(
+        c.get("/api/v1/calendar/due?from=2026-11-23T09:00&amount=1")
+            .await
+            .json()["due_date"],
+        "2026-11-24"
+    );
+    // Vietnam Culture Day 24/11 becomes a day off (Resolution 80-NQ/TW): deadlines move at once.
+    let res = admin
+        .send(
+            axum::http::Method::PUT,
+            "/api/v1/calendar/days/2026-11-24",
+            Some("application/json"),
+            json!({"kind": "holiday", "name_vi": "Ngày Văn hóa Việt Nam", "notice": "Nghị quyết 80-NQ/TW"}).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(
+        c.get("/api/v1/calendar/due?from=2026-11-23T09:00&amount=1")
+            .await
+            .json()["due_date"],
+        "2026-11-25"
+    );
+    let row = &app
+        .login("kiemtoan")
+        .await
+        .get("/api/v1/audit?action=calendar.day_set")
+        .await
+        .json()[0];
+    assert_eq!(row["target_id"], "2026-11-24");
+    assert_eq!(row["role"], "admin");
+    // A commune officer, or even a commune administrator, cannot edit the national calendar.
+    let before = app.audit_len().await;
+    let res = c
+        .send(
+            axum::http::Method::PUT,
+            "/api/v1/calendar/days/2026-11-25",
+            Some("application/json"),
+            json!({"kind": "holiday", "name_vi": "X", "notice": "Y"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let tl = app.office_id("DB-TL").await;
+    admin
+        .post_json("/api/v1/staff", &json!({"username": "tl.quantri", "full_name": "Quản trị xã", "home_office_id": tl,
+                                             "password": "Quan-tri-xa-2026", "roles": [{"role": "admin", "office_id": tl}]}))
+        .await;
+    let commune_admin = app.login_with("tl.quantri", "Quan-tri-xa-2026").await;
+    assert_eq!(
+        commune_admin
+            .delete("/api/v1/calendar/days/2026-11-24")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.audit_len().await,
+        before + 2,
+        "only the staff creation and its sign-in were written"
+    );
+    // Invalid days are refused with the reason.
+    let res = admin
+        .send(
+            axum::http::Method::PUT,
+            "/api/v1/calendar/days/2026-11-26",
+            Some("application/json"),
+            json!({"kind": "makeup_workday", "name_vi": "Làm bù", "notice": "X"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.error_code(), "makeup-not-weekend");
+    // Through the page: remove the day again; deadlines return.
+    let res = admin
+        .post_form("/calendar/days/2026-11-24/delete", &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get("/api/v1/calendar/due?from=2026-11-23T09:00&amount=1")
+            .await
+            .json()["due_date"],
+        "2026-11-24"
+    );
+    assert_eq!(
+        admin
+            .delete("/api/v1/calendar/days/2026-11-24")
+            .await
+            .error_code(),
+        "calendar-day-not-found"
+    );
+    // And add one through the page form.
+    let res = admin
+        .post_form(
+            "/calendar/days",
+            &[
+                ("date", "2027-01-09"),
+                ("kind", "makeup_workday"),
+                ("name_vi", "Làm bù"),
+                ("notice", "Thông báo thử"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        admin
+            .get("/calendar?year=2027")
+            .await
+            .text()
+            .contains("Thông báo thử")
+    );
+});
