@@ -85,7 +85,10 @@ pub struct DayInput {
 /// Add or change the announced day on a date.
 pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<AnnouncedDay> {
     let day = parse_announced_day(&input.date, &input.kind, &input.name_vi, &input.notice)?;
-    let grant = actor.principal.may_manage_calendar()?.clone();
+    let grant = actor
+        .principal
+        .require_top_level(congbo_domain::identity::Perm::CalendarManage)?
+        .clone();
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let old = repo::get(&mut tx, &day.date.to_string()).await?;
@@ -109,7 +112,10 @@ pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<Annou
 /// Remove the announced day on a date (the date reverts to the weekly and statutory rules).
 pub async fn remove_day(app: &App, actor: &Actor, date: &str) -> Result<()> {
     let date = parse_date(date)?.to_string();
-    let grant = actor.principal.may_manage_calendar()?.clone();
+    let grant = actor
+        .principal
+        .require_top_level(congbo_domain::identity::Perm::CalendarManage)?
+        .clone();
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let old = repo::get(&mut tx, &date)

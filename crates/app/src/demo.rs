@@ -20,6 +20,7 @@ pub struct DemoReport {
     pub offices: usize,
     pub counters: usize,
     pub staff: Vec<(String, String, &'static str, String)>,
+    pub procedures: usize,
     pub password: String,
 }
 
@@ -48,6 +49,7 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
     let password = format!("Demo-{}", &random_token()[..10]);
     let now = app.now();
     crate::calendar::seed_if_empty(&app.db, now).await?;
+    let procedures = congbo_domain::catalog::demo_procedures();
     let mut tx = app.db.begin().await?;
     if office_repo::get_by_code(&mut tx, PROVINCE_CODE)
         .await?
@@ -109,13 +111,14 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
         )
         .await?;
     }
+    crate::catalog::store(&mut tx, &procedures, now).await?;
     audit::record_as(&mut tx, now, None, "system", None, Entry {
         action: "demo.fill",
         role: None,
         office_id: Some(province_id),
         target_type: "office",
         target_id: Some(province_id.to_string()),
-        summary: json!({"offices": UNITS.len() + 1, "counters": counters, "staff": staff.len()}),
+        summary: json!({"offices": UNITS.len() + 1, "counters": counters, "staff": staff.len(), "procedure_versions": procedures.len()}),
     })
     .await?;
     tx.commit().await?;
@@ -123,6 +126,7 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
         offices: UNITS.len() + 1,
         counters,
         staff,
+        procedures: procedures.len(),
         password,
     })
 }

@@ -11,6 +11,7 @@ use congbo_store::Db;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod demo;
 pub mod error;
 pub mod office;

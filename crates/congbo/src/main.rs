@@ -179,10 +179,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = App::new(s.db(true).await?);
             let r = congbo_app::demo::fill(&app).await?;
             println!(
-                "demo: {} offices, {} counters, {} staff",
+                "demo: {} offices, {} counters, {} staff, {} procedure versions",
                 r.offices,
                 r.counters,
-                r.staff.len()
+                r.staff.len(),
+                r.procedures
             );
             println!("password for every demo account: {}", r.password);
             for (user, name, role, office) in &r.staff {

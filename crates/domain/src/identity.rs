@@ -49,6 +49,8 @@ pub enum Perm {
     AuditRead,
     /// Edit the national working calendar (announced days off and make-up days).
     CalendarManage,
+    /// Import and change the procedure catalogue (TTHC) published for the province.
+    CatalogManage,
 }
 
 impl Role {
@@ -151,12 +153,13 @@ impl Principal {
         Ok(())
     }
 
-    /// The working calendar is national data: only an administrator of a top-level office
-    /// (a province) edits it. Returns the assignment that allows it.
-    pub fn may_manage_calendar(&self) -> Result<&Assignment, DomainError> {
+    /// Data shared by a whole province and its communes (the working calendar, the procedure
+    /// catalogue) is changed only through a role held at a top-level office. Returns the
+    /// assignment that allows it.
+    pub fn require_top_level(&self, perm: Perm) -> Result<&Assignment, DomainError> {
         self.assignments
             .iter()
-            .find(|a| a.role.grants(Perm::CalendarManage) && a.office_path.depth() == 1)
+            .find(|a| a.role.grants(perm) && a.office_path.depth() == 1)
             .ok_or(DomainError::new("forbidden"))
     }
 
@@ -289,22 +292,12 @@ mod tests {
     }
 
     #[test]
-    fn only_top_level_admins_edit_the_calendar() {
-        assert!(
-            principal(Role::Admin, path(&[1]))
-                .may_manage_calendar()
-                .is_ok()
-        );
-        assert!(
-            principal(Role::Admin, path(&[1, 2]))
-                .may_manage_calendar()
-                .is_err()
-        );
-        assert!(
-            principal(Role::Head, path(&[1]))
-                .may_manage_calendar()
-                .is_err()
-        );
+    fn only_top_level_admins_edit_shared_data() {
+        let top = |r, p, perm| principal(r, p).require_top_level(perm).is_ok();
+        assert!(top(Role::Admin, path(&[1]), Perm::CalendarManage));
+        assert!(top(Role::Admin, path(&[1]), Perm::CatalogManage));
+        assert!(!top(Role::Admin, path(&[1, 2]), Perm::CalendarManage));
+        assert!(!top(Role::Head, path(&[1]), Perm::CatalogManage));
     }
 
     #[test]

@@ -257,6 +257,24 @@ pub fn migration_names(backend: Backend) -> Vec<(i64, String)> {
         .collect()
 }
 
+/// A fingerprint of every migration's version and checksum (test templates are rebuilt when
+/// any migration changes).
+pub fn migration_fingerprint(backend: Backend) -> String {
+    let m = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    m.iter()
+        .map(|m| {
+            let sum: u64 = m.checksum.iter().fold(0xcbf29ce484222325, |h, b| {
+                (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+            });
+            format!("{}:{sum:x}", m.version)
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,11 +49,8 @@ fn pg_template() -> &'static Result<String, String> {
                 let mut c = sqlx::PgConnection::connect(&admin)
                     .await
                     .map_err(|e| e.to_string())?;
-                let fingerprint = congbo_store::migration_names(Backend::Postgres)
-                    .iter()
-                    .map(|(v, n)| format!("{v}{n}"))
-                    .collect::<String>();
-                let name = format!("congbo_tpl_{:x}", fnv(&fingerprint) ^ fnv(MIGRATION_SQL));
+                let fingerprint = congbo_store::migration_fingerprint(Backend::Postgres);
+                let name = format!("congbo_tpl_{:x}", fnv(&fingerprint));
                 sqlx::query("SELECT pg_advisory_lock(734201)")
                     .execute(&mut c)
                     .await
@@ -99,9 +96,6 @@ fn pg_template() -> &'static Result<String, String> {
         .unwrap_or_else(|_| Err("template thread panicked".into()))
     })
 }
-
-/// The PostgreSQL migration texts, so an edited migration gets a fresh template.
-const MIGRATION_SQL: &str = include_str!("../../store/migrations/postgres/0001_foundation.sql");
 
 fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf29ce484222325u64, |h, b| {

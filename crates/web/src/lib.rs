@@ -25,6 +25,8 @@ pub mod view;
 
 /// Largest request body accepted anywhere (bigger uploads get their own limit when they come).
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// Catalogue imports (a province's procedures as CSV or JSON) may be larger.
+pub const IMPORT_LIMIT: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 pub mod office;
 pub mod session;
 pub mod setup;

@@ -5,6 +5,7 @@ mod api_input;
 mod auth;
 mod browser;
 mod calendar;
+mod catalog;
 mod i18n;
 mod offices;
 mod ops;

@@ -115,6 +115,9 @@ app_test!(openapi_describes_every_api_route, |app| {
         ("/api/v1/calendar/{year}", vec!["get"]),
         ("/api/v1/calendar/due", vec!["get"]),
         ("/api/v1/calendar/days/{date}", vec!["put", "delete"]),
+        ("/api/v1/procedures", vec!["get"]),
+        ("/api/v1/procedures/{code}", vec!["get"]),
+        ("/api/v1/procedures/import", vec!["post"]),
     ] {
         for m in methods {
             assert!(
@@ -125,7 +128,7 @@ app_test!(openapi_describes_every_api_route, |app| {
     }
     assert_eq!(
         paths.len(),
-        16,
+        19,
         "a route was added without its OpenAPI description, or vice versa"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());

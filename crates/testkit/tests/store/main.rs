@@ -3,6 +3,7 @@
 
 mod audit;
 mod calendar;
+mod catalog;
 mod office;
 mod schema;
 mod session;

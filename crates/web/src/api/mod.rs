@@ -11,6 +11,7 @@ use crate::AppState;
 
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 pub mod office;
 pub mod staff;
 pub mod token;
@@ -34,6 +35,12 @@ pub fn router() -> Router<AppState> {
         .route("/tokens", get(token::list).post(token::create))
         .route("/tokens/{id}", delete(token::revoke))
         .route("/audit", get(audit::list))
+        .route("/procedures", get(catalog::list))
+        .route(
+            "/procedures/import",
+            post(catalog::import).layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
+        )
+        .route("/procedures/{code}", get(catalog::versions))
         .route("/calendar/due", get(calendar::due_date))
         .route(
             "/calendar/days/{date}",
@@ -83,6 +90,7 @@ impl Modify for BearerAuth {
         token::list, token::create, token::revoke,
         audit::list,
         calendar::year, calendar::due_date, calendar::put_day, calendar::delete_day,
+        catalog::list, catalog::versions, catalog::import,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -94,7 +94,10 @@ pub async fn page_for_year(
         working_days: cal.working_days_in_year(year),
         announced: cal.is_announced_year(year),
         days: day_lines(&t, &cal, year),
-        manage: actor.principal.may_manage_calendar().is_ok(),
+        manage: actor
+            .principal
+            .require_top_level(congbo_domain::identity::Perm::CalendarManage)
+            .is_ok(),
         kinds,
         year,
         t,

@@ -9,6 +9,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod home;
 pub mod office;
 pub mod ops;
@@ -36,6 +37,15 @@ pub fn router() -> Router<AppState> {
         .route("/staff/{id}/unlock", post(staff::unlock))
         .route("/staff/{id}/active", post(staff::set_active))
         .route("/audit", get(audit::page))
+        .route("/thu-tuc", get(catalog::public_list))
+        .route("/thu-tuc/{code}", get(catalog::public_detail))
+        .route(
+            "/catalog/import",
+            get(catalog::import_form)
+                .post(catalog::import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
+        )
+        .route("/catalog/export", get(catalog::export))
         .route("/calendar", get(calendar::page_for_year))
         .route("/calendar/days", post(calendar::set_day))
         .route("/calendar/days/{date}/delete", post(calendar::remove_day))
