@@ -190,17 +190,22 @@ impl Client<'_> {
         if let Some(ct) = content_type {
             b = b.header(header::CONTENT_TYPE, ct);
         }
-        if let Some(c) = &self.cookie {
-            b = b.header(
-                header::COOKIE,
-                format!("{}={c}", congbo_web::extract::SESSION_COOKIE),
-            );
-        }
         if let Some(t) = &self.bearer {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         if let Some(l) = self.lang {
+            // API clients ask with Accept-Language; pages follow the language-switch cookie.
             b = b.header(header::ACCEPT_LANGUAGE, l);
+        }
+        let mut cookies: Vec<String> = vec![];
+        if let Some(c) = &self.cookie {
+            cookies.push(format!("{}={c}", congbo_web::extract::SESSION_COOKIE));
+        }
+        if let Some(l) = self.lang {
+            cookies.push(format!("{}={l}", congbo_web::i18n::LANG_COOKIE));
+        }
+        if !cookies.is_empty() {
+            b = b.header(header::COOKIE, cookies.join("; "));
         }
         let mut req = b.body(Body::from(body)).unwrap();
         for (k, v) in extra {

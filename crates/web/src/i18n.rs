@@ -77,11 +77,16 @@ impl Locale {
             .try_lookup_with_args(self.id(), key, &map)
             .unwrap_or_else(|| key.to_string())
     }
-    /// From the language cookie, else the first supported Accept-Language, else Vietnamese.
+    /// From the language cookie (the switch in every page's header); else Vietnamese for pages,
+    /// whatever the browser's language (a counter PC often runs an English browser); API
+    /// clients may ask for English with `Accept-Language`.
     pub fn from_parts(parts: &Parts) -> Locale {
         let jar = CookieJar::from_headers(&parts.headers);
         if let Some(l) = jar.get(LANG_COOKIE).and_then(|c| Locale::parse(c.value())) {
             return l;
+        }
+        if !parts.uri.path().starts_with("/api/") {
+            return Locale::Vi;
         }
         parts
             .headers

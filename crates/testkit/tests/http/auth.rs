@@ -349,3 +349,38 @@ app_test!(security_headers_on_every_response, |app| {
     assert!(!html.contains("<script>"), "inline script found");
     assert!(html.contains("<script src=\"/static/htmx.min.js\""));
 });
+
+app_test!(pages_are_vietnamese_whatever_the_browser_language, |app| {
+    // An English browser on a counter PC still gets Vietnamese pages until someone switches.
+    let res = app
+        .anon()
+        .send_with(
+            Method::GET,
+            "/login",
+            None,
+            vec![],
+            &[("accept-language", "en-US,en;q=0.9")],
+        )
+        .await;
+    assert!(res.text().contains("<html lang=\"vi\">"));
+    // The switch sets a cookie that pages follow.
+    let res = app.anon().post_form("/lang/en", &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        res.header("set-cookie")
+            .unwrap()
+            .starts_with("congbo_lang=en")
+    );
+    // The API answers in English when asked.
+    let api = app
+        .anon()
+        .send_with(
+            Method::GET,
+            "/api/v1/me",
+            None,
+            vec![],
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(api.json()["error"]["message"], "Please sign in.");
+});
