@@ -45,24 +45,29 @@ pub fn page_with<T: Template>(status: StatusCode, t: T) -> Result<Response, Fail
     Ok((status, Html(html)).into_response())
 }
 
-/// Vietnam time (UTC+7, no daylight saving) for display: `dd/mm/yyyy HH:MM`.
+/// Vietnam's time zone: UTC+7, no daylight saving.
+pub fn vietnam() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7))
+}
+
+/// Vietnam time for display: `dd/mm/yyyy HH:MM`.
 pub fn local_time(micros: i64) -> String {
-    let offset = jiff::tz::Offset::constant(7);
     jiff::Timestamp::from_microsecond(micros)
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::fixed(offset))
-                .strftime("%d/%m/%Y %H:%M")
-                .to_string()
-        })
+        .map(|t| t.to_zoned(vietnam()).strftime("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The local date in Vietnam at an instant.
+pub fn local_date(micros: i64) -> jiff::civil::Date {
+    jiff::Timestamp::from_microsecond(micros)
+        .map(|t| t.to_zoned(vietnam()).date())
         .unwrap_or_default()
 }
 
 /// `yyyy-mm-dd` in Vietnam time → the UTC instant (micros) of that local midnight.
 pub fn local_date_start(date: &str) -> Option<i64> {
     let d: jiff::civil::Date = date.trim().parse().ok()?;
-    let z = d
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7)))
-        .ok()?;
+    let z = d.to_zoned(vietnam()).ok()?;
     Some(z.timestamp().as_microsecond())
 }
 

@@ -20,10 +20,9 @@ fn row(code: &str, version: i64, from: &str, to: Option<&str>, name: &str) -> Pr
     }
 }
 
-db_test!(insert_in_force_versions_all_delete, |db| {
-    let mut tx = db.begin().await.unwrap();
+async fn insert_three(tx: &mut congbo_store::Tx) {
     catalog::insert(
-        &mut tx,
+        tx,
         &row(
             "1.001193",
             1,
@@ -35,46 +34,29 @@ db_test!(insert_in_force_versions_all_delete, |db| {
     .await
     .unwrap();
     catalog::insert(
-        &mut tx,
+        tx,
         &row("1.001193", 2, "2025-07-01", None, "Đăng ký khai sinh"),
     )
     .await
     .unwrap();
     catalog::insert(
-        &mut tx,
+        tx,
         &row("1.000894", 1, "2025-07-01", None, "Đăng ký kết hôn"),
     )
     .await
     .unwrap();
+}
+
+db_test!(insert_in_force_versions_all_delete, |db| {
+    let mut tx = db.begin().await.unwrap();
+    insert_three(&mut tx).await;
     let dup = catalog::insert(&mut tx, &row("1.000894", 1, "2025-07-01", None, "Trùng")).await;
     assert!(matches!(dup, Err(congbo_store::StoreError::Duplicate(_))));
     tx.rollback().await.unwrap();
 
     let mut tx = db.begin().await.unwrap();
-    catalog::insert(
-        &mut tx,
-        &row(
-            "1.001193",
-            1,
-            "2016-01-01",
-            Some("2025-06-30"),
-            "Đăng ký khai sinh",
-        ),
-    )
-    .await
-    .unwrap();
-    catalog::insert(
-        &mut tx,
-        &row("1.001193", 2, "2025-07-01", None, "Đăng ký khai sinh"),
-    )
-    .await
-    .unwrap();
-    catalog::insert(
-        &mut tx,
-        &row("1.000894", 1, "2025-07-01", None, "Đăng ký kết hôn"),
-    )
-    .await
-    .unwrap();
+    assert_eq!(catalog::count(&mut tx).await.unwrap(), 0, "rolled back");
+    insert_three(&mut tx).await;
     assert_eq!(catalog::count(&mut tx).await.unwrap(), 3);
     // In force on a date: inclusive ends, ordered by field then name.
     let on = |rows: Vec<ProcedureRow>| {

@@ -69,12 +69,7 @@ pub async fn page_for_year(
     CurrentUser(actor): CurrentUser,
     QueryParam(q): QueryParam<YearQuery>,
 ) -> Result<Response, Failure> {
-    let this_year = jiff::Timestamp::from_microsecond(state.app.now())
-        .map(|ts| {
-            ts.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
-                .year() as i32
-        })
-        .unwrap_or(2026);
+    let this_year = i32::from(crate::view::local_date(state.app.now()).year());
     let year = q.year.unwrap_or(this_year).clamp(1901, 2198);
     let cal = calendar::load(&state.app.db).await?;
     let kinds = [

@@ -16,15 +16,9 @@ use crate::extract::{CurrentUser, MaybeUser, PageForm, PathParam, QueryParam};
 use crate::i18n::Locale;
 use crate::view::{Nav, page, page_with};
 
-/// Today's local date (UTC+7) as `YYYY-MM-DD`.
+/// Today's local date in Vietnam as `YYYY-MM-DD`.
 pub fn today(now_micros: i64) -> String {
-    jiff::Timestamp::from_microsecond(now_micros)
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
-                .date()
-                .to_string()
-        })
-        .unwrap_or_default()
+    crate::view::local_date(now_micros).to_string()
 }
 
 pub struct ProcedureLine {
@@ -128,7 +122,7 @@ pub async fn public_detail(
     PathParam(code): PathParam<String>,
 ) -> Result<Response, Failure> {
     let versions = catalog::versions(&state.app.db, &code).await?;
-    let on: jiff::civil::Date = today(state.app.now()).parse().unwrap_or_default();
+    let on = crate::view::local_date(state.app.now());
     let v = version_in_force(&versions, on)
         .cloned()
         .ok_or(Failure::new(StatusCode::NOT_FOUND, "procedure-not-found"))?;
