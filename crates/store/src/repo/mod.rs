@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod office;
+pub mod sequence;
 pub mod session;
 pub mod setup;
 pub mod staff;

@@ -6,6 +6,7 @@ mod calendar;
 mod catalog;
 mod office;
 mod schema;
+mod sequence;
 mod session;
 mod setup;
 mod staff;
