@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod dossier;
 pub mod error;
 pub mod identity;
 pub mod office;

@@ -52,7 +52,9 @@ impl OfficeKind {
     }
 }
 
-/// Office code: 2–20 characters, A–Z, 0–9 and '-', stored upper-case. It prefixes dossier codes.
+/// Office code: 2–40 characters of A–Z, 0–9, '-' and '.', stored upper-case, so both short
+/// local codes (`DB-TL`) and national agency identifiers (`000.00.15.H13`) fit. It prefixes
+/// dossier codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficeCode(String);
 
@@ -62,10 +64,10 @@ impl OfficeCode {
         if s.is_empty() {
             return Err(DomainError::field("required", "code"));
         }
-        if !(2..=20).contains(&s.len())
+        if !(2..=40).contains(&s.len())
             || !s
                 .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '.')
         {
             return Err(DomainError::field("office-code-format", "code"));
         }
@@ -160,6 +162,11 @@ mod tests {
         assert_eq!(OfficeCode::parse(" tl-01 ").unwrap().as_str(), "TL-01");
         assert!(OfficeCode::parse("X").is_err());
         assert!(OfficeCode::parse("THANH LUONG").is_err());
+        assert_eq!(
+            OfficeCode::parse("000.00.15.h13").unwrap().as_str(),
+            "000.00.15.H13"
+        );
+        assert!(OfficeCode::parse(&"A".repeat(41)).is_err());
         assert!(OfficeKind::parse("ward").is_ok());
         assert!(parse_office_name("Xã Thanh Luông").is_ok());
     }
