@@ -130,90 +130,100 @@ pub async fn create(app: &App, actor: &Actor, input: &NewOffice) -> Result<Offic
 }
 
 pub async fn rename(app: &App, actor: &Actor, id: Uuid, new_name: &str) -> Result<OfficeRow> {
-    let name = parse_office_name(new_name)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let (o, role) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, id).await?;
-    if o.name == name {
-        return Ok(o);
-    }
-    repo::rename(&mut tx, id, &name, &text::fold(&name), now).await?;
-    repo::insert_history(
-        &mut tx,
-        &HistoryRow {
-            id: new_id(),
-            office_id: id,
-            at: now,
-            actor_id: Some(actor.principal.user_id),
-            change: "rename".into(),
-            old_name: Some(o.name.clone()),
-            new_name: Some(name.clone()),
-            old_parent_id: None,
-            new_parent_id: None,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Entry {
-            action: "office.rename",
-            role: Some(role),
-            office_id: Some(id),
-            target_type: "office",
-            target_id: Some(id.to_string()),
-            summary: json!({"code": o.code, "old_name": o.name, "new_name": name}),
-        },
-    )
-    .await?;
-    let row = repo::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))?;
-    tx.commit().await?;
-    Ok(row)
+    update(app, actor, id, Some(new_name), None).await
 }
 
 /// Move an office (and its subtree) under another parent: both places must be in the actor's
 /// OfficeManage scope.
 pub async fn move_to(app: &App, actor: &Actor, id: Uuid, new_parent_id: Uuid) -> Result<OfficeRow> {
+    update(app, actor, id, None, Some(new_parent_id)).await
+}
+
+/// Rename and/or move in one transaction: every change is checked before anything is written,
+/// so a refused move never leaves a rename behind. Each change keeps history and is audited.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    new_name: Option<&str>,
+    new_parent_id: Option<Uuid>,
+) -> Result<OfficeRow> {
+    let name = new_name.map(parse_office_name).transpose()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let (o, role) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, id).await?;
-    let Some(old_parent) = o.parent_id else {
-        return Err(DomainError::field("office-move-root", "parent_id").into());
-    };
-    let (np, _) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, new_parent_id).await?;
-    office::check_move(&path_of(&o), &path_of(&np))?;
-    if old_parent == np.id {
-        return Ok(o);
+    let mut new_parent = None;
+    if let Some(pid) = new_parent_id {
+        let Some(old_parent) = o.parent_id else {
+            return Err(DomainError::field("office-move-root", "parent_id").into());
+        };
+        let (np, _) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, pid).await?;
+        office::check_move(&path_of(&o), &path_of(&np))?;
+        if old_parent != np.id {
+            new_parent = Some((old_parent, np));
+        }
     }
-    let new_path = path_of(&np).child(o.id);
-    let moved = repo::move_subtree(&mut tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
-    repo::insert_history(
-        &mut tx,
-        &HistoryRow {
-            id: new_id(),
-            office_id: id,
-            at: now,
-            actor_id: Some(actor.principal.user_id),
-            change: "move".into(),
-            old_name: None,
-            new_name: None,
-            old_parent_id: Some(old_parent),
-            new_parent_id: Some(np.id),
-        },
-    )
-    .await?;
-    audit::record(&mut tx, now, actor, Entry {
-        action: "office.move",
-        role: Some(role),
-        office_id: Some(id),
-        target_type: "office",
-        target_id: Some(id.to_string()),
-        summary: json!({"code": o.code, "old_parent": old_parent, "new_parent": np.code, "offices_moved": moved}),
-    })
-    .await?;
+    if let Some(name) = name.filter(|n| *n != o.name) {
+        repo::rename(&mut tx, id, &name, &text::fold(&name), now).await?;
+        repo::insert_history(
+            &mut tx,
+            &HistoryRow {
+                id: new_id(),
+                office_id: id,
+                at: now,
+                actor_id: Some(actor.principal.user_id),
+                change: "rename".into(),
+                old_name: Some(o.name.clone()),
+                new_name: Some(name.clone()),
+                old_parent_id: None,
+                new_parent_id: None,
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            Entry {
+                action: "office.rename",
+                role: Some(role),
+                office_id: Some(id),
+                target_type: "office",
+                target_id: Some(id.to_string()),
+                summary: json!({"code": o.code, "old_name": o.name, "new_name": name}),
+            },
+        )
+        .await?;
+    }
+    if let Some((old_parent, np)) = new_parent {
+        let new_path = path_of(&np).child(o.id);
+        let moved =
+            repo::move_subtree(&mut tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
+        repo::insert_history(
+            &mut tx,
+            &HistoryRow {
+                id: new_id(),
+                office_id: id,
+                at: now,
+                actor_id: Some(actor.principal.user_id),
+                change: "move".into(),
+                old_name: None,
+                new_name: None,
+                old_parent_id: Some(old_parent),
+                new_parent_id: Some(np.id),
+            },
+        )
+        .await?;
+        audit::record(&mut tx, now, actor, Entry {
+            action: "office.move",
+            role: Some(role),
+            office_id: Some(id),
+            target_type: "office",
+            target_id: Some(id.to_string()),
+            summary: json!({"code": o.code, "old_parent": old_parent, "new_parent": np.code, "offices_moved": moved}),
+        })
+        .await?;
+    }
     let row = repo::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("office-not-found"))?;

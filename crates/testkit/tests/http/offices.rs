@@ -86,6 +86,18 @@ app_test!(moves_into_own_subtree_and_of_the_top_are_refused, |app| {
         )
         .await;
     assert_eq!(res.error_code(), "office-move-root");
+    // A refused move in the same request leaves the name untouched (one transaction).
+    let before = app.audit_len().await;
+    let res = admin
+        .patch_json(
+            &format!("/api/v1/offices/{tl}"),
+            &json!({"name": "Tên mới", "parent_id": child["id"]}),
+        )
+        .await;
+    assert_eq!(res.error_code(), "office-move-cycle");
+    let now = admin.get(&format!("/api/v1/offices/{tl}")).await.json();
+    assert_eq!(now["name"], "Xã Thanh Luông");
+    assert_eq!(app.audit_len().await, before);
 });
 
 app_test!(pages_create_rename_and_add_counters, |app| {

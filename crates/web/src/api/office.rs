@@ -49,7 +49,7 @@ pub struct NewOfficeRequest {
     pub parent_id: Uuid,
 }
 
-/// Rename and/or move. Both changes keep history.
+/// Rename and/or move, in one transaction. Both changes keep history.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOfficeRequest {
@@ -168,13 +168,7 @@ pub async fn update(
     PathParam(id): PathParam<Uuid>,
     ApiJson(r): ApiJson<UpdateOfficeRequest>,
 ) -> Result<Json<Office>, Failure> {
-    let mut o = office::get(&s.app, &a, id).await?;
-    if let Some(name) = &r.name {
-        o = office::rename(&s.app, &a, id, name).await?;
-    }
-    if let Some(parent) = r.parent_id {
-        o = office::move_to(&s.app, &a, id, parent).await?;
-    }
+    let o = office::update(&s.app, &a, id, r.name.as_deref(), r.parent_id).await?;
     Ok(Json(o.into()))
 }
 
