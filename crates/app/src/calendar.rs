@@ -106,6 +106,7 @@ pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<Annou
     })
     .await?;
     tx.commit().await?;
+    app.forget_calendar().await;
     Ok(day)
 }
 
@@ -137,5 +138,6 @@ pub async fn remove_day(app: &App, actor: &Actor, date: &str) -> Result<()> {
     )
     .await?;
     tx.commit().await?;
+    app.forget_calendar().await;
     Ok(())
 }

@@ -5,6 +5,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use tokio::sync::RwLock;
+
+use congbo_domain::calendar::{DeadlineRules, WorkCalendar};
+use congbo_domain::dossier::DossierRules;
 use congbo_domain::identity::Principal;
 use congbo_store::Db;
 
@@ -13,6 +17,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
+pub mod dossier;
 pub mod error;
 pub mod office;
 pub mod staff;
@@ -21,11 +26,35 @@ pub mod token;
 pub use error::AppError;
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// The application: the database and a clock. Cheap to clone.
+/// The application: the database, a clock, the settings and the cached working calendar.
+/// Cheap to clone.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     clock: Clock,
+    pub settings: Arc<Settings>,
+    calendar: Arc<RwLock<Option<Arc<WorkCalendar>>>>,
+}
+
+/// Rules an installation may configure.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Re-appointment limit and the due-soon warning (reference §1.5, not confirmed: defaults).
+    pub dossier: DossierRules,
+    /// Default cut-off and office hours (a procedure's own cut-off wins).
+    pub deadline: DeadlineRules,
+    /// Base URL of the public pages, for links in notices and QR codes.
+    pub public_url: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            dossier: DossierRules::default(),
+            deadline: DeadlineRules::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
 }
 
 /// Real time, or a settable instant for tests (lockout expiry, session expiry).
@@ -37,13 +66,36 @@ pub enum Clock {
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self {
-            db,
-            clock: Clock::System,
-        }
+        Self::with_clock(db, Clock::System)
     }
     pub fn with_clock(db: Db, clock: Clock) -> Self {
-        Self { db, clock }
+        Self {
+            db,
+            clock,
+            settings: Arc::new(Settings::default()),
+            calendar: Arc::default(),
+        }
+    }
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = Arc::new(settings);
+        self
+    }
+    /// The working calendar from the database, loaded once and kept until it is edited.
+    pub async fn calendar(&self) -> Result<Arc<WorkCalendar>> {
+        if let Some(c) = self.calendar.read().await.as_ref() {
+            return Ok(c.clone());
+        }
+        let mut slot = self.calendar.write().await;
+        if let Some(c) = slot.as_ref() {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(calendar::load(&self.db).await?);
+        *slot = Some(c.clone());
+        Ok(c)
+    }
+    /// Forget the cached calendar (after an edit; other processes reload on restart).
+    pub(crate) async fn forget_calendar(&self) {
+        *self.calendar.write().await = None;
     }
     /// Now, in microseconds since the Unix epoch (UTC).
     pub fn now(&self) -> i64 {

@@ -51,6 +51,14 @@ pub enum Perm {
     CalendarManage,
     /// Import and change the procedure catalogue (TTHC) published for the province.
     CatalogManage,
+    /// See dossiers, with the applicant's personal data (officers who handle or supervise them).
+    DossierRead,
+    /// Receive dossiers at the desk, accept online submissions, hand results over (một cửa).
+    DossierIntake,
+    /// Work on a dossier: check, request supplements, transfer, finish, refuse.
+    DossierHandle,
+    /// Sign for the unit: Form 04 apologies, a second supplement request, Form 05 stop notices.
+    DossierSign,
 }
 
 impl Role {
@@ -87,10 +95,20 @@ impl Role {
     pub fn grants(self, perm: Perm) -> bool {
         use Perm::*;
         match self {
-            Role::Admin => true,
-            Role::Head | Role::Deputy => matches!(perm, OfficeRead | StaffRead),
-            Role::Reception | Role::Specialist => matches!(perm, OfficeRead),
-            Role::Supervisor | Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead),
+            // System administrators run the installation; they do not handle citizens' dossiers
+            // and so do not see their personal data.
+            Role::Admin => !matches!(
+                perm,
+                DossierRead | DossierIntake | DossierHandle | DossierSign
+            ),
+            Role::Head | Role::Deputy => matches!(
+                perm,
+                OfficeRead | StaffRead | DossierRead | DossierIntake | DossierHandle | DossierSign
+            ),
+            Role::Reception => matches!(perm, OfficeRead | DossierRead | DossierIntake | DossierHandle),
+            Role::Specialist => matches!(perm, OfficeRead | DossierRead | DossierHandle),
+            Role::Supervisor => matches!(perm, OfficeRead | StaffRead | AuditRead | DossierRead),
+            Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead),
         }
     }
 }

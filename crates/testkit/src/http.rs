@@ -63,6 +63,28 @@ impl TestApp {
         &self.app.db
     }
 
+    /// A client acting through an API token of `username` (tokens outlive the session idle
+    /// timeout, so tests that move the clock by days keep their identity).
+    pub async fn token_client(&self, username: &str) -> Client<'_> {
+        let c = self.login(username).await;
+        let r = c
+            .post_json("/api/v1/tokens", &serde_json::json!({"name": "test"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let secret = r.json()["secret"].as_str().unwrap().to_string();
+        self.with_token(&secret)
+    }
+
+    /// Set the clock to a Vietnam local time, `YYYY-MM-DDTHH:MM`.
+    pub fn set_local_time(&self, local: &str) {
+        let t: jiff::civil::DateTime = local.parse().expect("local date-time");
+        let z = t
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7)))
+            .unwrap();
+        self.clock
+            .store(z.timestamp().as_microsecond(), Ordering::SeqCst);
+    }
+
     pub fn advance_minutes(&self, m: i64) {
         self.clock.fetch_add(m * 60 * 1_000_000, Ordering::SeqCst);
     }

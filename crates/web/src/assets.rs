@@ -21,6 +21,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         include_bytes!("../static/app.css"),
     ),
+    (
+        "forms.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/forms.css"),
+    ),
 ];
 
 pub async fn serve(PathParam(name): PathParam<String>) -> Response {

@@ -18,8 +18,10 @@ pub mod api;
 pub mod assets;
 pub mod error;
 pub mod extract;
+pub mod forms;
 pub mod i18n;
 pub mod middleware;
+pub mod ratelimit;
 pub mod routes;
 pub mod view;
 
@@ -34,21 +36,32 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Mark cookies `Secure` and send HSTS (true when served over TLS).
     pub secure_cookies: bool,
+    /// Public dossier lookups allowed per client address per minute (default
+    /// [`DEFAULT_LOOKUPS_PER_MINUTE`]; `Some(0)` turns the limit off, for benchmarks).
+    pub lookup_per_minute: Option<u32>,
 }
+
+/// Default allowance of public dossier lookups per client address per minute.
+pub const DEFAULT_LOOKUPS_PER_MINUTE: u32 = 20;
 
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
     pub metrics: PrometheusHandle,
+    pub lookup_limiter: Arc<ratelimit::Limiter>,
 }
 
 impl AppState {
     pub fn new(app: App, config: WebConfig) -> Self {
+        let per_minute = config
+            .lookup_per_minute
+            .unwrap_or(DEFAULT_LOOKUPS_PER_MINUTE);
         Self {
             app,
             config: Arc::new(config),
             metrics: metrics_handle(),
+            lookup_limiter: Arc::new(ratelimit::Limiter::new(per_minute)),
         }
     }
 }
@@ -71,6 +84,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(routes::router())
         .nest("/api/v1", api::router())
+        .route(
+            "/api/v1/public/dossiers",
+            get(api::dossier::lookup)
+                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
+        )
         .route("/static/{name}", get(assets::serve))
         .route("/healthz", get(routes::ops::healthz))
         .route("/readyz", get(routes::ops::readyz))

@@ -160,6 +160,9 @@ pub async fn render_failures(req: Request, next: Next) -> Response {
             out.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+            out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+        }
         return out;
     }
     if f.status == StatusCode::UNAUTHORIZED && f.code == "signed-out" {

@@ -80,6 +80,37 @@ impl DossierState {
         }
     }
 
+    /// The actions the state accepts (guards such as a reason or a head's signature may still
+    /// refuse one). Kept next to [`apply`]; a test checks the two agree.
+    pub fn actions(self) -> &'static [&'static str] {
+        match self {
+            Self::Submitted => &["receive", "request-supplement", "refuse", "withdraw"],
+            Self::Received => &[
+                "request-supplement",
+                "refuse",
+                "transfer",
+                "finish",
+                "stop",
+                "withdraw",
+                "apologize",
+            ],
+            Self::AwaitingSupplement { .. } => {
+                &["supplement-received", "refuse", "stop", "withdraw", "apologize"]
+            }
+            Self::InProcess { .. } => &[
+                "request-supplement",
+                "refuse",
+                "transfer",
+                "finish",
+                "stop",
+                "withdraw",
+                "apologize",
+            ],
+            Self::Done => &["return", "apologize"],
+            Self::Returned | Self::Refused | Self::Stopped | Self::Withdrawn => &[],
+        }
+    }
+
     /// No action is accepted any more.
     pub fn is_terminal(self) -> bool {
         matches!(

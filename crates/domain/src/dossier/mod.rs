@@ -11,7 +11,9 @@
 //! random bytes in.
 
 pub mod code;
+pub mod intake;
 pub mod lifecycle;
+pub mod notice;
 pub mod ontime;
 
 #[cfg(test)]
@@ -21,8 +23,12 @@ pub use code::{
     DossierCode, SECRET_ALPHABET, local_date_vn, lookup_secret, next_serial, normalize_secret,
     secret_matches,
 };
+pub use intake::{
+    Applicant, Channel, ChecklistItem, NotifyChannel, initials, missing_documents_text, perm_for, required_perm,
+};
 pub use lifecycle::{
     Action, DossierFacts, DossierRules, DossierState, FormIssued, Reappointment, Resume,
     Supplement, Transition, apply,
 };
+pub use notice::Notice;
 pub use ontime::{DeadlineFlag, OnTime, deadline_flag, effective_due, on_time_status};

@@ -915,3 +915,41 @@ proptest! {
         }
     }
 }
+
+/// `DossierState::actions` (what the pages offer) agrees with `apply` (what is accepted): for
+/// every state reachable in the tests and every action with valid arguments, `apply` refuses
+/// with `illegal-transition` exactly when the table leaves the action out.
+#[test]
+fn action_table_agrees_with_apply() {
+    let d = date(2026, 2, 12);
+    let now = at(date(2026, 2, 13), 9);
+    let received = feb12();
+    let states = vec![
+        DossierFacts::submitted(at(d, 9)),
+        received.clone(),
+        try_apply(&received, supplement("Thiếu giấy", false), now).unwrap().facts,
+        try_apply(&received, transfer(2, at(date(2026, 2, 24), 17)), now).unwrap().facts,
+        try_apply(&received, Action::Finish, now).unwrap().facts,
+        try_apply(&received, Action::Withdraw, now).unwrap().facts,
+    ];
+    for f in states {
+        let actions = vec![
+            Action::Receive { due: date(2026, 3, 2) },
+            supplement("Thiếu giấy", true),
+            Action::SupplementReceived,
+            Action::Refuse { reason: "Không đủ điều kiện".into() },
+            transfer(3, at(date(2026, 2, 25), 17)),
+            Action::Finish,
+            Action::Return,
+            Action::Stop { reason: "Theo đề nghị".into() },
+            Action::Withdraw,
+            apology(date(2026, 3, 20), Role::Head),
+        ];
+        for a in actions {
+            let listed = f.state.actions().contains(&a.as_str());
+            let r = try_apply(&f, a.clone(), now);
+            let illegal = matches!(&r, Err(e) if e.code == "illegal-transition");
+            assert_eq!(listed, !illegal, "{:?} / {}: {r:?}", f.state, a.as_str());
+        }
+    }
+}

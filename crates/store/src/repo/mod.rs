@@ -3,7 +3,9 @@
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod dossier;
 pub mod office;
+pub mod outbox;
 pub mod sequence;
 pub mod session;
 pub mod setup;

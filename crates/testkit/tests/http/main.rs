@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod calendar;
 mod catalog;
+mod dossier;
 mod i18n;
 mod offices;
 mod ops;

@@ -12,6 +12,7 @@ use crate::AppState;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod dossier;
 pub mod office;
 pub mod staff;
 pub mod token;
@@ -47,6 +48,24 @@ pub fn router() -> Router<AppState> {
             axum::routing::put(calendar::put_day).delete(calendar::delete_day),
         )
         .route("/calendar/{year}", get(calendar::year))
+        .route("/dossiers", get(dossier::list).post(dossier::create))
+        .route("/dossiers/{id}", get(dossier::get))
+        .route("/dossiers/{id}/receive", post(dossier::receive))
+        .route(
+            "/dossiers/{id}/request-supplement",
+            post(dossier::request_supplement),
+        )
+        .route(
+            "/dossiers/{id}/supplement-received",
+            post(dossier::supplement_received),
+        )
+        .route("/dossiers/{id}/refuse", post(dossier::refuse))
+        .route("/dossiers/{id}/transfer", post(dossier::transfer))
+        .route("/dossiers/{id}/finish", post(dossier::finish))
+        .route("/dossiers/{id}/return", post(dossier::return_result))
+        .route("/dossiers/{id}/stop", post(dossier::stop))
+        .route("/dossiers/{id}/withdraw", post(dossier::withdraw))
+        .route("/dossiers/{id}/apologize", post(dossier::apologize))
 }
 
 /// `{"error": {"code": …, "message": …}}`; `message` is in the caller's language.
@@ -81,7 +100,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "congbo API", version = "1", description = "Offices, staff, API tokens, the working calendar and the audit log of a congbo installation. Authenticate with `Authorization: Bearer <API token>`."),
+    info(title = "congbo API", version = "1", description = "Dossiers (intake, lifecycle actions, lists, public lookup), offices, staff, API tokens, the working calendar, the procedure catalogue and the audit log of a congbo installation. Authenticate with `Authorization: Bearer <API token>`."),
     paths(
         staff::me,
         office::list, office::create, office::get, office::update, office::history,
@@ -91,6 +110,10 @@ impl Modify for BearerAuth {
         audit::list,
         calendar::year, calendar::due_date, calendar::put_day, calendar::delete_day,
         catalog::list, catalog::versions, catalog::import,
+        dossier::create, dossier::list, dossier::get, dossier::receive,
+        dossier::request_supplement, dossier::supplement_received, dossier::refuse,
+        dossier::transfer, dossier::finish, dossier::return_result, dossier::stop,
+        dossier::withdraw, dossier::apologize, dossier::lookup,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
