@@ -132,6 +132,8 @@ pub struct DossierView {
     pub facts: DossierFacts,
     pub version: ProcedureVersion,
     pub office: OfficeRow,
+    /// The receiving office's parent (the form header's upper line), if any.
+    pub parent_office: Option<OfficeRow>,
     pub handler_office: OfficeRow,
     pub events: Vec<EventRow>,
     pub documents: Vec<ChecklistItem>,
@@ -257,6 +259,10 @@ async fn view_of(
     } else {
         office(tx, row.handler_office_id).await?
     };
+    let parent_office = match office_row.parent_id {
+        Some(p) => office_repo::get(tx, p).await?,
+        None => None,
+    };
     let events = repo::events(tx, row.id).await?;
     let documents = documents_of(&row)?;
     let flag = facts.deadline_flag(now, &app.settings.dossier, cal);
@@ -267,6 +273,7 @@ async fn view_of(
         facts,
         version,
         office: office_row,
+        parent_office,
         handler_office,
         events,
         documents,

@@ -85,6 +85,11 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::router())
         .nest("/api/v1", api::router())
         .route(
+            "/tra-cuu",
+            get(routes::dossier::lookup)
+                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
+        )
+        .route(
             "/api/v1/public/dossiers",
             get(api::dossier::lookup)
                 .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),

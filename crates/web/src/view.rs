@@ -17,6 +17,7 @@ pub struct Nav {
     pub can_offices: bool,
     pub can_staff: bool,
     pub can_audit: bool,
+    pub can_dossiers: bool,
 }
 
 impl Nav {
@@ -28,6 +29,7 @@ impl Nav {
             can_offices: !p.scopes(Perm::OfficeRead).is_empty(),
             can_staff: !p.scopes(Perm::StaffRead).is_empty(),
             can_audit: !p.scopes(Perm::AuditRead).is_empty(),
+            can_dossiers: !p.scopes(Perm::DossierRead).is_empty(),
         }
     }
 }

@@ -7,6 +7,7 @@ mod browser;
 mod calendar;
 mod catalog;
 mod dossier;
+mod dossier_pages;
 mod i18n;
 mod offices;
 mod ops;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod catalog;
+pub mod dossier;
 pub mod home;
 pub mod office;
 pub mod ops;
@@ -46,6 +47,11 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
         )
         .route("/catalog/export", get(catalog::export))
+        .route("/ho-so", get(dossier::list).post(dossier::create))
+        .route("/ho-so/tiep-nhan", get(dossier::new_form))
+        .route("/ho-so/{id}", get(dossier::show))
+        .route("/ho-so/{id}/mau/{number}", get(dossier::form))
+        .route("/ho-so/{id}/{action}", post(dossier::act))
         .route("/calendar", get(calendar::page_for_year))
         .route("/calendar/days", post(calendar::set_day))
         .route("/calendar/days/{date}/delete", post(calendar::remove_day))
