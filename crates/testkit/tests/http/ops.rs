@@ -118,6 +118,19 @@ app_test!(openapi_describes_every_api_route, |app| {
         ("/api/v1/procedures", vec!["get"]),
         ("/api/v1/procedures/{code}", vec!["get"]),
         ("/api/v1/procedures/import", vec!["post"]),
+        ("/api/v1/dossiers", vec!["get", "post"]),
+        ("/api/v1/dossiers/{id}", vec!["get"]),
+        ("/api/v1/dossiers/{id}/receive", vec!["post"]),
+        ("/api/v1/dossiers/{id}/request-supplement", vec!["post"]),
+        ("/api/v1/dossiers/{id}/supplement-received", vec!["post"]),
+        ("/api/v1/dossiers/{id}/refuse", vec!["post"]),
+        ("/api/v1/dossiers/{id}/transfer", vec!["post"]),
+        ("/api/v1/dossiers/{id}/finish", vec!["post"]),
+        ("/api/v1/dossiers/{id}/return", vec!["post"]),
+        ("/api/v1/dossiers/{id}/stop", vec!["post"]),
+        ("/api/v1/dossiers/{id}/withdraw", vec!["post"]),
+        ("/api/v1/dossiers/{id}/apologize", vec!["post"]),
+        ("/api/v1/public/dossiers", vec!["get"]),
     ] {
         for m in methods {
             assert!(
@@ -128,7 +141,7 @@ app_test!(openapi_describes_every_api_route, |app| {
     }
     assert_eq!(
         paths.len(),
-        19,
+        32,
         "a route was added without its OpenAPI description, or vice versa"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
