@@ -15,6 +15,7 @@ struct Target {
     token: Uuid,
     own_user: Uuid,
     own_office: Uuid,
+    dossier: Uuid,
 }
 
 async fn target(app: &TestApp) -> Target {
@@ -24,6 +25,15 @@ async fn target(app: &TestApp) -> Target {
         .await
         .json();
     let user = app.user_id("mn.motcua1").await;
+    let dossier = app
+        .login("mn.motcua1")
+        .await
+        .post_json(
+            "/api/v1/dossiers",
+            &json!({"procedure_code": "1.004884", "applicant": {"name": "Giàng A Chu", "phone": "0911111111"}}),
+        )
+        .await
+        .json();
     let admin = app.login("quantri").await;
     let staff = admin.get(&format!("/api/v1/staff/{user}")).await.json();
     Target {
@@ -33,6 +43,7 @@ async fn target(app: &TestApp) -> Target {
         token: token["token"]["id"].as_str().unwrap().parse().unwrap(),
         own_user: app.user_id("tl.motcua1").await,
         own_office: app.office_id("DB-TL").await,
+        dossier: dossier["id"].as_str().unwrap().parse().unwrap(),
     }
 }
 
@@ -99,7 +110,37 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({})),
         ),
         (Method::DELETE, format!("/api/v1/tokens/{}", t.token), None),
+        (Method::GET, format!("/api/v1/dossiers/{}", t.dossier), None),
+        (
+            Method::POST,
+            "/api/v1/dossiers".into(),
+            Some(json!({"procedure_code": "1.004884", "applicant": {"name": "Kẻ Lạ"}, "office_id": b})),
+        ),
     ]
+    .into_iter()
+    .chain(
+        [
+            ("receive", json!({})),
+            ("request-supplement", json!({"reason": "Thiếu"})),
+            ("supplement-received", json!({})),
+            ("refuse", json!({"reason": "Không"})),
+            ("transfer", json!({})),
+            ("finish", json!({})),
+            ("return", json!({})),
+            ("stop", json!({"reason": "Dừng"})),
+            ("withdraw", json!({})),
+            ("apologize", json!({"reason": "Trễ", "new_due": "2099-01-01"})),
+        ]
+        .into_iter()
+        .map(|(a, body)| {
+            (
+                Method::POST,
+                format!("/api/v1/dossiers/{}/{a}", t.dossier),
+                Some(body),
+            )
+        }),
+    )
+    .collect()
 }
 
 /// The page (form) endpoints that can name B's data.
@@ -173,6 +214,24 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
             format!("/account/tokens/{}/revoke", t.token),
             vec![],
         ),
+        (Method::GET, format!("/ho-so/{}", t.dossier), vec![]),
+        (Method::GET, format!("/ho-so/{}/mau/01", t.dossier), vec![]),
+        (Method::GET, format!("/ho-so/{}/mau/06", t.dossier), vec![]),
+        (Method::POST, format!("/ho-so/{}/finish", t.dossier), vec![]),
+        (
+            Method::POST,
+            format!("/ho-so/{}/apologize", t.dossier),
+            vec![("reason", "Trễ".into()), ("new_due", "2099-01-01".into())],
+        ),
+        (
+            Method::POST,
+            "/ho-so".into(),
+            vec![
+                ("procedure_code", "1.004884".into()),
+                ("name", "Kẻ Lạ".into()),
+                ("office_id", b.to_string()),
+            ],
+        ),
     ]
 }
 
@@ -186,6 +245,7 @@ async fn snapshot(app: &TestApp, t: &Target) -> Value {
         "offices": admin.get("/api/v1/offices").await.json().as_array().unwrap().len(),
         "staff": admin.get("/api/v1/staff").await.json().as_array().unwrap().len(),
         "tokens": app.login("mn.truong").await.get("/api/v1/tokens").await.json(),
+        "dossier": app.login("mn.truong").await.get(&format!("/api/v1/dossiers/{}", t.dossier)).await.json(),
     })
 }
 
