@@ -1027,6 +1027,8 @@ pub struct ListQuery {
     pub office_id: Option<Uuid>,
     pub procedure_code: Option<String>,
     pub code: Option<String>,
+    /// Received on this local day ('YYYY-MM-DD'): the tracking book (Form 07) of a day.
+    pub received_on: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -1079,6 +1081,12 @@ pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> Result<Vec<ListIte
             .filter(|s| !s.is_empty()),
         ..DossierFilter::default()
     };
+    if let Some(day) = q.received_on.as_deref().filter(|s| !s.is_empty()) {
+        let day = parse_date(day)?;
+        let start = micros(day.to_datetime(jiff::civil::Time::midnight()));
+        f.received_from = Some(start);
+        f.received_to = Some(start + 24 * 3600 * 1_000_000);
+    }
     if let Some(s) = q.state.as_deref().filter(|s| !s.is_empty()) {
         if !STATES.contains(&s) {
             return Err(DomainError::field("unknown-state", "state").into());

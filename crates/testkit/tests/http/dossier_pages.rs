@@ -99,3 +99,25 @@ app_test!(head_sees_apologies_to_sign_and_signs_form_04, |app| {
     assert_eq!(control.status, StatusCode::OK);
     assert!(!head.get("/ho-so?ds=apologies").await.text().contains(d["code"].as_str().unwrap()));
 });
+
+app_test!(tracking_book_lists_the_days_dossiers, |app| {
+    app.set_local_time("2026-03-02T09:00");
+    let desk = app.login("tl.motcua1").await;
+    for name in ["Hà Văn Một", "Lý Thị Hai"] {
+        let r = desk
+            .post_json(
+                "/api/v1/dossiers",
+                &serde_json::json!({"procedure_code": "1.004884", "applicant": {"name": name}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    let book = desk.get("/ho-so/so-theo-doi?ngay=2026-03-02").await.text();
+    assert!(book.contains("DB-TL-260302-0001") && book.contains("DB-TL-260302-0002"), "{book}");
+    assert!(book.contains("Lý Thị Hai"));
+    let other_day = desk.get("/ho-so/so-theo-doi?ngay=2026-03-03").await.text();
+    assert!(!other_day.contains("DB-TL-260302-0001"));
+    // Another commune's book does not show them.
+    let mn = app.login("mn.motcua1").await;
+    assert!(!mn.get("/ho-so/so-theo-doi?ngay=2026-03-02").await.text().contains("DB-TL-260302"));
+});

@@ -341,6 +341,8 @@ pub struct ListParams {
     pub procedure_code: Option<String>,
     /// Dossier code or its beginning.
     pub code: Option<String>,
+    /// Received on this local day, `YYYY-MM-DD`.
+    pub received_on: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -359,6 +361,7 @@ pub async fn list(
         office_id: p.office_id,
         procedure_code: p.procedure_code,
         code: p.code,
+        received_on: p.received_on,
         limit: p.limit,
         offset: p.offset,
     };

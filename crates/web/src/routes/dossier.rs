@@ -592,6 +592,97 @@ pub async fn form(
     Ok(axum::response::Html(html).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct BookParams {
+    #[serde(default)]
+    ngay: String,
+}
+
+/// `/ho-so/so-theo-doi?ngay=YYYY-MM-DD`: the tracking book (Form 07) of the dossiers received
+/// on a day in the caller's scope.
+pub async fn book(
+    State(s): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    QueryParam(p): QueryParam<BookParams>,
+) -> Result<Response, Failure> {
+    let day = if p.ngay.is_empty() {
+        crate::routes::catalog::today(s.app.now())
+    } else {
+        p.ngay.clone()
+    };
+    let items = dossier::list(
+        &s.app,
+        &actor,
+        &ListQuery {
+            received_on: Some(day.clone()),
+            limit: Some(500),
+            ..ListQuery::default()
+        },
+    )
+    .await?;
+    let mut items: Vec<ListItem> = items;
+    items.sort_by(|a, b| a.row.code.cmp(&b.row.code));
+    let date = |m: Option<i64>| m.map(|m| local(m).date());
+    let rows: Vec<BookRow> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let r = &it.row;
+            let facts: Option<congbo_domain::dossier::DossierFacts> =
+                serde_json::from_str(&r.facts).ok();
+            BookRow {
+                serial: i as u32 + 1,
+                code: r.code.clone(),
+                procedure_name: r.procedure_name.clone(),
+                sets: 1,
+                applicant_name: r.applicant_name.clone(),
+                applicant_address: r.applicant_address.clone().unwrap_or_default(),
+                applicant_phone: r.applicant_phone.clone().unwrap_or_default(),
+                processing_office: String::new(),
+                received_on: date(r.received_at),
+                due_on: r.current_due.as_deref().and_then(|d| d.parse().ok()),
+                transferred_on: None,
+                result_on: facts.as_ref().and_then(|f| f.done_at).map(|d| d.date()),
+                returned_on: (r.state == "returned").then(|| date(r.closed_at)).flatten(),
+                note: match r.on_time.as_deref() {
+                    Some("late") => "Trễ hạn".into(),
+                    Some("on-time") => "Đúng hạn".into(),
+                    Some("early") => "Trước hạn".into(),
+                    _ => String::new(),
+                },
+            }
+        })
+        .collect();
+    let d: jiff::civil::Date = day
+        .parse()
+        .map_err(|_| congbo_app::AppError::Invalid(congbo_domain::DomainError::field("invalid-date", "date")))?;
+    let home = actor
+        .principal
+        .assignments
+        .iter()
+        .find(|a| a.role.grants(Perm::DossierRead))
+        .map(|a| a.office_id)
+        .ok_or(congbo_app::AppError::Forbidden)?;
+    let office = congbo_app::office::get(&s.app, &actor, home).await?;
+    let data = FormData {
+        header: FormHeader {
+            parent_body: String::new(),
+            issuing_body: format!("UBND {}", office.name.to_uppercase()),
+            unit: "BỘ PHẬN MỘT CỬA".into(),
+            place: office.name.clone(),
+            issued_on: d,
+            number: None,
+        },
+        book_rows: rows,
+        ..FormData::default()
+    };
+    let html = forms::render(FormKind::TrackingBook, &data).map_err(|e| {
+        tracing::error!(error = %e, "form failed");
+        Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    })?;
+    Ok(axum::response::Html(html).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "lookup.html")]
 struct LookupPage {

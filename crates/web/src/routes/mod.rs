@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/catalog/export", get(catalog::export))
         .route("/ho-so", get(dossier::list).post(dossier::create))
         .route("/ho-so/tiep-nhan", get(dossier::new_form))
+        .route("/ho-so/so-theo-doi", get(dossier::book))
         .route("/ho-so/{id}", get(dossier::show))
         .route("/ho-so/{id}/mau/{number}", get(dossier::form))
         .route("/ho-so/{id}/{action}", post(dossier::act))
