@@ -89,20 +89,31 @@ pub struct NewDossier {
 #[derive(Debug, Clone)]
 pub enum ActionInput {
     Receive,
-    RequestSupplement { reason: String },
+    RequestSupplement {
+        reason: String,
+    },
     SupplementReceived,
-    Refuse { reason: String },
+    Refuse {
+        reason: String,
+    },
     Transfer {
         to_step: Option<u16>,
         to_office_id: Option<Uuid>,
         assignee_id: Option<Uuid>,
         note: Option<String>,
     },
-    Finish { note: Option<String> },
+    Finish {
+        note: Option<String>,
+    },
     Return,
-    Stop { reason: String },
+    Stop {
+        reason: String,
+    },
     Withdraw,
-    Apologize { reason: String, new_due: String },
+    Apologize {
+        reason: String,
+        new_due: String,
+    },
 }
 
 impl ActionInput {
@@ -363,7 +374,11 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
     };
     let now_micros = app.now();
     let now = local(now_micros);
-    let at = match input.received_at.as_deref().filter(|s| !s.trim().is_empty()) {
+    let at = match input
+        .received_at
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
         None => now,
         Some(s) => {
             let t = parse_local(s, "received_at")?;
@@ -449,7 +464,8 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
     let mut steps: Vec<(Action, &'static str)> = Vec::new();
     if channel == Channel::Counter {
         if missing.is_empty() {
-            let due = deadline::due_date(&cal, at, version.procedure.limit, &rules_for(app, &version));
+            let due =
+                deadline::due_date(&cal, at, version.procedure.limit, &rules_for(app, &version));
             steps.push((Action::Receive { due }, "receive"));
         } else {
             steps.push((
@@ -537,8 +553,19 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
     for (a, t) in &transitions {
         seq += 1;
         let detail = action_detail(a);
-        insert_event(&mut tx, &row, seq, micros(at), actor, role, a.as_str(), t, None, detail)
-            .await?;
+        insert_event(
+            &mut tx,
+            &row,
+            seq,
+            micros(at),
+            actor,
+            role,
+            a.as_str(),
+            t,
+            None,
+            detail,
+        )
+        .await?;
         if let Some(n) = notice_for(a, t, &row) {
             enqueue(&mut tx, app, &row, &office_row, &applicant, &n, now_micros).await?;
         }
@@ -602,7 +629,9 @@ fn action_detail(a: &Action) -> serde_json::Value {
             reason,
             new_due,
             signer_role,
-        } => json!({"reason": reason, "new_due": new_due.to_string(), "signer_role": signer_role.as_str()}),
+        } => {
+            json!({"reason": reason, "new_due": new_due.to_string(), "signer_role": signer_role.as_str()})
+        }
         Action::SupplementReceived | Action::Finish | Action::Return | Action::Withdraw => {
             json!({})
         }
@@ -826,7 +855,12 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
     let mut extra = json!({});
     let action = match input {
         ActionInput::Receive => Action::Receive {
-            due: deadline::due_date(&cal, now, version.procedure.limit, &rules_for(app, &version)),
+            due: deadline::due_date(
+                &cal,
+                now,
+                version.procedure.limit,
+                &rules_for(app, &version),
+            ),
         },
         ActionInput::RequestSupplement { reason } => Action::RequestSupplement {
             reason: congbo_domain::text::clean(reason, "reason", 0, 2000)?,
@@ -886,7 +920,8 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
         ActionInput::Withdraw => Action::Withdraw,
         ActionInput::Apologize { reason, new_due } => Action::Apologize {
             reason: congbo_domain::text::clean(reason, "reason", 0, 2000)?,
-            new_due: parse_date(new_due).map_err(|_| DomainError::field("invalid-date", "new_due"))?,
+            new_due: parse_date(new_due)
+                .map_err(|_| DomainError::field("invalid-date", "new_due"))?,
             signer_role: assignment.role,
         },
     };
@@ -940,7 +975,16 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
     .await?;
     if let Some(n) = notice_for(&action, &t, &row) {
         let office_row = office(&mut tx, row.office_id).await?;
-        enqueue(&mut tx, app, &row, &office_row, &applicant_of(&row), &n, now_micros).await?;
+        enqueue(
+            &mut tx,
+            app,
+            &row,
+            &office_row,
+            &applicant_of(&row),
+            &n,
+            now_micros,
+        )
+        .await?;
     }
     audit::record(
         &mut tx,

@@ -105,7 +105,10 @@ impl Role {
                 perm,
                 OfficeRead | StaffRead | DossierRead | DossierIntake | DossierHandle | DossierSign
             ),
-            Role::Reception => matches!(perm, OfficeRead | DossierRead | DossierIntake | DossierHandle),
+            Role::Reception => matches!(
+                perm,
+                OfficeRead | DossierRead | DossierIntake | DossierHandle
+            ),
             Role::Specialist => matches!(perm, OfficeRead | DossierRead | DossierHandle),
             Role::Supervisor => matches!(perm, OfficeRead | StaffRead | AuditRead | DossierRead),
             Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead),

@@ -90,7 +90,10 @@ mod tests {
         assert!((0..3).all(|_| l.allow(a, t0)));
         assert!(!l.allow(a, t0), "fourth lookup in the same minute");
         assert!(l.allow(b, t0), "another client has its own allowance");
-        assert!(l.allow(a, t0 + Duration::from_secs(20)), "one token back after 20 s");
+        assert!(
+            l.allow(a, t0 + Duration::from_secs(20)),
+            "one token back after 20 s"
+        );
         assert!(!l.allow(a, t0 + Duration::from_secs(21)));
         assert!(Limiter::new(0).allow(a, t0));
     }

@@ -115,7 +115,8 @@ impl Applicant {
         let id_number = match optional(id_number, "id_number", 20)? {
             None => None,
             Some(s) => {
-                let ok = s.chars().all(|c| c.is_ascii_digit()) && matches!(s.len(), 9 | 10 | 12 | 13);
+                let ok =
+                    s.chars().all(|c| c.is_ascii_digit()) && matches!(s.len(), 9 | 10 | 12 | 13);
                 if !ok {
                     return Err(DomainError::field("invalid-id-number", "id_number"));
                 }
@@ -178,8 +179,7 @@ pub fn parse_phone(s: &str) -> Result<String, DomainError> {
     } else if digits.len() == 11 && digits.starts_with("84") {
         digits = format!("0{}", &digits[2..]);
     }
-    if digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit())
-    {
+    if digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(digits)
     } else {
         Err(bad())
@@ -249,24 +249,61 @@ pub struct ChecklistItem {
 mod tests {
     use super::*;
 
-    fn parse(phone: Option<&str>, email: Option<&str>, notify: &[&str]) -> Result<Applicant, DomainError> {
+    fn parse(
+        phone: Option<&str>,
+        email: Option<&str>,
+        notify: &[&str],
+    ) -> Result<Applicant, DomainError> {
         let notify: Vec<String> = notify.iter().map(|s| s.to_string()).collect();
-        Applicant::parse("Nguyễn Văn An", Some("001203004567"), None, phone, email, &notify)
+        Applicant::parse(
+            "Nguyễn Văn An",
+            Some("001203004567"),
+            None,
+            phone,
+            email,
+            &notify,
+        )
     }
 
     #[test]
     fn applicant_contacts_and_channels() {
-        let a = parse(Some("+84 912 345 678"), Some("an@example.vn"), &["sms", "email", "sms"]).unwrap();
+        let a = parse(
+            Some("+84 912 345 678"),
+            Some("an@example.vn"),
+            &["sms", "email", "sms"],
+        )
+        .unwrap();
         assert_eq!(a.phone.as_deref(), Some("0912345678"));
         assert_eq!(a.notify, vec![NotifyChannel::Email, NotifyChannel::Sms]);
         assert_eq!(a.contact(NotifyChannel::Zalo), Some("0912345678"));
-        assert_eq!(parse(None, None, &["email"]).unwrap_err().code, "notify-needs-contact");
-        assert_eq!(parse(None, None, &["fax"]).unwrap_err().code, "unknown-notify-channel");
-        assert_eq!(parse(Some("12345"), None, &[]).unwrap_err().code, "invalid-phone");
-        assert_eq!(parse(None, Some("an@example"), &[]).unwrap_err().code, "invalid-email");
-        let bad_id = Applicant::parse("Lò Văn Bình", Some("12AB"), None, None, None, &[]).unwrap_err();
-        assert_eq!((bad_id.code, bad_id.field), ("invalid-id-number", Some("id_number")));
-        assert_eq!(Applicant::parse(" ", None, None, None, None, &[]).unwrap_err().code, "required");
+        assert_eq!(
+            parse(None, None, &["email"]).unwrap_err().code,
+            "notify-needs-contact"
+        );
+        assert_eq!(
+            parse(None, None, &["fax"]).unwrap_err().code,
+            "unknown-notify-channel"
+        );
+        assert_eq!(
+            parse(Some("12345"), None, &[]).unwrap_err().code,
+            "invalid-phone"
+        );
+        assert_eq!(
+            parse(None, Some("an@example"), &[]).unwrap_err().code,
+            "invalid-email"
+        );
+        let bad_id =
+            Applicant::parse("Lò Văn Bình", Some("12AB"), None, None, None, &[]).unwrap_err();
+        assert_eq!(
+            (bad_id.code, bad_id.field),
+            ("invalid-id-number", Some("id_number"))
+        );
+        assert_eq!(
+            Applicant::parse(" ", None, None, None, None, &[])
+                .unwrap_err()
+                .code,
+            "required"
+        );
     }
 
     #[test]

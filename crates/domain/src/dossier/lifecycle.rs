@@ -94,9 +94,13 @@ impl DossierState {
                 "withdraw",
                 "apologize",
             ],
-            Self::AwaitingSupplement { .. } => {
-                &["supplement-received", "refuse", "stop", "withdraw", "apologize"]
-            }
+            Self::AwaitingSupplement { .. } => &[
+                "supplement-received",
+                "refuse",
+                "stop",
+                "withdraw",
+                "apologize",
+            ],
             Self::InProcess { .. } => &[
                 "request-supplement",
                 "refuse",

@@ -107,9 +107,16 @@ mod tests {
             due: jiff::civil::date(2026, 2, 26),
             secret: "7K2QD9".into(),
         };
-        let (s, b) = n.render("DB-TL-260212-0001", "UBND xã Thanh Luông", "Đăng ký khai sinh", "https://x/tra-cuu");
+        let (s, b) = n.render(
+            "DB-TL-260212-0001",
+            "UBND xã Thanh Luông",
+            "Đăng ký khai sinh",
+            "https://x/tra-cuu",
+        );
         assert_eq!(s, "Hồ sơ DB-TL-260212-0001 đã được tiếp nhận");
-        assert!(b.contains("26/02/2026") && b.contains("7K2QD9") && b.contains("https://x/tra-cuu"));
+        assert!(
+            b.contains("26/02/2026") && b.contains("7K2QD9") && b.contains("https://x/tra-cuu")
+        );
         assert_eq!(n.topic(), "dossier.received");
     }
 

@@ -927,21 +927,31 @@ fn action_table_agrees_with_apply() {
     let states = vec![
         DossierFacts::submitted(at(d, 9)),
         received.clone(),
-        try_apply(&received, supplement("Thiếu giấy", false), now).unwrap().facts,
-        try_apply(&received, transfer(2, at(date(2026, 2, 24), 17)), now).unwrap().facts,
+        try_apply(&received, supplement("Thiếu giấy", false), now)
+            .unwrap()
+            .facts,
+        try_apply(&received, transfer(2, at(date(2026, 2, 24), 17)), now)
+            .unwrap()
+            .facts,
         try_apply(&received, Action::Finish, now).unwrap().facts,
         try_apply(&received, Action::Withdraw, now).unwrap().facts,
     ];
     for f in states {
         let actions = vec![
-            Action::Receive { due: date(2026, 3, 2) },
+            Action::Receive {
+                due: date(2026, 3, 2),
+            },
             supplement("Thiếu giấy", true),
             Action::SupplementReceived,
-            Action::Refuse { reason: "Không đủ điều kiện".into() },
+            Action::Refuse {
+                reason: "Không đủ điều kiện".into(),
+            },
             transfer(3, at(date(2026, 2, 25), 17)),
             Action::Finish,
             Action::Return,
-            Action::Stop { reason: "Theo đề nghị".into() },
+            Action::Stop {
+                reason: "Theo đề nghị".into(),
+            },
             Action::Withdraw,
             apology(date(2026, 3, 20), Role::Head),
         ];

@@ -71,7 +71,9 @@ pub async fn insert(tx: &mut Tx, d: &DossierRow) -> Result<()> {
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<DossierRow>> {
     let sql = format!("SELECT {COLS} FROM dossiers WHERE id = $1");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?,
+    )
 }
 
 /// The row, locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's write
@@ -83,12 +85,16 @@ pub async fn get_for_update(tx: &mut Tx, id: Uuid) -> Result<Option<DossierRow>>
         ""
     };
     let sql = format!("SELECT {COLS} FROM dossiers WHERE id = $1{lock}");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?,
+    )
 }
 
 pub async fn get_by_code(tx: &mut Tx, code: &str) -> Result<Option<DossierRow>> {
     let sql = format!("SELECT {COLS} FROM dossiers WHERE code = $1");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(code).fetch_optional(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(code).fetch_optional(c).await)?,
+    )
 }
 
 /// Write back the mutable columns, only if nobody changed the row since `expected_version`
@@ -147,7 +153,9 @@ pub async fn list(tx: &mut Tx, f: &DossierFilter) -> Result<Vec<DossierRow>> {
     for _ in &f.scopes {
         let a = next();
         let b = next();
-        scope_sql.push(format!("office_path LIKE {a} || '%' OR handler_path LIKE {b} || '%'"));
+        scope_sql.push(format!(
+            "office_path LIKE {a} || '%' OR handler_path LIKE {b} || '%'"
+        ));
     }
     sql.push_str(&scope_sql.join(" OR "));
     sql.push(')');
@@ -250,7 +258,8 @@ pub async fn insert_event(tx: &mut Tx, e: &EventRow) -> Result<()> {
 
 /// The timeline of one dossier, oldest first.
 pub async fn events(tx: &mut Tx, dossier_id: Uuid) -> Result<Vec<EventRow>> {
-    let sql =
-        format!("SELECT {EVENT_COLS} FROM dossier_events WHERE dossier_id = $1 ORDER BY seq");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(dossier_id).fetch_all(c).await)?)
+    let sql = format!("SELECT {EVENT_COLS} FROM dossier_events WHERE dossier_id = $1 ORDER BY seq");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(dossier_id).fetch_all(c).await)?,
+    )
 }

@@ -65,149 +65,209 @@ async fn audit_actions(app: &TestApp, prefix: &str) -> Vec<String> {
     rows.into_iter().map(|r| r.action).collect()
 }
 
-app_test!(counter_lifecycle_with_tet_deadline_forms_and_notices, |app| {
-    // Thursday 12 February 2026, 09:00: the Tết break runs 14–22 February.
-    app.set_local_time("2026-02-12T09:00");
-    let desk = app.token_client("tl.motcua1").await;
-    let d = create(
-        &desk,
-        json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
-    )
-    .await;
-    assert_eq!(d["code"], "DB-TL-260212-0001");
-    assert_eq!(d["state"], "received");
-    assert_eq!(d["national_state"], "DA_TIEP_NHAN");
-    assert_eq!(d["due_date"], "2026-02-26", "13/02 is day 1, 23–26/02 days 2–5");
-    assert_eq!(d["procedure"]["limit"], "05 ngày làm việc");
-    assert_eq!(d["applicant"]["phone"], "0912345678");
-    assert_eq!(d["secret"].as_str().unwrap().len(), 8);
-    assert_eq!(d["events"][1]["form"], "01");
-    let id = d["id"].as_str().unwrap().to_string();
-    assert!(d["allowed_actions"].as_array().unwrap().contains(&json!("transfer")));
-    assert!(
-        !d["allowed_actions"].as_array().unwrap().contains(&json!("apologize")),
-        "the desk does not sign apologies"
-    );
-    // The citizen is told on both channels they chose, in the same transaction.
-    let notices = outbox_topics(&app, &id).await;
-    assert_eq!(
-        notices,
-        vec![
-            ("dossier.received".into(), "email".into(), "an@example.vn".into()),
-            ("dossier.received".into(), "sms".into(), "0912345678".into()),
-        ]
-    );
-    // The second dossier of the day gets the next serial.
-    let d2 = create(
-        &desk,
-        json!({"procedure_code": FIVE_DAYS, "applicant": {"name": "Lò Thị Hoa"}}),
-    )
-    .await;
-    assert_eq!(d2["code"], "DB-TL-260212-0002");
-
-    // Transfer to the specialist's step, who finishes; the desk returns the result.
-    app.set_local_time("2026-02-13T08:00");
-    let specialist = app.user_id("tl.chuyenvien").await;
-    let t = act(
-        &desk,
-        &id,
-        "transfer",
-        json!({"assignee_id": specialist, "note": "Chuyển công chức tư pháp"}),
-    )
-    .await;
-    assert_eq!((t["state"].as_str(), t["step"].as_i64()), (Some("in-process"), Some(2)));
-    assert_eq!(t["events"][2]["form"], "06", "a control-sheet row");
-    let sv = app.token_client("tl.chuyenvien").await;
-    let mine = sv.get("/api/v1/dossiers?list=mine").await.json();
-    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
-    assert_eq!(mine[0]["code"], "DB-TL-260212-0001");
-    app.set_local_time("2026-02-24T10:00");
-    let f = act(&sv, &id, "finish", json!({})).await;
-    assert_eq!(f["state"], "done");
-    assert_eq!(f["on_time"], "early");
-    assert!(outbox_topics(&app, &id).await.iter().any(|n| n.0 == "dossier.result-ready"));
-    // The specialist cannot hand the result over: that is the desk's.
-    let r = sv.post_json(&format!("/api/v1/dossiers/{id}/return"), &json!({})).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(audit_actions(&app, "dossier.refused").await.len() == 1);
-    let ret = act(&desk, &id, "return", json!({})).await;
-    assert_eq!(ret["state"], "returned");
-    assert_eq!(ret["national_state"], "DA_TRA_KET_QUA");
-    assert!(ret["allowed_actions"].as_array().unwrap().is_empty());
-    let actions: Vec<String> = ret["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(actions, ["submit", "receive", "transfer", "finish", "return"]);
-    // Every change is in the audit log.
-    let audited = audit_actions(&app, "dossier.").await;
-    for a in ["dossier.create", "dossier.transfer", "dossier.finish", "dossier.return"] {
-        assert!(audited.iter().any(|x| x == a), "{a} in {audited:?}");
-    }
-    // Terminal: nothing more is accepted, and the refusal names the rule.
-    let again = desk
-        .post_json(&format!("/api/v1/dossiers/{id}/withdraw"), &json!({}))
+app_test!(
+    counter_lifecycle_with_tet_deadline_forms_and_notices,
+    |app| {
+        // Thursday 12 February 2026, 09:00: the Tết break runs 14–22 February.
+        app.set_local_time("2026-02-12T09:00");
+        let desk = app.token_client("tl.motcua1").await;
+        let d = create(
+            &desk,
+            json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+        )
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(again.error_code(), "illegal-transition");
-});
+        assert_eq!(d["code"], "DB-TL-260212-0001");
+        assert_eq!(d["state"], "received");
+        assert_eq!(d["national_state"], "DA_TIEP_NHAN");
+        assert_eq!(
+            d["due_date"], "2026-02-26",
+            "13/02 is day 1, 23–26/02 days 2–5"
+        );
+        assert_eq!(d["procedure"]["limit"], "05 ngày làm việc");
+        assert_eq!(d["applicant"]["phone"], "0912345678");
+        assert_eq!(d["secret"].as_str().unwrap().len(), 8);
+        assert_eq!(d["events"][1]["form"], "01");
+        let id = d["id"].as_str().unwrap().to_string();
+        assert!(
+            d["allowed_actions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("transfer"))
+        );
+        assert!(
+            !d["allowed_actions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("apologize")),
+            "the desk does not sign apologies"
+        );
+        // The citizen is told on both channels they chose, in the same transaction.
+        let notices = outbox_topics(&app, &id).await;
+        assert_eq!(
+            notices,
+            vec![
+                (
+                    "dossier.received".into(),
+                    "email".into(),
+                    "an@example.vn".into()
+                ),
+                ("dossier.received".into(), "sms".into(), "0912345678".into()),
+            ]
+        );
+        // The second dossier of the day gets the next serial.
+        let d2 = create(
+            &desk,
+            json!({"procedure_code": FIVE_DAYS, "applicant": {"name": "Lò Thị Hoa"}}),
+        )
+        .await;
+        assert_eq!(d2["code"], "DB-TL-260212-0002");
 
-app_test!(unticked_documents_become_form_02_and_guide_once_needs_the_head, |app| {
-    app.set_local_time("2026-03-02T09:00");
-    let desk = app.token_client("tl.motcua1").await;
-    let d = create(
+        // Transfer to the specialist's step, who finishes; the desk returns the result.
+        app.set_local_time("2026-02-13T08:00");
+        let specialist = app.user_id("tl.chuyenvien").await;
+        let t = act(
+            &desk,
+            &id,
+            "transfer",
+            json!({"assignee_id": specialist, "note": "Chuyển công chức tư pháp"}),
+        )
+        .await;
+        assert_eq!(
+            (t["state"].as_str(), t["step"].as_i64()),
+            (Some("in-process"), Some(2))
+        );
+        assert_eq!(t["events"][2]["form"], "06", "a control-sheet row");
+        let sv = app.token_client("tl.chuyenvien").await;
+        let mine = sv.get("/api/v1/dossiers?list=mine").await.json();
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+        assert_eq!(mine[0]["code"], "DB-TL-260212-0001");
+        app.set_local_time("2026-02-24T10:00");
+        let f = act(&sv, &id, "finish", json!({})).await;
+        assert_eq!(f["state"], "done");
+        assert_eq!(f["on_time"], "early");
+        assert!(
+            outbox_topics(&app, &id)
+                .await
+                .iter()
+                .any(|n| n.0 == "dossier.result-ready")
+        );
+        // The specialist cannot hand the result over: that is the desk's.
+        let r = sv
+            .post_json(&format!("/api/v1/dossiers/{id}/return"), &json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(audit_actions(&app, "dossier.refused").await.len() == 1);
+        let ret = act(&desk, &id, "return", json!({})).await;
+        assert_eq!(ret["state"], "returned");
+        assert_eq!(ret["national_state"], "DA_TRA_KET_QUA");
+        assert!(ret["allowed_actions"].as_array().unwrap().is_empty());
+        let actions: Vec<String> = ret["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            actions,
+            ["submit", "receive", "transfer", "finish", "return"]
+        );
+        // Every change is in the audit log.
+        let audited = audit_actions(&app, "dossier.").await;
+        for a in [
+            "dossier.create",
+            "dossier.transfer",
+            "dossier.finish",
+            "dossier.return",
+        ] {
+            assert!(audited.iter().any(|x| x == a), "{a} in {audited:?}");
+        }
+        // Terminal: nothing more is accepted, and the refusal names the rule.
+        let again = desk
+            .post_json(&format!("/api/v1/dossiers/{id}/withdraw"), &json!({}))
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(again.error_code(), "illegal-transition");
+    }
+);
+
+app_test!(
+    unticked_documents_become_form_02_and_guide_once_needs_the_head,
+    |app| {
+        app.set_local_time("2026-03-02T09:00");
+        let desk = app.token_client("tl.motcua1").await;
+        let d = create(
         &desk,
         json!({"procedure_code": FIVE_DAYS, "applicant": applicant(), "provided_documents": [0]}),
     )
     .await;
-    assert_eq!(d["state"], "awaiting-supplement");
-    assert_eq!(d["due_date"], Value::Null, "the clock has not started");
-    assert_eq!(d["documents"][1]["provided"], false);
-    let missing = d["documents"][1]["name"].as_str().unwrap();
-    let form02 = &d["events"][1];
-    assert_eq!(form02["form"], "02");
-    assert_eq!(
-        form02["detail"]["reason"].as_str().unwrap(),
-        format!("1. {missing}")
-    );
-    let id = d["id"].as_str().unwrap().to_string();
-    assert!(outbox_topics(&app, &id).await.iter().any(|n| n.0 == "dossier.supplement-requested"));
-    // The citizen brings it; the desk checks and receives.
-    app.set_local_time("2026-03-03T09:00");
-    let back = act(&desk, &id, "supplement-received", json!({})).await;
-    assert_eq!(back["state"], "submitted");
-    let rec = act(&desk, &id, "receive", json!({})).await;
-    assert_eq!(rec["state"], "received");
-    assert_eq!(rec["due_date"], "2026-03-10");
-    // The Form 02 given at the desk was the one guidance ("guide once"): a further request
-    // on the merits needs the head.
-    let second = desk
-        .post_json(
-            &format!("/api/v1/dossiers/{id}/request-supplement"),
-            &json!({"reason": "Thiếu xác nhận"}),
+        assert_eq!(d["state"], "awaiting-supplement");
+        assert_eq!(d["due_date"], Value::Null, "the clock has not started");
+        assert_eq!(d["documents"][1]["provided"], false);
+        let missing = d["documents"][1]["name"].as_str().unwrap();
+        let form02 = &d["events"][1];
+        assert_eq!(form02["form"], "02");
+        assert_eq!(
+            form02["detail"]["reason"].as_str().unwrap(),
+            format!("1. {missing}")
+        );
+        let id = d["id"].as_str().unwrap().to_string();
+        assert!(
+            outbox_topics(&app, &id)
+                .await
+                .iter()
+                .any(|n| n.0 == "dossier.supplement-requested")
+        );
+        // The citizen brings it; the desk checks and receives.
+        app.set_local_time("2026-03-03T09:00");
+        let back = act(&desk, &id, "supplement-received", json!({})).await;
+        assert_eq!(back["state"], "submitted");
+        let rec = act(&desk, &id, "receive", json!({})).await;
+        assert_eq!(rec["state"], "received");
+        assert_eq!(rec["due_date"], "2026-03-10");
+        // The Form 02 given at the desk was the one guidance ("guide once"): a further request
+        // on the merits needs the head.
+        let second = desk
+            .post_json(
+                &format!("/api/v1/dossiers/{id}/request-supplement"),
+                &json!({"reason": "Thiếu xác nhận"}),
+            )
+            .await;
+        assert_eq!(second.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(second.error_code(), "supplement-needs-approval");
+        let head = app.token_client("tl.truong").await;
+        let ok = act(
+            &head,
+            &id,
+            "request-supplement",
+            json!({"reason": "Thiếu xác nhận"}),
         )
         .await;
-    assert_eq!(second.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(second.error_code(), "supplement-needs-approval");
-    let head = app.token_client("tl.truong").await;
-    let ok = act(&head, &id, "request-supplement", json!({"reason": "Thiếu xác nhận"})).await;
-    assert_eq!(ok["supplement_requests"], 2);
-    assert_eq!(ok["events"].as_array().unwrap().last().unwrap()["detail"]["approved_by_head"], true);
-    // A reason is required.
-    let blank = head
-        .post_json(&format!("/api/v1/dossiers/{id}/refuse"), &json!({"reason": "  "}))
-        .await;
-    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(blank.json()["error"]["field"], "reason");
-});
+        assert_eq!(ok["supplement_requests"], 2);
+        assert_eq!(
+            ok["events"].as_array().unwrap().last().unwrap()["detail"]["approved_by_head"],
+            true
+        );
+        // A reason is required.
+        let blank = head
+            .post_json(
+                &format!("/api/v1/dossiers/{id}/refuse"),
+                &json!({"reason": "  "}),
+            )
+            .await;
+        assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(blank.json()["error"]["field"], "reason");
+    }
+);
 
 app_test!(late_dossier_needs_a_signed_apology_before_return, |app| {
     app.set_local_time("2026-03-02T09:00");
     let desk = app.token_client("tl.motcua1").await;
     let head = app.token_client("tl.truong").await;
-    let d = create(&desk, json!({"procedure_code": FIVE_DAYS, "applicant": applicant()})).await;
+    let d = create(
+        &desk,
+        json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+    )
+    .await;
     let id = d["id"].as_str().unwrap().to_string();
     assert_eq!(d["due_date"], "2026-03-09");
     act(&desk, &id, "transfer", json!({})).await;
@@ -243,7 +303,10 @@ app_test!(late_dossier_needs_a_signed_apology_before_return, |app| {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(audit_actions(&app, "dossier.refused").await.len(), before + 1);
+    assert_eq!(
+        audit_actions(&app, "dossier.refused").await.len(),
+        before + 1
+    );
     // The new date must be later than the current one.
     let bad = head
         .post_json(
@@ -264,9 +327,17 @@ app_test!(late_dossier_needs_a_signed_apology_before_return, |app| {
     assert_eq!(a["apologies"], 1);
     assert_eq!(a["on_time_reappointed"], "early");
     let form04 = a["events"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!((form04["form"].as_str(), form04["form_no"].as_str()), (Some("04"), Some("1/PXL")));
+    assert_eq!(
+        (form04["form"].as_str(), form04["form_no"].as_str()),
+        (Some("04"), Some("1/PXL"))
+    );
     assert_eq!(form04["actor_role"], "head");
-    assert!(outbox_topics(&app, &id).await.iter().any(|n| n.0 == "dossier.apology"));
+    assert!(
+        outbox_topics(&app, &id)
+            .await
+            .iter()
+            .any(|n| n.0 == "dossier.apology")
+    );
     // Re-appointments are limited (default 1).
     let again = head
         .post_json(
@@ -318,7 +389,12 @@ app_test!(bad_input_and_other_offices_change_nothing, |app| {
     ];
     for (body, code, field) in cases {
         let r = desk.post_json("/api/v1/dossiers", &body).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {}", r.text());
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{code}: {}",
+            r.text()
+        );
         assert_eq!(r.error_code(), code);
         assert_eq!(r.json()["error"]["field"], field);
     }
@@ -326,58 +402,113 @@ app_test!(bad_input_and_other_offices_change_nothing, |app| {
     let en = desk
         .clone()
         .lang("en")
-        .post_json("/api/v1/dossiers", &json!({"procedure_code": "9.999999", "applicant": applicant()}))
+        .post_json(
+            "/api/v1/dossiers",
+            &json!({"procedure_code": "9.999999", "applicant": applicant()}),
+        )
         .await;
-    assert!(en.json()["error"]["message"].as_str().unwrap().to_lowercase().contains("procedure"));
+    assert!(
+        en.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("procedure")
+    );
     let unknown = desk
-        .post_json("/api/v1/dossiers", &json!({"procedure_code": FIVE_DAYS, "applicant": applicant(), "x": 1}))
+        .post_json(
+            "/api/v1/dossiers",
+            &json!({"procedure_code": FIVE_DAYS, "applicant": applicant(), "x": 1}),
+        )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(dossier_count(&app).await, 0);
     assert_eq!(app.audit_len().await, audit_before, "nothing written");
 
     // A dossier of Thanh Luông is invisible to Mường Nhé's head and to the administrator.
-    let d = create(&desk, json!({"procedure_code": FIVE_DAYS, "applicant": applicant()})).await;
+    let d = create(
+        &desk,
+        json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+    )
+    .await;
     let id = d["id"].as_str().unwrap();
     let other = app.token_client("mn.truong").await;
-    assert_eq!(other.get(&format!("/api/v1/dossiers/{id}")).await.status, StatusCode::NOT_FOUND);
-    let r = other.post_json(&format!("/api/v1/dossiers/{id}/finish"), &json!({})).await;
+    assert_eq!(
+        other.get(&format!("/api/v1/dossiers/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = other
+        .post_json(&format!("/api/v1/dossiers/{id}/finish"), &json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(other.get("/api/v1/dossiers").await.json().as_array().unwrap().is_empty());
+    assert!(
+        other
+            .get("/api/v1/dossiers")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let admin = app.token_client("quantri").await;
-    assert_eq!(admin.get(&format!("/api/v1/dossiers/{id}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(admin.get("/api/v1/dossiers").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin.get(&format!("/api/v1/dossiers/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin.get("/api/v1/dossiers").await.status,
+        StatusCode::FORBIDDEN
+    );
     // Receiving for another commune is refused.
     let mn = app.office_id("DB-MN").await;
     let r = desk
-        .post_json("/api/v1/dossiers", &json!({"procedure_code": FIVE_DAYS, "applicant": applicant(), "office_id": mn}))
+        .post_json(
+            "/api/v1/dossiers",
+            &json!({"procedure_code": FIVE_DAYS, "applicant": applicant(), "office_id": mn}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let still = desk.get(&format!("/api/v1/dossiers/{id}")).await.json();
-    assert_eq!((still["state"].as_str(), still["version"].as_i64()), (Some("received"), Some(0)));
+    assert_eq!(
+        (still["state"].as_str(), still["version"].as_i64()),
+        (Some("received"), Some(0))
+    );
     // The supervisor (thanh tra) at the province reads it.
     let sup = app.token_client("thanhtra").await;
-    assert_eq!(sup.get(&format!("/api/v1/dossiers/{id}")).await.status, StatusCode::OK);
+    assert_eq!(
+        sup.get(&format!("/api/v1/dossiers/{id}")).await.status,
+        StatusCode::OK
+    );
 });
 
 app_test!(serial_past_9999_is_an_explicit_error, |app| {
     app.set_local_time("2026-03-02T09:00");
     let mut tx = app.db().begin().await.unwrap();
     for _ in 0..2 {
-        congbo_store::repo::sequence::next(&mut tx, "dossier:DB-TL:260302").await.unwrap();
+        congbo_store::repo::sequence::next(&mut tx, "dossier:DB-TL:260302")
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     // Jump the day's counter to 9998 through the repository's own upsert.
     let mut tx = app.db().begin().await.unwrap();
     for _ in 2..9998 {
-        congbo_store::repo::sequence::next(&mut tx, "dossier:DB-TL:260302").await.unwrap();
+        congbo_store::repo::sequence::next(&mut tx, "dossier:DB-TL:260302")
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let desk = app.token_client("tl.motcua1").await;
-    let d = create(&desk, json!({"procedure_code": FIVE_DAYS, "applicant": applicant()})).await;
+    let d = create(
+        &desk,
+        json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+    )
+    .await;
     assert_eq!(d["code"], "DB-TL-260302-9999");
     let r = desk
-        .post_json("/api/v1/dossiers", &json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}))
+        .post_json(
+            "/api/v1/dossiers",
+            &json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+        )
         .await;
     assert_eq!(r.error_code(), "dossier-serial-exhausted");
     assert_eq!(dossier_count(&app).await, 1);
@@ -392,45 +523,76 @@ app_test!(serial_past_9999_is_an_explicit_error, |app| {
     assert_eq!(next_day["state"], "submitted");
 });
 
-app_test!(public_lookup_shows_initials_only_and_is_rate_limited, |app| {
-    app.set_local_time("2026-03-02T09:00");
-    let desk = app.token_client("tl.motcua1").await;
-    let d = create(&desk, json!({"procedure_code": FIVE_DAYS, "applicant": applicant()})).await;
-    let (code, secret) = (d["code"].as_str().unwrap(), d["secret"].as_str().unwrap());
-    let anon = app.anon();
-    let r = anon
-        .get(&format!("/api/v1/public/dossiers?code={code}&secret={}", secret.to_lowercase()))
+app_test!(
+    public_lookup_shows_initials_only_and_is_rate_limited,
+    |app| {
+        app.set_local_time("2026-03-02T09:00");
+        let desk = app.token_client("tl.motcua1").await;
+        let d = create(
+            &desk,
+            json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+        )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let v = r.json();
-    assert_eq!(v["applicant_initials"], "N. V. A.");
-    assert_eq!(v["current_due"], "2026-03-09");
-    assert_eq!(v["office_name"], "Xã Thanh Luông");
-    let text = r.text();
-    for private in ["Nguyễn", "0912345678", "an@example.vn", "011203004567", "Na Sang"] {
-        assert!(!text.contains(private), "{private} leaked: {text}");
-    }
-    // A wrong secret and an unknown code answer alike; the wrong secret is audited.
-    let wrong = anon.get(&format!("/api/v1/public/dossiers?code={code}&secret=AAAAAAAA")).await;
-    let unknown = anon
-        .get(&format!("/api/v1/public/dossiers?code=DB-TL-260302-0999&secret={secret}"))
-        .await;
-    assert_eq!((wrong.status, unknown.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
-    assert_eq!(wrong.json()["error"], unknown.json()["error"]);
-    assert_eq!(audit_actions(&app, "dossier.lookup-refused").await.len(), 1);
-    let malformed = anon.get("/api/v1/public/dossiers?code=xyz&secret=1").await;
-    assert_eq!(malformed.error_code(), "invalid-dossier-code");
-    // 20 lookups a minute per client: the allowance is spent, the next one is refused.
-    let mut statuses = Vec::new();
-    for _ in 0..20 {
-        statuses.push(
-            anon.get(&format!("/api/v1/public/dossiers?code={code}&secret={secret}"))
+        let (code, secret) = (d["code"].as_str().unwrap(), d["secret"].as_str().unwrap());
+        let anon = app.anon();
+        let r = anon
+            .get(&format!(
+                "/api/v1/public/dossiers?code={code}&secret={}",
+                secret.to_lowercase()
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["applicant_initials"], "N. V. A.");
+        assert_eq!(v["current_due"], "2026-03-09");
+        assert_eq!(v["office_name"], "Xã Thanh Luông");
+        let text = r.text();
+        for private in [
+            "Nguyễn",
+            "0912345678",
+            "an@example.vn",
+            "011203004567",
+            "Na Sang",
+        ] {
+            assert!(!text.contains(private), "{private} leaked: {text}");
+        }
+        // A wrong secret and an unknown code answer alike; the wrong secret is audited.
+        let wrong = anon
+            .get(&format!(
+                "/api/v1/public/dossiers?code={code}&secret=AAAAAAAA"
+            ))
+            .await;
+        let unknown = anon
+            .get(&format!(
+                "/api/v1/public/dossiers?code=DB-TL-260302-0999&secret={secret}"
+            ))
+            .await;
+        assert_eq!(
+            (wrong.status, unknown.status),
+            (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+        );
+        assert_eq!(wrong.json()["error"], unknown.json()["error"]);
+        assert_eq!(audit_actions(&app, "dossier.lookup-refused").await.len(), 1);
+        let malformed = anon.get("/api/v1/public/dossiers?code=xyz&secret=1").await;
+        assert_eq!(malformed.error_code(), "invalid-dossier-code");
+        // 20 lookups a minute per client: the allowance is spent, the next one is refused.
+        let mut statuses = Vec::new();
+        for _ in 0..20 {
+            statuses.push(
+                anon.get(&format!(
+                    "/api/v1/public/dossiers?code={code}&secret={secret}"
+                ))
                 .await
                 .status,
-        );
+            );
+        }
+        assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+        let limited = anon
+            .get(&format!(
+                "/api/v1/public/dossiers?code={code}&secret={secret}"
+            ))
+            .await;
+        assert_eq!(limited.error_code(), "rate-limited");
+        assert_eq!(limited.header("retry-after"), Some("60"));
     }
-    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
-    let limited = anon.get(&format!("/api/v1/public/dossiers?code={code}&secret={secret}")).await;
-    assert_eq!(limited.error_code(), "rate-limited");
-    assert_eq!(limited.header("retry-after"), Some("60"));
-});
+);

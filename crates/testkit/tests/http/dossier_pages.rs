@@ -9,7 +9,10 @@ app_test!(intake_page_to_printed_forms_and_public_lookup, |app| {
     let form = desk.get("/ho-so/tiep-nhan?thu-tuc=1.004884").await;
     assert_eq!(form.status, StatusCode::OK);
     let html = form.text();
-    assert!(html.contains("Đăng ký lại khai sinh") && html.contains("name=\"doc\""), "{html}");
+    assert!(
+        html.contains("Đăng ký lại khai sinh") && html.contains("name=\"doc\""),
+        "{html}"
+    );
     // The second document is not ticked: it becomes the Form 02 text.
     let r = desk
         .post_form(
@@ -26,11 +29,17 @@ app_test!(intake_page_to_printed_forms_and_public_lookup, |app| {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let page_url = r.header("location").unwrap().to_string();
     let page = desk.get(&page_url).await.text();
-    assert!(page.contains("Chờ bổ sung") && page.contains("DB-TL-260302-0001"), "{page}");
+    assert!(
+        page.contains("Chờ bổ sung") && page.contains("DB-TL-260302-0001"),
+        "{page}"
+    );
     let form02 = desk.get(&format!("{page_url}/mau/02")).await;
     assert_eq!(form02.status, StatusCode::OK);
     let f2 = form02.text();
-    assert!(f2.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && f2.contains("<svg"), "{f2}");
+    assert!(
+        f2.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && f2.contains("<svg"),
+        "{f2}"
+    );
     assert!(f2.contains("UBND XÃ THANH LUÔNG") && f2.contains("UBND TỈNH ĐIỆN BIÊN"));
     assert!(f2.contains("Phạm Thị Thu"));
     assert_eq!(
@@ -44,8 +53,16 @@ app_test!(intake_page_to_printed_forms_and_public_lookup, |app| {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{a}: {}", r.text());
     }
     let f1 = desk.get(&format!("{page_url}/mau/01")).await.text();
-    assert!(f1.contains("DB-TL-260302-0001") && f1.contains("09/03/2026"), "{f1}");
-    let v = desk.get(&format!("/api/v1/dossiers/{}", page_url.trim_start_matches("/ho-so/"))).await;
+    assert!(
+        f1.contains("DB-TL-260302-0001") && f1.contains("09/03/2026"),
+        "{f1}"
+    );
+    let v = desk
+        .get(&format!(
+            "/api/v1/dossiers/{}",
+            page_url.trim_start_matches("/ho-so/")
+        ))
+        .await;
     // The page's session also works for the JSON read.
     let secret = v.json()["secret"].as_str().unwrap().to_string();
     assert!(f1.contains(&secret));
@@ -64,9 +81,15 @@ app_test!(intake_page_to_printed_forms_and_public_lookup, |app| {
         .get(&format!("/tra-cuu?ma=DB-TL-260302-0001&bi-mat={secret}"))
         .await
         .text();
-    assert!(found.contains("P. T. T.") && found.contains("Đã tiếp nhận"), "{found}");
+    assert!(
+        found.contains("P. T. T.") && found.contains("Đã tiếp nhận"),
+        "{found}"
+    );
     assert!(!found.contains("Phạm Thị Thu") && !found.contains("0987654321"));
-    let wrong = anon.get("/tra-cuu?ma=DB-TL-260302-0001&bi-mat=ZZZZZZZZ").await.text();
+    let wrong = anon
+        .get("/tra-cuu?ma=DB-TL-260302-0001&bi-mat=ZZZZZZZZ")
+        .await
+        .text();
     assert!(wrong.contains("Không tìm thấy hồ sơ"), "{wrong}");
 });
 
@@ -84,20 +107,38 @@ app_test!(head_sees_apologies_to_sign_and_signs_form_04, |app| {
     app.set_local_time("2026-03-10T08:00");
     let head = app.login("tl.truong").await;
     let list = head.get("/ho-so?ds=apologies").await.text();
-    assert!(list.contains(d["code"].as_str().unwrap()) && list.contains("Quá hạn"), "{list}");
+    assert!(
+        list.contains(d["code"].as_str().unwrap()) && list.contains("Quá hạn"),
+        "{list}"
+    );
     let r = head
         .post_form(
             &format!("/ho-so/{id}/apologize"),
-            &[("reason", "Chờ kết quả xác minh"), ("new_due", "2026-03-13")],
+            &[
+                ("reason", "Chờ kết quả xác minh"),
+                ("new_due", "2026-03-13"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let f4 = head.get(&format!("/ho-so/{id}/mau/04")).await.text();
-    assert!(f4.contains("1/PXL") && f4.contains("Chờ kết quả xác minh") && f4.contains("13/03/2026"), "{f4}");
-    assert!(f4.contains("CHỦ TỊCH") && f4.contains("Lò Văn Thắng"), "signed by the head");
+    assert!(
+        f4.contains("1/PXL") && f4.contains("Chờ kết quả xác minh") && f4.contains("13/03/2026"),
+        "{f4}"
+    );
+    assert!(
+        f4.contains("CHỦ TỊCH") && f4.contains("Lò Văn Thắng"),
+        "signed by the head"
+    );
     let control = head.get(&format!("/ho-so/{id}/mau/06")).await;
     assert_eq!(control.status, StatusCode::OK);
-    assert!(!head.get("/ho-so?ds=apologies").await.text().contains(d["code"].as_str().unwrap()));
+    assert!(
+        !head
+            .get("/ho-so?ds=apologies")
+            .await
+            .text()
+            .contains(d["code"].as_str().unwrap())
+    );
 });
 
 app_test!(tracking_book_lists_the_days_dossiers, |app| {
@@ -113,11 +154,19 @@ app_test!(tracking_book_lists_the_days_dossiers, |app| {
         assert_eq!(r.status, StatusCode::CREATED);
     }
     let book = desk.get("/ho-so/so-theo-doi?ngay=2026-03-02").await.text();
-    assert!(book.contains("DB-TL-260302-0001") && book.contains("DB-TL-260302-0002"), "{book}");
+    assert!(
+        book.contains("DB-TL-260302-0001") && book.contains("DB-TL-260302-0002"),
+        "{book}"
+    );
     assert!(book.contains("Lý Thị Hai"));
     let other_day = desk.get("/ho-so/so-theo-doi?ngay=2026-03-03").await.text();
     assert!(!other_day.contains("DB-TL-260302-0001"));
     // Another commune's book does not show them.
     let mn = app.login("mn.motcua1").await;
-    assert!(!mn.get("/ho-so/so-theo-doi?ngay=2026-03-02").await.text().contains("DB-TL-260302"));
+    assert!(
+        !mn.get("/ho-so/so-theo-doi?ngay=2026-03-02")
+            .await
+            .text()
+            .contains("DB-TL-260302")
+    );
 });

@@ -406,7 +406,12 @@ pub struct ApologyRequest {
     pub new_due: String,
 }
 
-async fn run(s: &AppState, a: &congbo_app::Actor, id: Uuid, input: ActionInput) -> Result<Json<Dossier>, Failure> {
+async fn run(
+    s: &AppState,
+    a: &congbo_app::Actor,
+    id: Uuid,
+    input: ActionInput,
+) -> Result<Json<Dossier>, Failure> {
     Ok(Json(dossier::act(&s.app, a, id, &input).await?.into()))
 }
 
@@ -414,9 +419,9 @@ macro_rules! plain_action {
     ($fn:ident, $path:literal, $input:expr, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "dossiers", params(("id" = Uuid, Path)),
-            responses((status = 200, body = Dossier), (status = 403, body = ErrorBody),
-                      (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-                      (status = 422, body = ErrorBody)))]
+                    responses((status = 200, body = Dossier), (status = 403, body = ErrorBody),
+                              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+                              (status = 422, body = ErrorBody)))]
         pub async fn $fn(
             State(s): State<AppState>,
             CurrentUser(a): CurrentUser,
@@ -431,10 +436,10 @@ macro_rules! reason_action {
     ($fn:ident, $path:literal, $variant:ident, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "dossiers", params(("id" = Uuid, Path)),
-            request_body = ReasonRequest,
-            responses((status = 200, body = Dossier), (status = 403, body = ErrorBody),
-                      (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-                      (status = 422, body = ErrorBody)))]
+                    request_body = ReasonRequest,
+                    responses((status = 200, body = Dossier), (status = 403, body = ErrorBody),
+                              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+                              (status = 422, body = ErrorBody)))]
         pub async fn $fn(
             State(s): State<AppState>,
             CurrentUser(a): CurrentUser,
@@ -586,7 +591,9 @@ impl From<PublicView> for PublicDossier {
             office_name: v.office_name,
             handler_office_name: v.handler_office_name,
             state: v.state.as_str().to_string(),
-            received_at: v.received_at.map(|t| t.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
+            received_at: v
+                .received_at
+                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
             original_due: v.original_due.map(|d| d.to_string()),
             current_due: v.current_due.map(|d| d.to_string()),
             on_time: v.on_time,

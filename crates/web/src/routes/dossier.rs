@@ -109,7 +109,11 @@ pub async fn list(
     QueryParam(p): QueryParam<ListParams>,
 ) -> Result<Response, Failure> {
     let signer = !actor.principal.scopes(Perm::DossierSign).is_empty();
-    let list = if p.ds.is_empty() { "mine" } else { p.ds.as_str() };
+    let list = if p.ds.is_empty() {
+        "mine"
+    } else {
+        p.ds.as_str()
+    };
     let kind = ListKind::parse(list)?;
     let items = dossier::list(
         &s.app,
@@ -183,7 +187,9 @@ pub async fn new_form(
     }
     let today = crate::routes::catalog::today(s.app.now());
     let all = catalog::search(&s.app.db, "", &today).await?;
-    let chosen = all.iter().find(|v| v.procedure.code.as_str() == p.procedure);
+    let chosen = all
+        .iter()
+        .find(|v| v.procedure.code.as_str() == p.procedure);
     let documents = chosen
         .map(|v| {
             v.procedure
@@ -344,7 +350,10 @@ pub async fn show(
     for f in FormKind::ALL {
         let issued = match f {
             FormKind::ControlSheet | FormKind::TrackingBook => true,
-            _ => v.events.iter().any(|e| e.form.as_deref() == Some(f.number())),
+            _ => v
+                .events
+                .iter()
+                .any(|e| e.form.as_deref() == Some(f.number())),
         };
         if issued && f != FormKind::TrackingBook {
             forms.push((f.number(), f.title_vi()));
@@ -464,7 +473,13 @@ fn form_data(s: &AppState, v: &DossierView, kind: FormKind) -> FormData {
     let detail: serde_json::Value = ev
         .map(|e| serde_json::from_str(&e.detail).unwrap_or_default())
         .unwrap_or_default();
-    let text = |k: &str| detail.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+    let text = |k: &str| {
+        detail
+            .get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
     let issued_on = ev.map_or_else(|| local(s.app.now()).date(), |e| local(e.at).date());
     let r = &v.row;
     let reason = text("reason");
@@ -581,7 +596,10 @@ pub async fn form(
         .filter(|k| *k != FormKind::TrackingBook)
         .ok_or(congbo_app::AppError::NotFound("not-found"))?;
     let v = dossier::get(&s.app, &actor, id).await?;
-    let issued = v.events.iter().any(|e| e.form.as_deref() == Some(kind.number()));
+    let issued = v
+        .events
+        .iter()
+        .any(|e| e.form.as_deref() == Some(kind.number()));
     if !issued && kind != FormKind::ControlSheet {
         return Err(congbo_app::AppError::NotFound("form-not-issued").into());
     }
@@ -653,9 +671,9 @@ pub async fn book(
             }
         })
         .collect();
-    let d: jiff::civil::Date = day
-        .parse()
-        .map_err(|_| congbo_app::AppError::Invalid(congbo_domain::DomainError::field("invalid-date", "date")))?;
+    let d: jiff::civil::Date = day.parse().map_err(|_| {
+        congbo_app::AppError::Invalid(congbo_domain::DomainError::field("invalid-date", "date"))
+    })?;
     let home = actor
         .principal
         .assignments
