@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod demo;
 pub mod dossier;
 pub mod error;
+pub mod notify;
 pub mod office;
 pub mod staff;
 pub mod token;

@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use congbo_app::App;
 use congbo_app::audit::Verdict;
+use congbo_app::notify::{NotifyConfig, SmtpConfig, WebhookConfig};
 use congbo_domain::audit::Break;
 use congbo_domain::calendar::{DeadlineRules, TimeLimit, WorkCalendar, due_date, tet};
 use congbo_store::{Db, redact_url};
@@ -51,6 +52,55 @@ struct Settings {
     /// Log format: text or json.
     #[arg(long, env = "CONGBO_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
+    /// How many Form 04 new dates a dossier may get (not confirmed in law: default 1).
+    #[arg(
+        long,
+        env = "CONGBO_MAX_REAPPOINTMENTS",
+        default_value_t = 1,
+        global = true
+    )]
+    max_reappointments: u32,
+    /// Working days before the appointment from which an open dossier is flagged "due soon".
+    #[arg(
+        long,
+        env = "CONGBO_WARN_WORKING_DAYS",
+        default_value_t = 1,
+        global = true
+    )]
+    warn_working_days: u32,
+    /// Public dossier lookups allowed per client address per minute (0: no limit).
+    #[arg(long, env = "CONGBO_LOOKUPS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_LOOKUPS_PER_MINUTE, global = true)]
+    lookups_per_minute: u32,
+    /// E-mail notifications: smtps://user:pass@host[:465]?from=ADDR[&name=…] (implicit TLS),
+    /// smtp+starttls://…[:587] (STARTTLS required) or smtp://…[:25] (no TLS: local relay).
+    /// Unset: e-mails are written to the log.
+    #[arg(long, env = "CONGBO_SMTP_URL", global = true, hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// SMS notifications: an http(s) URL that receives one JSON POST per message
+    /// ({"channel","to","subject","body","id"}). Unset: SMS are written to the log.
+    #[arg(
+        long,
+        env = "CONGBO_SMS_WEBHOOK",
+        global = true,
+        hide_env_values = true
+    )]
+    sms_webhook: Option<String>,
+    /// Zalo notifications: like --sms-webhook. Unset: Zalo messages are written to the log.
+    #[arg(
+        long,
+        env = "CONGBO_ZALO_WEBHOOK",
+        global = true,
+        hide_env_values = true
+    )]
+    zalo_webhook: Option<String>,
+    /// Bearer token sent to the SMS and Zalo webhooks.
+    #[arg(
+        long,
+        env = "CONGBO_WEBHOOK_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    webhook_token: Option<String>,
 }
 
 impl Settings {
@@ -69,6 +119,28 @@ impl Settings {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
+    }
+    fn notify_config(&self) -> anyhow::Result<NotifyConfig> {
+        let token = self.webhook_token.as_deref();
+        let webhook = |url: &Option<String>, what: &str| {
+            url.as_deref()
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| WebhookConfig::new(u, token))
+                .transpose()
+                .with_context(|| format!("invalid --{what}-webhook"))
+        };
+        Ok(NotifyConfig {
+            smtp: self
+                .smtp_url
+                .as_deref()
+                .filter(|u| !u.trim().is_empty())
+                .map(SmtpConfig::from_url)
+                .transpose()
+                .context("invalid --smtp-url")?,
+            sms_webhook: webhook(&self.sms_webhook, "sms")?,
+            zalo_webhook: webhook(&self.zalo_webhook, "zalo")?,
+            ..NotifyConfig::default()
+        })
     }
     async fn db(&self, migrate: bool) -> anyhow::Result<Db> {
         let url = self.database_url()?;
@@ -234,6 +306,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             println!("secure_cookies  = {}", s.secure_cookies());
             println!("log_format      = {}", s.log_format);
+            match s.notify_config() {
+                Ok(n) => {
+                    let shown = |v: Option<String>| {
+                        v.unwrap_or_else(|| "(none: written to the log)".into())
+                    };
+                    println!("smtp            = {}", shown(n.smtp.map(|c| c.redacted())));
+                    println!(
+                        "sms_webhook     = {}",
+                        shown(n.sms_webhook.map(|w| w.redacted()))
+                    );
+                    println!(
+                        "zalo_webhook    = {}",
+                        shown(n.zalo_webhook.map(|w| w.redacted()))
+                    );
+                }
+                Err(e) => println!("notifications   = invalid: {e:#}"),
+            }
         }
         Cmd::Backup { to } => {
             if to.exists() {
@@ -279,9 +368,8 @@ fn describe(b: &Break) -> String {
 }
 
 async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
+    let notify = s.notify_config()?;
     let db = s.db(migrate).await?;
-    let app = App::new(db);
-    congbo_app::calendar::seed_if_empty(&app.db, app.now()).await?;
     let listener = tokio::net::TcpListener::bind(&s.bind)
         .await
         .with_context(|| format!("cannot listen on {}", s.bind))?;
@@ -290,6 +378,15 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
+    let app = App::new(db).with_settings(congbo_app::Settings {
+        dossier: congbo_domain::dossier::DossierRules {
+            max_reappointments: s.max_reappointments,
+            warn_working_days: s.warn_working_days,
+        },
+        public_url: base.trim_end_matches('/').to_string(),
+        ..congbo_app::Settings::default()
+    });
+    congbo_app::calendar::seed_if_empty(&app.db, app.now()).await?;
     if let Some(token) = congbo_app::auth::issue_setup_link(&app).await? {
         println!();
         println!(
@@ -304,9 +401,21 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
         WebConfig {
             public_url: s.public_url.clone(),
             secure_cookies: s.secure_cookies(),
+            lookup_per_minute: Some(s.lookups_per_minute),
         },
     );
-    congbo_web::serve(listener, state, shutdown_signal()).await?;
+    // The notification dispatcher stops first (finishing its round), then the server drains
+    // its requests and closes the database.
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let dispatcher = congbo_app::notify::spawn(state.app.clone(), notify, async move {
+        let _ = stopped.await;
+    })?;
+    let shutdown = async move {
+        shutdown_signal().await;
+        let _ = stop.send(());
+        let _ = dispatcher.await;
+    };
+    congbo_web::serve(listener, state, shutdown).await?;
     tracing::info!("congbo stopped");
     Ok(())
 }

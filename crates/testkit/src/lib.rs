@@ -14,6 +14,8 @@ use sqlx::Connection;
 
 pub mod browser;
 pub mod http;
+pub mod smtp;
+pub mod webhook;
 
 pub use http::{Client, TestApp, TestResponse};
 

@@ -60,18 +60,24 @@ pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
         "SELECT {COLS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
          ORDER BY next_attempt_at, id LIMIT $2"
     );
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(now).bind(limit).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(now).bind(limit).fetch_all(c).await)?,
+    )
 }
 
 /// Messages about one dossier, oldest first.
 pub async fn for_dossier(tx: &mut Tx, dossier_id: Uuid) -> Result<Vec<OutboxRow>> {
     let sql = format!("SELECT {COLS} FROM outbox WHERE dossier_id = $1 ORDER BY created_at, id");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(dossier_id).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(dossier_id).fetch_all(c).await)?,
+    )
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<OutboxRow>> {
     let sql = format!("SELECT {COLS} FROM outbox WHERE id = $1");
-    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?,
+    )
 }
 
 /// Delivered by `adapter` at `at`. Only a pending row changes (returns false otherwise).

@@ -596,3 +596,41 @@ app_test!(
         assert_eq!(limited.header("retry-after"), Some("60"));
     }
 );
+
+app_test!(receipt_notice_reaches_the_citizen_over_smtp, |app| {
+    use congbo_app::notify::{self, NotifyConfig, Senders, SmtpConfig};
+    let sink = congbo_testkit::smtp::SmtpSink::start().await;
+    app.set_local_time("2026-03-02T09:00");
+    let desk = app.token_client("tl.motcua1").await;
+    let d = create(
+        &desk,
+        json!({"procedure_code": FIVE_DAYS, "applicant": {"name": "Nguyễn Văn An", "email": "an@dan.test", "notify": ["email"]}}),
+    )
+    .await;
+    let cfg = NotifyConfig {
+        smtp: Some(
+            SmtpConfig::from_url(&format!("smtp://{}?from=motcua@xa.test", sink.addr())).unwrap(),
+        ),
+        ..NotifyConfig::default()
+    };
+    let senders = Senders::from_config(&cfg).unwrap();
+    let report = notify::dispatch_once(&app.app, &cfg, &senders)
+        .await
+        .unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    let mails = sink.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].rcpt_to, ["an@dan.test"]);
+    let code = d["code"].as_str().unwrap();
+    assert_eq!(
+        mails[0].subject(),
+        Some(format!("Hồ sơ {code} đã được tiếp nhận"))
+    );
+    let text = mails[0].text().unwrap();
+    assert!(
+        text.contains("09/03/2026") && text.contains(d["secret"].as_str().unwrap()),
+        "{text}"
+    );
+    let rows = outbox_topics(&app, d["id"].as_str().unwrap()).await;
+    assert_eq!(rows.len(), 1);
+});

@@ -4,6 +4,7 @@
 mod audit;
 mod calendar;
 mod catalog;
+mod notify;
 mod office;
 mod schema;
 mod sequence;
