@@ -99,3 +99,134 @@ async fn signs_in_and_sees_the_vietnamese_dashboard() {
     assert_eq!(english, "Overview");
     browser.close().await;
 }
+
+/// The desk receives a dossier in Chromium: unticks a missing document, submits, sees the
+/// dossier waiting for it, and opens the printable Form 02 with its QR code and print styles.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desk_receives_a_dossier_and_prints_form_02() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::demo(congbo_store::Backend::Sqlite).await.unwrap();
+    let base = spawn_server(&app).await;
+    let c = &browser.client;
+    let wait = Duration::from_secs(10);
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Id("username"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("tl.motcua1")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&app.password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("p.greeting"))
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/ho-so/tiep-nhan?thu-tuc=1.004884"))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Id("doc1"))
+        .await
+        .unwrap();
+    let missing = c
+        .find(Locator::Css("label[for=doc1]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    c.find(Locator::Id("doc1"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("Mùa A Sử")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/ho-so'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut h1 = String::new();
+    for _ in 0..100 {
+        h1 = c
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap_or_default();
+        if h1.starts_with("Hồ sơ DB-TL-") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(h1.starts_with("Hồ sơ DB-TL-"), "{h1}");
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Chờ bổ sung"), "{body}");
+    let url = c.current_url().await.unwrap();
+    c.goto(&format!("{}/mau/02", url.as_str().trim_end_matches('/')))
+        .await
+        .unwrap();
+    let page = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let doc_name = missing.split(" (").next().unwrap();
+    assert!(
+        page.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && page.contains(doc_name),
+        "{page}"
+    );
+    c.find(Locator::Css("svg"))
+        .await
+        .expect("the QR code is drawn");
+    // The print stylesheet loaded (CSP allows it) and chose A5.
+    let sheets: serde_json::Value = c
+        .execute("return document.styleSheets.length", vec![])
+        .await
+        .unwrap();
+    assert!(sheets.as_u64().unwrap() >= 1);
+    let class: serde_json::Value = c
+        .execute("return document.body.className", vec![])
+        .await
+        .unwrap();
+    assert!(class.as_str().unwrap().contains("a5"), "{class}");
+    browser.close().await;
+}
