@@ -85,9 +85,22 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
     }
     for (c, name, kind, short) in UNITS {
         let id = insert_office(&mut tx, now, None, &code(c)?, name, kind, Some(&province)).await?;
+        // One queue service per counter, lettered A, B, C (each counter serves its own).
         for (i, counter) in COUNTERS.iter().enumerate() {
-            insert_counter(&mut tx, now, id, i as i32 + 1, counter).await?;
+            let counter_id = insert_counter(&mut tx, now, id, i as i32 + 1, counter).await?;
             counters += 1;
+            let group = congbo_store::repo::queue::GroupRow {
+                id: crate::new_id(),
+                office_id: id,
+                letter: ((b'A' + i as u8) as char).to_string(),
+                name: counter.to_string(),
+                field: Some(counter.to_string()),
+                active: true,
+                created_at: now,
+            };
+            congbo_store::repo::queue::insert_group(&mut tx, &group).await?;
+            congbo_store::repo::queue::set_counter_services(&mut tx, counter_id, &[group.id])
+                .await?;
         }
         for (suffix, role, person) in PEOPLE {
             add(format!("{short}.{suffix}"), person, role, c.to_string());

@@ -83,6 +83,9 @@ pub struct NewDossier {
     /// Indexes (0-based) of the procedure's documents the citizen brought; all by default.
     /// At the counter, the others become the Form 02 text.
     pub provided_documents: Option<Vec<u16>>,
+    /// The queue ticket being served at the officer's counter: its counter, officer and wait
+    /// attach to the dossier.
+    pub ticket_id: Option<Uuid>,
 }
 
 /// One lifecycle action as the API and pages submit it.
@@ -529,6 +532,9 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
     };
     set_facts(&mut row, &facts)?;
     repo::insert(&mut tx, &row).await?;
+    if let Some(ticket) = input.ticket_id {
+        crate::queue::attach_dossier(&mut tx, actor, ticket, row.id, office_id).await?;
+    }
     let mut seq = 1;
     repo::insert_event(
         &mut tx,

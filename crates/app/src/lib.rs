@@ -19,8 +19,10 @@ pub mod catalog;
 pub mod demo;
 pub mod dossier;
 pub mod error;
+pub mod live;
 pub mod notify;
 pub mod office;
+pub mod queue;
 pub mod staff;
 pub mod token;
 
@@ -35,6 +37,8 @@ pub struct App {
     clock: Clock,
     pub settings: Arc<Settings>,
     calendar: Arc<RwLock<Option<Arc<WorkCalendar>>>>,
+    /// Live signals and the lobby displays' hub.
+    pub live: Arc<live::Live>,
 }
 
 /// Rules an installation may configure.
@@ -75,6 +79,7 @@ impl App {
             clock,
             settings: Arc::new(Settings::default()),
             calendar: Arc::default(),
+            live: Arc::default(),
         }
     }
     pub fn with_settings(mut self, settings: Settings) -> Self {

@@ -71,6 +71,9 @@ struct Settings {
     /// Public dossier lookups allowed per client address per minute (0: no limit).
     #[arg(long, env = "CONGBO_LOOKUPS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_LOOKUPS_PER_MINUTE, global = true)]
     lookups_per_minute: u32,
+    /// Queue numbers a client address may take per minute without signing in (0: no limit).
+    #[arg(long, env = "CONGBO_TICKETS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_TICKETS_PER_MINUTE, global = true)]
+    tickets_per_minute: u32,
     /// E-mail notifications: smtps://user:pass@host[:465]?from=ADDR[&name=…] (implicit TLS),
     /// smtp+starttls://…[:587] (STARTTLS required) or smtp://…[:25] (no TLS: local relay).
     /// Unset: e-mails are written to the log.
@@ -402,6 +405,7 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
             public_url: s.public_url.clone(),
             secure_cookies: s.secure_cookies(),
             lookup_per_minute: Some(s.lookups_per_minute),
+            tickets_per_minute: Some(s.tickets_per_minute),
         },
     );
     // The notification dispatcher stops first (finishing its round), then the server drains

@@ -59,6 +59,10 @@ pub enum Perm {
     DossierHandle,
     /// Sign for the unit: Form 04 apologies, a second supplement request, Form 05 stop notices.
     DossierSign,
+    /// Work a queue counter: sign in at it, call, serve, transfer, finish; issue walk-in tickets.
+    QueueServe,
+    /// Configure an office's queue: service groups, the services of each counter, settings.
+    QueueManage,
 }
 
 impl Role {
@@ -99,15 +103,32 @@ impl Role {
             // and so do not see their personal data.
             Role::Admin => !matches!(
                 perm,
-                DossierRead | DossierIntake | DossierHandle | DossierSign
+                DossierRead | DossierIntake | DossierHandle | DossierSign | QueueServe
             ),
-            Role::Head | Role::Deputy => matches!(
+            Role::Head => matches!(
                 perm,
-                OfficeRead | StaffRead | DossierRead | DossierIntake | DossierHandle | DossierSign
+                OfficeRead
+                    | StaffRead
+                    | DossierRead
+                    | DossierIntake
+                    | DossierHandle
+                    | DossierSign
+                    | QueueServe
+                    | QueueManage
+            ),
+            Role::Deputy => matches!(
+                perm,
+                OfficeRead
+                    | StaffRead
+                    | DossierRead
+                    | DossierIntake
+                    | DossierHandle
+                    | DossierSign
+                    | QueueServe
             ),
             Role::Reception => matches!(
                 perm,
-                OfficeRead | DossierRead | DossierIntake | DossierHandle
+                OfficeRead | DossierRead | DossierIntake | DossierHandle | QueueServe
             ),
             Role::Specialist => matches!(perm, OfficeRead | DossierRead | DossierHandle),
             Role::Supervisor => matches!(perm, OfficeRead | StaffRead | AuditRead | DossierRead),

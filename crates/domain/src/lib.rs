@@ -8,6 +8,7 @@ pub mod dossier;
 pub mod error;
 pub mod identity;
 pub mod office;
+pub mod queue;
 pub mod text;
 
 pub use error::DomainError;

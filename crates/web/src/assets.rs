@@ -22,6 +22,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/app.css"),
     ),
     (
+        "queue.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/queue.css"),
+    ),
+    (
+        "queue.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/queue.js"),
+    ),
+    (
         "forms.css",
         "text/css; charset=utf-8",
         include_bytes!("../static/forms.css"),

@@ -39,10 +39,15 @@ pub struct WebConfig {
     /// Public dossier lookups allowed per client address per minute (default
     /// [`DEFAULT_LOOKUPS_PER_MINUTE`]; `Some(0)` turns the limit off, for benchmarks).
     pub lookup_per_minute: Option<u32>,
+    /// Queue numbers a client address may take per minute without signing in (kiosk, phone);
+    /// default [`DEFAULT_TICKETS_PER_MINUTE`], 0 = unlimited.
+    pub tickets_per_minute: Option<u32>,
 }
 
 /// Default allowance of public dossier lookups per client address per minute.
 pub const DEFAULT_LOOKUPS_PER_MINUTE: u32 = 20;
+/// A lobby kiosk serves everyone from one address: generous, but a script cannot flood.
+pub const DEFAULT_TICKETS_PER_MINUTE: u32 = 30;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -50,6 +55,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: PrometheusHandle,
     pub lookup_limiter: Arc<ratelimit::Limiter>,
+    pub ticket_limiter: Arc<ratelimit::Limiter>,
 }
 
 impl AppState {
@@ -57,11 +63,15 @@ impl AppState {
         let per_minute = config
             .lookup_per_minute
             .unwrap_or(DEFAULT_LOOKUPS_PER_MINUTE);
+        let tickets_per_minute = config
+            .tickets_per_minute
+            .unwrap_or(DEFAULT_TICKETS_PER_MINUTE);
         Self {
             app,
             config: Arc::new(config),
             metrics: metrics_handle(),
             lookup_limiter: Arc::new(ratelimit::Limiter::new(per_minute)),
+            ticket_limiter: Arc::new(ratelimit::Limiter::new(tickets_per_minute)),
         }
     }
 }
@@ -93,6 +103,23 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/public/dossiers",
             get(api::dossier::lookup)
                 .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
+        )
+        .route(
+            "/api/v1/public/offices/{code}/tickets",
+            post(api::queue::issue_public)
+                .layer(from_fn_with_state(state.clone(), ratelimit::ticket_limit)),
+        )
+        .route(
+            "/kiosk/{code}",
+            get(routes::queue::kiosk)
+                .post(routes::queue::kiosk_issue)
+                .layer(from_fn_with_state(state.clone(), ratelimit::ticket_limit)),
+        )
+        .route(
+            "/lay-so/{code}",
+            get(routes::queue::take_number)
+                .post(routes::queue::take_number_issue)
+                .layer(from_fn_with_state(state.clone(), ratelimit::ticket_limit)),
         )
         .route("/static/{name}", get(assets::serve))
         .route("/healthz", get(routes::ops::healthz))

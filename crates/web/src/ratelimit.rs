@@ -1,5 +1,6 @@
-//! Per-client rate limit for the public dossier lookup, so codes and secrets cannot be
-//! enumerated: at most `per_minute` lookups per client address in any one-minute window
+//! Per-client rate limits: the public dossier lookup, so codes and secrets cannot be
+//! enumerated, and taking queue numbers without signing in, so nobody floods the queue.
+//! The lookup allows at most `per_minute` lookups per client address in any one-minute window
 //! (a token bucket refilled continuously). In memory, per process.
 
 use std::collections::HashMap;
@@ -60,11 +61,24 @@ impl Limiter {
 
 /// Middleware for the lookup routes: 429 `rate-limited` past the allowance.
 pub async fn lookup_limit(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    limit(&s.lookup_limiter, req, next).await
+}
+
+/// Middleware for taking a queue number without signing in (kiosk, phone).
+pub async fn ticket_limit(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() == axum::http::Method::POST {
+        limit(&s.ticket_limiter, req, next).await
+    } else {
+        next.run(req).await
+    }
+}
+
+async fn limit(limiter: &Limiter, req: Request, next: Next) -> Response {
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-    if s.lookup_limiter.allow(ip, Instant::now()) {
+    if limiter.allow(ip, Instant::now()) {
         next.run(req).await
     } else {
         metrics::counter!("congbo_lookup_rate_limited_total").increment(1);

@@ -18,6 +18,7 @@ pub struct Nav {
     pub can_staff: bool,
     pub can_audit: bool,
     pub can_dossiers: bool,
+    pub can_queue: bool,
 }
 
 impl Nav {
@@ -30,6 +31,7 @@ impl Nav {
             can_staff: !p.scopes(Perm::StaffRead).is_empty(),
             can_audit: !p.scopes(Perm::AuditRead).is_empty(),
             can_dossiers: !p.scopes(Perm::DossierRead).is_empty(),
+            can_queue: !p.scopes(Perm::QueueServe).is_empty(),
         }
     }
 }

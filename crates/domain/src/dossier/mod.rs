@@ -24,8 +24,8 @@ pub use code::{
     secret_matches,
 };
 pub use intake::{
-    Applicant, Channel, ChecklistItem, NotifyChannel, initials, missing_documents_text, perm_for,
-    required_perm,
+    Applicant, Channel, ChecklistItem, NotifyChannel, initials, missing_documents_text,
+    parse_email, parse_phone, perm_for, required_perm,
 };
 pub use lifecycle::{
     Action, DossierFacts, DossierRules, DossierState, FormIssued, Reappointment, Resume,

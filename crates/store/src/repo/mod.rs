@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod dossier;
 pub mod office;
 pub mod outbox;
+pub mod queue;
 pub mod sequence;
 pub mod session;
 pub mod setup;

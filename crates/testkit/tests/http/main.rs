@@ -11,5 +11,6 @@ mod dossier_pages;
 mod i18n;
 mod offices;
 mod ops;
+mod queue;
 mod scope;
 mod tokens;

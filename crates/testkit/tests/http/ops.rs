@@ -131,6 +131,29 @@ app_test!(openapi_describes_every_api_route, |app| {
         ("/api/v1/dossiers/{id}/withdraw", vec!["post"]),
         ("/api/v1/dossiers/{id}/apologize", vec!["post"]),
         ("/api/v1/public/dossiers", vec!["get"]),
+        ("/api/v1/offices/{id}/queue", vec!["get"]),
+        ("/api/v1/offices/{id}/service-groups", vec!["post"]),
+        ("/api/v1/offices/{id}/queue-settings", vec!["put"]),
+        ("/api/v1/offices/{id}/queue-stats", vec!["get"]),
+        ("/api/v1/service-groups/{id}", vec!["patch"]),
+        ("/api/v1/counters/{id}/services", vec!["put"]),
+        ("/api/v1/counters/{id}/sign-in", vec!["post"]),
+        ("/api/v1/counters/sign-out", vec!["post"]),
+        ("/api/v1/counters/{id}/call-next", vec!["post"]),
+        ("/api/v1/tickets", vec!["post"]),
+        ("/api/v1/tickets/{id}", vec!["get"]),
+        ("/api/v1/tickets/{id}/recall", vec!["post"]),
+        ("/api/v1/tickets/{id}/start", vec!["post"]),
+        ("/api/v1/tickets/{id}/transfer", vec!["post"]),
+        ("/api/v1/tickets/{id}/no-show", vec!["post"]),
+        ("/api/v1/tickets/{id}/finish", vec!["post"]),
+        ("/api/v1/tickets/{id}/apologize", vec!["post"]),
+        ("/api/v1/public/offices/{code}/queue", vec!["get"]),
+        ("/api/v1/public/offices/{code}/tickets", vec!["post"]),
+        ("/api/v1/public/offices/{code}/display", vec!["get"]),
+        ("/api/v1/public/offices/{code}/events", vec!["get"]),
+        ("/api/v1/public/tickets/{id}", vec!["get"]),
+        ("/api/v1/public/tickets/{id}/subscribe", vec!["post"]),
     ] {
         for m in methods {
             assert!(
@@ -141,7 +164,7 @@ app_test!(openapi_describes_every_api_route, |app| {
     }
     assert_eq!(
         paths.len(),
-        32,
+        55,
         "a route was added without its OpenAPI description, or vice versa"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());

@@ -288,6 +288,9 @@ pub struct NewDossierRequest {
     /// Indexes of the procedure's documents the citizen brought (default all). At the counter
     /// the missing ones become the Form 02 text and the dossier waits for them.
     pub provided_documents: Option<Vec<u16>>,
+    /// The queue ticket being served at the caller's counter; its counter, officer and wait
+    /// attach to the dossier.
+    pub ticket_id: Option<Uuid>,
 }
 
 /// Receive a dossier at the counter, or register an online or postal submission.
@@ -314,6 +317,7 @@ pub async fn create(
             applicant_email: r.applicant.email,
             notify: r.applicant.notify,
             provided_documents: r.provided_documents,
+            ticket_id: r.ticket_id,
         },
     )
     .await?;

@@ -2,7 +2,7 @@
 //! from these annotations and served at `/api/v1/openapi.json`.
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post, put};
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod dossier;
 pub mod office;
+pub mod queue;
 pub mod staff;
 pub mod token;
 
@@ -66,6 +67,28 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers/{id}/stop", post(dossier::stop))
         .route("/dossiers/{id}/withdraw", post(dossier::withdraw))
         .route("/dossiers/{id}/apologize", post(dossier::apologize))
+        .route("/offices/{id}/queue", get(queue::config))
+        .route("/offices/{id}/service-groups", post(queue::create_group))
+        .route("/offices/{id}/queue-settings", put(queue::put_settings))
+        .route("/offices/{id}/queue-stats", get(queue::stats))
+        .route("/service-groups/{id}", patch(queue::update_group))
+        .route("/counters/sign-out", post(queue::sign_out))
+        .route("/counters/{id}/services", put(queue::set_services))
+        .route("/counters/{id}/sign-in", post(queue::sign_in))
+        .route("/counters/{id}/call-next", post(queue::call_next))
+        .route("/tickets", post(queue::issue_staff))
+        .route("/tickets/{id}", get(queue::get))
+        .route("/tickets/{id}/recall", post(queue::recall))
+        .route("/tickets/{id}/start", post(queue::start))
+        .route("/tickets/{id}/transfer", post(queue::transfer))
+        .route("/tickets/{id}/no-show", post(queue::no_show))
+        .route("/tickets/{id}/finish", post(queue::finish))
+        .route("/tickets/{id}/apologize", post(queue::apologize))
+        .route("/public/offices/{code}/queue", get(queue::public_config))
+        .route("/public/offices/{code}/display", get(queue::board))
+        .route("/public/offices/{code}/events", get(queue::events))
+        .route("/public/tickets/{id}", get(queue::follow))
+        .route("/public/tickets/{id}/subscribe", post(queue::subscribe))
 }
 
 /// `{"error": {"code": …, "message": …}}`; `message` is in the caller's language.
@@ -114,6 +137,12 @@ impl Modify for BearerAuth {
         dossier::request_supplement, dossier::supplement_received, dossier::refuse,
         dossier::transfer, dossier::finish, dossier::return_result, dossier::stop,
         dossier::withdraw, dossier::apologize, dossier::lookup,
+        queue::config, queue::create_group, queue::update_group, queue::put_settings,
+        queue::set_services, queue::sign_in, queue::sign_out, queue::call_next,
+        queue::issue_staff, queue::issue_public, queue::public_config, queue::get,
+        queue::follow, queue::subscribe, queue::recall, queue::start, queue::transfer,
+        queue::no_show, queue::finish, queue::apologize, queue::board, queue::events,
+        queue::stats,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -167,12 +167,17 @@ struct NewPage {
     chosen: Option<(String, String, String)>,
     documents: Vec<DocChoice>,
     offices: Vec<(Uuid, String)>,
+    /// (ticket id, number) when intake starts from the ticket at the counter.
+    ticket: Option<(Uuid, String)>,
 }
 
 #[derive(Deserialize)]
 pub struct NewParams {
     #[serde(default, rename = "thu-tuc")]
     procedure: String,
+    /// The queue ticket being served (intake started from the counter page).
+    #[serde(default, rename = "ve")]
+    ticket: Option<Uuid>,
 }
 
 /// `/ho-so/tiep-nhan`: choose the procedure, then tick the documents the citizen brought.
@@ -218,7 +223,15 @@ pub async fn new_form(
             office_names.push((o.id, o.name));
         }
     }
+    let ticket = match p.ticket {
+        Some(id) => congbo_app::queue::get(&s.app, &actor, id)
+            .await
+            .ok()
+            .map(|v| (v.row.id, v.row.number)),
+        None => None,
+    };
     page(NewPage {
+        ticket,
         procedures: all
             .iter()
             .map(|v| ProcedureChoice {
@@ -279,6 +292,7 @@ pub async fn create(
             .map(|(_, v)| v.clone())
             .collect(),
         provided_documents: Some(provided),
+        ticket_id: get("ticket_id").and_then(|v| v.parse().ok()),
     };
     let v = dossier::create(&s.app, &actor, &input).await?;
     Ok(Redirect::to(&format!("/ho-so/{}", v.row.id)).into_response())

@@ -14,6 +14,7 @@ pub mod dossier;
 pub mod home;
 pub mod office;
 pub mod ops;
+pub mod queue;
 pub mod staff;
 
 pub fn router() -> Router<AppState> {
@@ -53,6 +54,15 @@ pub fn router() -> Router<AppState> {
         .route("/ho-so/{id}", get(dossier::show))
         .route("/ho-so/{id}/mau/{number}", get(dossier::form))
         .route("/ho-so/{id}/{action}", post(dossier::act))
+        .route("/display/{code}", get(queue::display_page))
+        .route("/ve/{id}", get(queue::follow))
+        .route("/ve/{id}/bao", post(queue::subscribe))
+        .route("/quay", get(queue::counter))
+        .route("/quay/vao", post(queue::sign_in))
+        .route("/quay/ra", post(queue::sign_out))
+        .route("/quay/goi", post(queue::call_next))
+        .route("/quay/cap-so", post(queue::walk_in))
+        .route("/quay/ve/{id}/{action}", post(queue::ticket_action))
         .route("/calendar", get(calendar::page_for_year))
         .route("/calendar/days", post(calendar::set_day))
         .route("/calendar/days/{date}/delete", post(calendar::remove_day))

@@ -1,0 +1,490 @@
+//! Queue pages: the lobby kiosk and the phone page to take a number, the printed ticket and its
+//! follow page, the lobby display (TV), and the counter page for officers.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use congbo_app::Actor;
+use congbo_app::queue::{
+    self, CounterDesk, IssueInput, QueueConfig, TicketView, TransferTo, display,
+};
+use congbo_domain::identity::Perm;
+use congbo_domain::queue::TicketAction;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::Failure;
+use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam};
+use crate::forms::qr_svg;
+use crate::i18n::Locale;
+use crate::view::{Nav, page, page_with};
+
+// ---------------------------------------------------------------------------------------------
+// Taking a number: the kiosk (large type, prints) and a phone (from the QR at the door)
+
+#[derive(Template)]
+#[template(path = "queue_take.html")]
+struct TakePage {
+    t: Locale,
+    kiosk: bool,
+    c: QueueConfig,
+    waiting: Vec<(Uuid, usize, u32)>,
+    request_key: String,
+    action: String,
+    error: Option<String>,
+}
+
+impl TakePage {
+    fn waiting_of(&self, g: &Uuid) -> String {
+        self.waiting
+            .iter()
+            .find(|(id, _, _)| id == g)
+            .map(|(_, n, m)| format!("{n} · ~{m}′"))
+            .unwrap_or_default()
+    }
+}
+
+async fn take_page(
+    s: &AppState,
+    t: Locale,
+    code: &str,
+    kiosk: bool,
+    error: Option<String>,
+) -> Result<Response, Failure> {
+    let c = queue::public_config(&s.app, code).await?;
+    let board = display::load(&s.app, c.office.id).await?;
+    let waiting = c
+        .groups
+        .iter()
+        .map(|g| {
+            let b = board.groups.iter().find(|b| b.letter == g.letter);
+            (
+                g.id,
+                b.map(|b| b.waiting_count).unwrap_or(0),
+                b.map(|b| b.estimate_minutes).unwrap_or(0),
+            )
+        })
+        .collect();
+    let action = if kiosk {
+        format!("/kiosk/{}", c.office.code)
+    } else {
+        format!("/lay-so/{}", c.office.code)
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_with(
+        status,
+        TakePage {
+            t,
+            kiosk,
+            c,
+            waiting,
+            request_key: congbo_app::random_token()[..32].to_string(),
+            action,
+            error,
+        },
+    )
+}
+
+/// `/kiosk/{code}`: the lobby kiosk.
+pub async fn kiosk(
+    State(s): State<AppState>,
+    t: Locale,
+    PathParam(code): PathParam<String>,
+) -> Result<Response, Failure> {
+    take_page(&s, t, &code, true, None).await
+}
+
+/// `/lay-so/{code}`: take a number on a phone.
+pub async fn take_number(
+    State(s): State<AppState>,
+    t: Locale,
+    PathParam(code): PathParam<String>,
+) -> Result<Response, Failure> {
+    take_page(&s, t, &code, false, None).await
+}
+
+#[derive(Deserialize)]
+pub struct TakeForm {
+    group_id: Uuid,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    request_key: String,
+}
+
+async fn take(
+    s: AppState,
+    t: Locale,
+    code: String,
+    kiosk: bool,
+    f: TakeForm,
+) -> Result<Response, Failure> {
+    let office = display::office_id(&s.app, &code).await?;
+    let input = IssueInput {
+        group_id: f.group_id,
+        channel: Some(if kiosk { "kiosk" } else { "web" }.into()),
+        priority: Some(f.priority).filter(|p| !p.trim().is_empty()),
+        request_key: Some(f.request_key),
+    };
+    match queue::issue(&s.app, None, office, &input).await {
+        Ok(v) => {
+            let print = if kiosk { "&in=1" } else { "" };
+            Ok(Redirect::to(&format!(
+                "/ve/{}?k={}{print}",
+                v.row.id, v.row.follow_secret
+            ))
+            .into_response())
+        }
+        Err(e) => {
+            let f = Failure::from(e);
+            if f.status.is_server_error() || f.status == StatusCode::NOT_FOUND {
+                return Err(f);
+            }
+            let msg = t.t(&format!("err-{}", f.code));
+            take_page(&s, t, &code, kiosk, Some(msg)).await
+        }
+    }
+}
+
+pub async fn kiosk_issue(
+    State(s): State<AppState>,
+    t: Locale,
+    PathParam(code): PathParam<String>,
+    PageForm(f): PageForm<TakeForm>,
+) -> Result<Response, Failure> {
+    take(s, t, code, true, f).await
+}
+
+pub async fn take_number_issue(
+    State(s): State<AppState>,
+    t: Locale,
+    PathParam(code): PathParam<String>,
+    PageForm(f): PageForm<TakeForm>,
+) -> Result<Response, Failure> {
+    take(s, t, code, false, f).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ticket: printed at the kiosk, followed on a phone
+
+#[derive(Template)]
+#[template(path = "queue_ticket.html")]
+struct TicketPage {
+    t: Locale,
+    v: TicketView,
+    secret: String,
+    print: bool,
+    qr: String,
+    follow_url: String,
+    issued: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct FollowParams {
+    #[serde(default)]
+    k: String,
+    #[serde(default, rename = "in")]
+    print: Option<String>,
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+fn ticket_page(
+    s: &AppState,
+    t: Locale,
+    v: TicketView,
+    secret: &str,
+    print: bool,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, Failure> {
+    let follow_url = queue::follow_url(&s.app, &v.row);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_with(
+        status,
+        TicketPage {
+            qr: qr_svg(&follow_url),
+            issued: crate::view::local_time(v.row.issued_at),
+            t,
+            v,
+            secret: secret.to_string(),
+            print,
+            follow_url,
+            message,
+            error,
+        },
+    )
+}
+
+/// `/ve/{id}?k=…`: the ticket, its place and the estimated wait (live); `in=1` prints it.
+pub async fn follow(
+    State(s): State<AppState>,
+    t: Locale,
+    PathParam(id): PathParam<Uuid>,
+    QueryParam(p): QueryParam<FollowParams>,
+) -> Result<Response, Failure> {
+    let v = queue::follow(&s.app, id, &p.k).await?;
+    let message = p.ok.map(|_| t.t("queue-subscribed"));
+    ticket_page(&s, t, v, &p.k, p.print.is_some(), message, None)
+}
+
+#[derive(Deserialize)]
+pub struct SubscribeForm {
+    channel: String,
+    to: String,
+}
+
+/// The holder asks to be told when their turn is near.
+pub async fn subscribe(
+    State(s): State<AppState>,
+    t: Locale,
+    PathParam(id): PathParam<Uuid>,
+    QueryParam(p): QueryParam<FollowParams>,
+    PageForm(f): PageForm<SubscribeForm>,
+) -> Result<Response, Failure> {
+    match queue::subscribe(&s.app, id, &p.k, &f.channel, &f.to).await {
+        Ok(v) => Ok(
+            Redirect::to(&format!("/ve/{}?k={}&ok=1", v.row.id, v.row.follow_secret))
+                .into_response(),
+        ),
+        Err(e) => {
+            let fail = Failure::from(e);
+            if fail.status.is_server_error() || fail.status == StatusCode::NOT_FOUND {
+                return Err(fail);
+            }
+            let v = queue::follow(&s.app, id, &p.k).await?;
+            let msg = t.t(&format!("err-{}", fail.code));
+            ticket_page(&s, t, v, &p.k, false, None, Some(msg))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lobby display
+
+#[derive(Template)]
+#[template(path = "queue_display.html")]
+struct DisplayPage {
+    t: Locale,
+    b: display::DisplayView,
+    voice: bool,
+    take_url: String,
+    qr: String,
+}
+
+#[derive(Deserialize)]
+pub struct DisplayParams {
+    /// `0` turns the voice off on this screen.
+    #[serde(default)]
+    voice: Option<String>,
+}
+
+/// `/display/{code}`: the board for a TV in the lobby (no sign-in, no personal data). Live
+/// through server-sent events; without JavaScript it refreshes itself.
+pub async fn display_page(
+    State(s): State<AppState>,
+    t: Locale,
+    PathParam(code): PathParam<String>,
+    QueryParam(p): QueryParam<DisplayParams>,
+) -> Result<Response, Failure> {
+    let b = display::by_code(&s.app, &code).await?;
+    let voice = b.voice && p.voice.as_deref() != Some("0");
+    let take_url = format!(
+        "{}/lay-so/{}",
+        s.app.settings.public_url.trim_end_matches('/'),
+        b.office_code
+    );
+    page(DisplayPage {
+        t,
+        voice,
+        qr: qr_svg(&take_url),
+        take_url,
+        b,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The counter page
+
+#[derive(Template)]
+#[template(path = "queue_counter.html")]
+struct CounterPage {
+    t: Locale,
+    nav: Option<Nav>,
+    d: CounterDesk,
+    error: Option<String>,
+    request_key: String,
+    can_intake: bool,
+}
+
+impl CounterPage {
+    fn time(&self, m: &i64) -> String {
+        congbo_app::dossier::local(*m).strftime("%H:%M").to_string()
+    }
+}
+
+async fn counter_page(
+    s: &AppState,
+    t: Locale,
+    actor: &Actor,
+    error: Option<String>,
+) -> Result<Response, Failure> {
+    let d = queue::desk(&s.app, actor).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_with(
+        status,
+        CounterPage {
+            nav: Some(Nav::of(actor)),
+            can_intake: !actor.principal.scopes(Perm::DossierIntake).is_empty(),
+            d,
+            error,
+            request_key: congbo_app::random_token()[..32].to_string(),
+            t,
+        },
+    )
+}
+
+/// `/quay`: the officer's counter.
+pub async fn counter(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, Failure> {
+    counter_page(&s, t, &actor, None).await
+}
+
+/// Run a counter action; on a refused rule show the page again with the reason.
+async fn then_page(
+    s: &AppState,
+    t: Locale,
+    actor: &Actor,
+    r: congbo_app::Result<()>,
+) -> Result<Response, Failure> {
+    match r {
+        Ok(()) => Ok(Redirect::to("/quay").into_response()),
+        Err(e) => {
+            let f = Failure::from(e);
+            if f.status.is_server_error()
+                || f.status == StatusCode::FORBIDDEN
+                || f.status == StatusCode::NOT_FOUND
+            {
+                return Err(f);
+            }
+            let msg = t.t(&format!("err-{}", f.code));
+            counter_page(s, t, actor, Some(msg)).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    counter_id: Uuid,
+}
+
+pub async fn sign_in(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PageForm(f): PageForm<SignInForm>,
+) -> Result<Response, Failure> {
+    let r = queue::sign_in(&s.app, &actor, f.counter_id).await.map(drop);
+    then_page(&s, t, &actor, r).await
+}
+
+pub async fn sign_out(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, Failure> {
+    let r = queue::sign_out(&s.app, &actor).await;
+    then_page(&s, t, &actor, r).await
+}
+
+pub async fn call_next(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, Failure> {
+    let r = queue::call_next(&s.app, &actor, None).await.map(drop);
+    then_page(&s, t, &actor, r).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct TicketForm {
+    #[serde(default)]
+    group_id: String,
+    #[serde(default)]
+    counter_id: String,
+}
+
+pub async fn ticket_action(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PathParam((id, action)): PathParam<(Uuid, String)>,
+    PageForm(f): PageForm<TicketForm>,
+) -> Result<Response, Failure> {
+    let a = match action.as_str() {
+        "recall" => TicketAction::Recall,
+        "start" => TicketAction::Start,
+        "no-show" => TicketAction::NoShow,
+        "finish" => TicketAction::Finish,
+        "apologize" => TicketAction::Apologize,
+        "transfer" => TicketAction::Transfer,
+        _ => return Err(congbo_app::AppError::NotFound("not-found").into()),
+    };
+    let to = (a == TicketAction::Transfer).then(|| TransferTo {
+        group_id: f.group_id.parse().ok(),
+        counter_id: f.counter_id.parse().ok(),
+    });
+    let r = queue::act(&s.app, &actor, id, a, to).await.map(drop);
+    then_page(&s, t, &actor, r).await
+}
+
+#[derive(Deserialize)]
+pub struct WalkInForm {
+    office_id: Uuid,
+    group_id: Uuid,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    request_key: String,
+}
+
+/// An officer issues a number for a walk-in (and may grant priority, recorded with their name).
+pub async fn walk_in(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PageForm(f): PageForm<WalkInForm>,
+) -> Result<Response, Failure> {
+    let input = IssueInput {
+        group_id: f.group_id,
+        channel: Some("staff".into()),
+        priority: Some(f.priority).filter(|p| !p.trim().is_empty()),
+        request_key: Some(f.request_key),
+    };
+    match queue::issue(&s.app, Some(&actor), f.office_id, &input).await {
+        Ok(v) => Ok(
+            Redirect::to(&format!("/ve/{}?k={}&in=1", v.row.id, v.row.follow_secret))
+                .into_response(),
+        ),
+        Err(e) => then_page(&s, t, &actor, Err(e)).await,
+    }
+}

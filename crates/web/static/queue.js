@@ -1,0 +1,147 @@
+// Queue screens. No inline script (the CSP forbids it); each page says what it is in
+// <body data-page="…">. Everything here is progressive: without JavaScript the pages work and
+// refresh themselves.
+(function () {
+  "use strict";
+  var body = document.body;
+  var pageKind = body.getAttribute("data-page");
+
+  function events(office, onFrame, onState) {
+    // EventSource reconnects by itself; the server sends the whole board on every (re)connect,
+    // so a display that lost its connection catches up at once.
+    var es = new EventSource("/api/v1/public/offices/" + encodeURIComponent(office) + "/events");
+    var handle = function (e) {
+      try { onFrame(JSON.parse(e.data)); } catch (err) { /* ignore a malformed frame */ }
+    };
+    es.addEventListener("board", handle);
+    es.addEventListener("call", handle);
+    es.onopen = function () { if (onState) onState(true); };
+    es.onerror = function () { if (onState) onState(false); };
+    return es;
+  }
+
+  function text(el, s) { if (el) el.textContent = s; }
+
+  // ---- Lobby display --------------------------------------------------------------------
+  function chime(ctx) {
+    if (!ctx) return;
+    [880, 660].forEach(function (f, i) {
+      var o = ctx.createOscillator(), g = ctx.createGain();
+      o.frequency.value = f;
+      o.connect(g); g.connect(ctx.destination);
+      var t = ctx.currentTime + i * 0.35;
+      g.gain.setValueAtTime(0.0001, t);
+      g.gain.exponentialRampToValueAtTime(0.3, t + 0.02);
+      g.gain.exponentialRampToValueAtTime(0.0001, t + 0.3);
+      o.start(t); o.stop(t + 0.32);
+    });
+  }
+
+  function speak(s) {
+    if (!("speechSynthesis" in window)) return;
+    var u = new SpeechSynthesisUtterance(s);
+    u.lang = "vi-VN";
+    u.rate = 0.9;
+    var vi = window.speechSynthesis.getVoices().filter(function (v) { return /^vi/i.test(v.lang); });
+    if (vi.length) u.voice = vi[0];
+    window.speechSynthesis.speak(u);
+  }
+
+  function renderBoard(f) {
+    var b = f.view;
+    text(document.getElementById("d-time"), b.generated_at);
+    text(document.getElementById("d-served"), String(b.served_today));
+    var tbody = document.getElementById("d-counters");
+    if (tbody) {
+      while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+      b.counters.forEach(function (c) {
+        var tr = document.createElement("tr");
+        tr.setAttribute("data-counter", String(c.number));
+        var cls = [];
+        if (c.state === "called") cls.push("called");
+        if (!c.open) cls.push("closed");
+        tr.className = cls.join(" ");
+        var td1 = document.createElement("td");
+        var n = document.createElement("span"); n.className = "cnum"; n.textContent = String(c.number);
+        var nm = document.createElement("span"); nm.className = "cname"; nm.textContent = " " + c.name;
+        td1.appendChild(n); td1.appendChild(nm);
+        var td2 = document.createElement("td"); td2.className = "ticketno"; td2.textContent = c.ticket || "—";
+        tr.appendChild(td1); tr.appendChild(td2);
+        tbody.appendChild(tr);
+      });
+    }
+    var next = document.getElementById("d-next");
+    if (next) {
+      while (next.firstChild) next.removeChild(next.firstChild);
+      b.next.forEach(function (num) { var li = document.createElement("li"); li.textContent = num; next.appendChild(li); });
+    }
+  }
+
+  if (pageKind === "display") {
+    var office = body.getAttribute("data-office");
+    var voice = body.getAttribute("data-voice") === "1";
+    var ctx = null;
+    try { ctx = new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { ctx = null; }
+    var soundBtn = document.getElementById("d-sound");
+    if (voice && ctx && ctx.state === "suspended" && soundBtn) {
+      // Browsers keep sound off until someone touches the screen once (or the TV's browser is
+      // started with --autoplay-policy=no-user-gesture-required).
+      soundBtn.hidden = false;
+      soundBtn.addEventListener("click", function () { ctx.resume(); soundBtn.hidden = true; });
+    }
+    var conn = document.getElementById("d-conn");
+    var liveText = conn ? conn.textContent : "";
+    events(office, function (f) {
+      renderBoard(f);
+      if (f.call) {
+        text(document.getElementById("d-call"), f.call.text);
+        if (voice) {
+          chime(ctx);
+          setTimeout(function () { speak(f.call.speech); }, 800);
+        }
+      }
+    }, function (ok) {
+      if (!conn) return;
+      conn.textContent = ok ? liveText : "…";
+      conn.className = ok ? "conn" : "conn lost";
+    });
+  }
+
+  // ---- Ticket: print at the kiosk, follow on a phone --------------------------------------
+  if (pageKind === "ticket") {
+    if (body.getAttribute("data-print") === "1") {
+      window.addEventListener("load", function () {
+        window.print();
+        setTimeout(function () { window.location.href = body.getAttribute("data-back"); }, 8000);
+      });
+    } else {
+      var tid = body.getAttribute("data-ticket");
+      var secret = body.getAttribute("data-secret");
+      var last = null;
+      events(body.getAttribute("data-office"), function () {
+        fetch("/api/v1/public/tickets/" + tid + "?k=" + encodeURIComponent(secret))
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (t) {
+            if (!t) return;
+            var key = t.state + "|" + t.ahead + "|" + t.estimate_minutes + "|" + (t.counter ? t.counter.number : "");
+            if (key === last) return;
+            if (last !== null && t.state !== "waiting") { window.location.reload(); return; }
+            last = key;
+            text(document.getElementById("t-ahead"), String(t.ahead));
+            text(document.getElementById("t-minutes"), "~" + t.estimate_minutes);
+          });
+      });
+    }
+  }
+
+  // ---- Counter page: live waiting counts -------------------------------------------------
+  var list = document.querySelector(".waiting-list[data-office]");
+  if (list) {
+    events(list.getAttribute("data-office"), function (f) {
+      f.view.groups.forEach(function (g) {
+        var li = list.querySelector('li[data-letter="' + g.letter + '"] .n');
+        text(li, String(g.waiting_count));
+      });
+    });
+  }
+})();
