@@ -65,7 +65,7 @@ impl Browser {
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--disable-quic", "--window-size=1280,900", "--lang=vi",
+                    "--no-first-run", "--disable-quic", "--kiosk-printing", "--window-size=1280,900", "--lang=vi",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
                 "prefs": {"intl.accept_languages": "vi,en"}

@@ -56,6 +56,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     pub lookup_limiter: Arc<ratelimit::Limiter>,
     pub ticket_limiter: Arc<ratelimit::Limiter>,
+    /// Turns true when the server starts shutting down, so endless event streams end and the
+    /// graceful shutdown does not wait for lobby displays to disconnect.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
+    stop: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -63,6 +67,7 @@ impl AppState {
         let per_minute = config
             .lookup_per_minute
             .unwrap_or(DEFAULT_LOOKUPS_PER_MINUTE);
+        let (stop, stopping) = tokio::sync::watch::channel(false);
         let tickets_per_minute = config
             .tickets_per_minute
             .unwrap_or(DEFAULT_TICKETS_PER_MINUTE);
@@ -72,6 +77,8 @@ impl AppState {
             metrics: metrics_handle(),
             lookup_limiter: Arc::new(ratelimit::Limiter::new(per_minute)),
             ticket_limiter: Arc::new(ratelimit::Limiter::new(tickets_per_minute)),
+            stopping,
+            stop: Arc::new(stop),
         }
     }
 }
@@ -153,6 +160,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.app.db.clone();
+    let stop = state.stop.clone();
     let app = router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(
@@ -161,6 +169,7 @@ pub async fn serve(
     )
     .with_graceful_shutdown(async move {
         shutdown.await;
+        let _ = stop.send(true);
         let _ = tx.send(());
     });
     let drain_limit = async move {

@@ -62,7 +62,10 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("Bearer "));
-    if safe || bearer || same_origin(&state, req.headers()) {
+    // The public API carries no ambient authority (no session is read there), so devices and
+    // integrations without an Origin header may use it.
+    let public_api = req.uri().path().starts_with("/api/v1/public/");
+    if safe || bearer || public_api || same_origin(&state, req.headers()) {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "cross-site request refused");

@@ -230,3 +230,144 @@ async fn desk_receives_a_dossier_and_prints_form_02() {
     assert!(class.as_str().unwrap().contains("a5"), "{class}");
     browser.close().await;
 }
+
+/// The queue end to end in Chromium: the lobby display is open; a kiosk takes a number (the
+/// ticket page prints); the officer signs in at counter 1 and calls it; the display shows the
+/// number at counter 1 and announces it, without reloading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_ticket_is_called_and_the_display_shows_it_live() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::demo(congbo_store::Backend::Sqlite).await.unwrap();
+    let base = spawn_server(&app).await;
+    let c = &browser.client;
+    let wait = Duration::from_secs(10);
+
+    // The TV: the board, with a marker that a reload would wipe.
+    c.goto(&format!("{base}/display/DB-TL?voice=0"))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#d-counters tr[data-counter='1']"))
+        .await
+        .unwrap();
+    c.execute("window.__notReloaded = true; return true", vec![])
+        .await
+        .unwrap();
+    let display = c.window().await.unwrap();
+
+    // The kiosk, in another tab.
+    let kiosk = c.new_window(true).await.unwrap();
+    c.switch_to_window(kiosk.handle).await.unwrap();
+    c.goto(&format!("{base}/kiosk/DB-TL")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("button.service"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let number = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("t-number"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(number, "A001");
+    assert!(
+        c.find(Locator::Css(".qr svg")).await.is_ok(),
+        "the ticket has its QR code"
+    );
+
+    // The counter: sign in, choose counter 1, call the next number.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("tl.motcua1")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&app.password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("p.greeting"))
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/quay")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("form[action='/quay/vao'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("form[action='/quay/goi'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("p.current .number"))
+        .await
+        .unwrap();
+
+    // Back to the TV: the number is at counter 1 and announced, and the page never reloaded.
+    c.switch_to_window(display).await.unwrap();
+    let mut shown = String::new();
+    for _ in 0..100 {
+        shown = c
+            .find(Locator::Css("#d-counters tr[data-counter='1'] .ticketno"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if shown == "A001" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown, "A001");
+    let call = c
+        .find(Locator::Id("d-call"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(call, "Mời số A001 đến quầy số 1");
+    let same_page = c
+        .execute("return window.__notReloaded === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same_page,
+        serde_json::json!(true),
+        "updated live, not reloaded"
+    );
+    browser.close().await;
+}

@@ -580,19 +580,25 @@ pub async fn events(
     let office = display::office_id(&s.app, &code).await?;
     let (first, rx) = s.app.live.subscribe(&s.app, office).await?;
     let app = s.app.clone();
+    let stopping = s.stopping.clone();
     let stream = futures_util::stream::unfold(
-        (Some(first), rx, app),
-        move |(first, mut rx, app)| async move {
+        (Some(first), rx, app, stopping),
+        move |(first, mut rx, app, mut stopping)| async move {
             if let Some(f) = first {
-                return Some((Ok(event_of(&f)), (None, rx, app)));
+                return Some((Ok(event_of(&f)), (None, rx, app, stopping)));
             }
             loop {
-                match rx.recv().await {
-                    Ok(f) => return Some((Ok(event_of(&f)), (None, rx, app))),
+                let next = tokio::select! {
+                    r = rx.recv() => r,
+                    // The server is shutting down: end the stream (the display reconnects).
+                    _ = stopping.wait_for(|s| *s) => return None,
+                };
+                match next {
+                    Ok(f) => return Some((Ok(event_of(&f)), (None, rx, app, stopping))),
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                         if let Ok(f) = app.live.frame(&app, office, None).await {
                             let f: Arc<Frame> = f;
-                            return Some((Ok(event_of(&f)), (None, rx, app)));
+                            return Some((Ok(event_of(&f)), (None, rx, app, stopping)));
                         }
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
