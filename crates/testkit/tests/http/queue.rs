@@ -835,3 +835,117 @@ async fn ticket_row_by_number(app: &TestApp, number: &str) -> String {
         .id
         .to_string()
 }
+
+app_test!(heads_configure_services_counters_and_settings, |app| {
+    let office = app.office_id(TL).await;
+    let (_, counters) = layout(&app, TL).await;
+    let head = app.login("tl.truong").await;
+    let page = head.get(&format!("/offices/{office}/xep-hang")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // A bad letter: the page explains, nothing is added.
+    let r = head
+        .post_form(
+            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &[("letter", "ab"), ("name", "Tư pháp")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("một chữ cái in hoa"), "{}", r.text());
+    let r = head
+        .post_form(
+            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &[("letter", "D"), ("name", "Tư pháp")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = head
+        .post_form(
+            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &[("letter", "D"), ("name", "Khác")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "letter taken");
+    let (groups, _) = layout(&app, TL).await;
+    assert_eq!(groups.len(), 4);
+    let k1 = counter_of(&counters, 1);
+    let r = head
+        .post_form(
+            &format!("/offices/{office}/xep-hang/quay/{k1}"),
+            &[
+                ("group_id", id_of(&groups, "A")),
+                ("group_id", id_of(&groups, "D")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cfg = head
+        .get(&format!("/api/v1/offices/{office}/queue"))
+        .await
+        .json();
+    let c1 = cfg["counters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == 1)
+        .unwrap()
+        .clone();
+    assert_eq!(c1["group_ids"].as_array().unwrap().len(), 2);
+    // A group of another office is refused.
+    let mn = app.office_id("DB-MN").await;
+    let foreign = app.token_client("mn.truong").await;
+    let mn_cfg = foreign
+        .get(&format!("/api/v1/offices/{mn}/queue"))
+        .await
+        .json();
+    let mn_group = mn_cfg["groups"][0]["id"].as_str().unwrap().to_string();
+    let api = app.token_client("tl.truong").await;
+    let r = api
+        .send(
+            axum::http::Method::PUT,
+            &format!("/api/v1/counters/{k1}/services"),
+            Some("application/json"),
+            json!({"group_ids": [mn_group]}).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(r.error_code(), "queue-unknown-group");
+    // Settings: voice off reaches the display; out-of-range values are refused.
+    let fields = [
+        ("apology_after_minutes", "20"),
+        ("priority_burst", "3"),
+        ("no_show_after_recalls", "1"),
+        ("default_service_seconds", "240"),
+        ("notify_when_ahead", "2"),
+    ];
+    let r = head
+        .post_form(&format!("/offices/{office}/xep-hang/cai-dat"), &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let d = app.anon().get(&format!("/display/{TL}")).await.text();
+    assert!(d.contains("data-voice=\"0\""), "voice off");
+    let cfg = api
+        .get(&format!("/api/v1/offices/{office}/queue"))
+        .await
+        .json();
+    assert_eq!(cfg["settings"]["apology_after_minutes"], 20);
+    let mut bad = fields;
+    bad[0] = ("apology_after_minutes", "0");
+    let r = head
+        .post_form(&format!("/offices/{office}/xep-hang/cai-dat"), &bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Reception can look but not change.
+    let desk = app.login("tl.motcua1").await;
+    assert_eq!(
+        desk.get(&format!("/offices/{office}/xep-hang"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = desk
+        .post_form(
+            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &[("letter", "E"), ("name", "X")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+});

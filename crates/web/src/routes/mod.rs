@@ -32,6 +32,13 @@ pub fn router() -> Router<AppState> {
         .route("/offices/{id}/rename", post(office::rename))
         .route("/offices/{id}/move", post(office::move_to))
         .route("/offices/{id}/counters", post(office::create_counter))
+        .route("/offices/{id}/xep-hang", get(queue::config))
+        .route("/offices/{id}/xep-hang/dich-vu", post(queue::add_group))
+        .route(
+            "/offices/{id}/xep-hang/quay/{counter}",
+            post(queue::set_services),
+        )
+        .route("/offices/{id}/xep-hang/cai-dat", post(queue::save_settings))
         .route("/staff", get(staff::list).post(staff::create))
         .route("/staff/{id}", get(staff::show))
         .route("/staff/{id}/roles", post(staff::assign))

@@ -488,3 +488,145 @@ pub async fn walk_in(
         Err(e) => then_page(&s, t, &actor, Err(e)).await,
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Configuration (heads and administrators)
+
+#[derive(Template)]
+#[template(path = "queue_config.html")]
+struct ConfigPage {
+    t: Locale,
+    nav: Option<Nav>,
+    c: QueueConfig,
+    can_manage: bool,
+    error: Option<String>,
+}
+
+async fn config_page(
+    s: &AppState,
+    t: Locale,
+    actor: &Actor,
+    office_id: Uuid,
+    error: Option<String>,
+) -> Result<Response, Failure> {
+    let c = queue::config(&s.app, actor, office_id).await?;
+    let can_manage = actor.principal.can(
+        Perm::QueueManage,
+        &congbo_domain::office::OfficePath::from_stored(c.office.path.clone()),
+    );
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_with(
+        status,
+        ConfigPage {
+            nav: Some(Nav::of(actor)),
+            t,
+            c,
+            can_manage,
+            error,
+        },
+    )
+}
+
+/// `/offices/{id}/xep-hang`: the office's services, what each counter serves, the settings.
+pub async fn config(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+) -> Result<Response, Failure> {
+    config_page(&s, t, &actor, id, None).await
+}
+
+async fn config_then(
+    s: &AppState,
+    t: Locale,
+    actor: &Actor,
+    office_id: Uuid,
+    r: congbo_app::Result<()>,
+) -> Result<Response, Failure> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/offices/{office_id}/xep-hang")).into_response()),
+        Err(e) => {
+            let f = Failure::from(e);
+            if f.status.is_server_error()
+                || f.status == StatusCode::FORBIDDEN
+                || f.status == StatusCode::NOT_FOUND
+            {
+                return Err(f);
+            }
+            let msg = t.t(&format!("err-{}", f.code));
+            config_page(s, t, actor, office_id, Some(msg)).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct GroupForm {
+    letter: String,
+    name: String,
+}
+
+pub async fn add_group(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    PageForm(f): PageForm<GroupForm>,
+) -> Result<Response, Failure> {
+    let r = queue::create_group(&s.app, &actor, id, &f.letter, &f.name, None)
+        .await
+        .map(drop);
+    config_then(&s, t, &actor, id, r).await
+}
+
+/// The counter's services as posted: repeated `group_id` fields.
+pub async fn set_services(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PathParam((id, counter)): PathParam<(Uuid, Uuid)>,
+    PageForm(f): PageForm<Vec<(String, String)>>,
+) -> Result<Response, Failure> {
+    let groups: Vec<Uuid> = f
+        .iter()
+        .filter(|(k, _)| k == "group_id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let r = queue::set_counter_services(&s.app, &actor, counter, &groups).await;
+    config_then(&s, t, &actor, id, r).await
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    apology_after_minutes: u32,
+    priority_burst: u32,
+    no_show_after_recalls: u32,
+    default_service_seconds: u32,
+    notify_when_ahead: u32,
+    #[serde(default)]
+    voice: Option<String>,
+}
+
+pub async fn save_settings(
+    State(s): State<AppState>,
+    t: Locale,
+    CurrentUser(actor): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    PageForm(f): PageForm<SettingsForm>,
+) -> Result<Response, Failure> {
+    let mut settings = queue::config(&s.app, &actor, id).await?.settings;
+    settings.apology_after_minutes = f.apology_after_minutes;
+    settings.priority_burst = f.priority_burst;
+    settings.no_show_after_recalls = f.no_show_after_recalls;
+    settings.default_service_seconds = f.default_service_seconds;
+    settings.notify_when_ahead = f.notify_when_ahead;
+    settings.voice = f.voice.is_some();
+    let r = queue::put_settings(&s.app, &actor, id, &settings)
+        .await
+        .map(drop);
+    config_then(&s, t, &actor, id, r).await
+}
