@@ -1164,3 +1164,40 @@ async fn signal(app: &App, tx: &mut Tx, office_id: Uuid, call: Option<Uuid>) -> 
     };
     app.live.notify(tx, &s).await
 }
+
+/// Where a dossier received at the desk came from in the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketOrigin {
+    pub number: String,
+    pub counter: Option<i32>,
+    pub officer: Option<String>,
+    /// Minutes from taking the number to the first call.
+    pub waited_minutes: Option<i64>,
+}
+
+/// The ticket a dossier was received from, for the dossier's page. The caller has already
+/// checked that the actor may see the dossier.
+pub async fn origin_of_dossier(app: &App, dossier_id: Uuid) -> Result<Option<TicketOrigin>> {
+    let mut tx = app.db.read().await?;
+    let Some(t) = repo::ticket_of_dossier(&mut tx, dossier_id).await? else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    let counter = match t.counter_id {
+        Some(k) => repo::counter(&mut tx, k).await?.map(|k| k.number),
+        None => None,
+    };
+    let officer = match t.officer_id {
+        Some(u) => congbo_store::repo::staff::get(&mut tx, u)
+            .await?
+            .map(|u| u.full_name),
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(Some(TicketOrigin {
+        number: t.number,
+        counter,
+        officer,
+        waited_minutes: t.first_called_at.map(|c| (c - t.issued_at) / 60_000_000),
+    }))
+}

@@ -550,6 +550,7 @@ app_test!(intake_from_the_ticket_attaches_counter_and_wait, |app| {
     let r = desk.post_json("/api/v1/dossiers", &body(id)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let code = r.json()["code"].as_str().unwrap().to_string();
+    let dossier_id = r.json()["id"].as_str().unwrap().to_string();
     let t = desk.get(&format!("/api/v1/tickets/{id}")).await.json();
     assert_eq!(t["dossiers"], json!([code]));
     assert_eq!(t["counter"]["number"], 1);
@@ -562,6 +563,18 @@ app_test!(intake_from_the_ticket_attaches_counter_and_wait, |app| {
     assert!(
         page.text()
             .contains(&format!("name=\"ticket_id\" value=\"{id}\"")),
+        "{}",
+        page.text()
+    );
+    // The dossier's page names the ticket, counter, officer and wait.
+    let page = app
+        .login("tl.truong")
+        .await
+        .get(&format!("/ho-so/{dossier_id}"))
+        .await;
+    assert!(
+        page.text()
+            .contains("A001 · Quầy 1 · Nguyễn Thị Lan · Đã chờ 0 phút"),
         "{}",
         page.text()
     );

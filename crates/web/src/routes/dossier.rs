@@ -324,6 +324,8 @@ struct ShowPage {
     forms: Vec<(&'static str, &'static str)>,
     can: Vec<&'static str>,
     steps: Vec<(usize, String)>,
+    /// The queue ticket it was received from: "A012 · quầy 1 · Nguyễn Thị Lan · chờ 12 phút".
+    ticket: Option<String>,
 }
 
 impl ShowPage {
@@ -373,7 +375,25 @@ pub async fn show(
             forms.push((f.number(), f.title_vi()));
         }
     }
+    let ticket = congbo_app::queue::origin_of_dossier(&s.app, v.row.id)
+        .await?
+        .map(|o| {
+            let mut parts = vec![o.number];
+            if let Some(k) = o.counter {
+                parts.push(format!("{} {k}", t.t("queue-counter")));
+            }
+            parts.extend(o.officer);
+            if let Some(m) = o.waited_minutes {
+                parts.push(format!(
+                    "{} {m} {}",
+                    t.t("queue-waited"),
+                    t.t("queue-minutes")
+                ));
+            }
+            parts.join(" · ")
+        });
     page(ShowPage {
+        ticket,
         state_key: format!("state-{}", v.row.state),
         flag_class: flag_class(v.flag),
         flag_key: flag_key(v.flag),
