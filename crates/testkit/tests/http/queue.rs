@@ -962,3 +962,53 @@ app_test!(heads_configure_services_counters_and_settings, |app| {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 });
+
+app_test!(numbers_restart_each_day_and_floods_are_limited, |app| {
+    app.set_local_time("2026-03-10T16:59");
+    let (groups, _) = layout(&app, TL).await;
+    let a = id_of(&groups, "A");
+    assert_eq!(take(&app, a, None, None).await["number"], "A001");
+    assert_eq!(take(&app, a, None, None).await["number"], "A002");
+    // 00:30 in Vietnam is still the previous day in UTC: the day follows UTC+7.
+    app.set_local_time("2026-03-11T00:30");
+    assert_eq!(take(&app, a, None, None).await["number"], "A001");
+    let b = id_of(&groups, "B");
+    assert_eq!(take(&app, b, None, None).await["number"], "B001");
+    // One address may take 30 numbers a minute without signing in; then a clear refusal.
+    let mut last = StatusCode::CREATED;
+    for _ in 0..40 {
+        let r = app
+            .anon()
+            .post_json(
+                &format!("/api/v1/public/offices/{TL}/tickets"),
+                &json!({"group_id": b}),
+            )
+            .await;
+        last = r.status;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(r.error_code(), "rate-limited");
+            break;
+        }
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    let n = ticket_count(&app).await;
+    assert!(n <= 30, "{n} tickets");
+    // Staff issuing walk-in tickets are not limited by it.
+    let desk = app.token_client("tl.motcua1").await;
+    let office = app.office_id(TL).await;
+    let r = desk
+        .post_json(
+            "/api/v1/tickets",
+            &json!({"office_id": office, "group_id": b, "priority": "elderly"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["channel"], "staff");
+    let row = ticket_row(&app, r.json()["id"].as_str().unwrap()).await;
+    assert_eq!(row.priority.as_deref(), Some("elderly"));
+    assert_eq!(
+        row.priority_by,
+        Some(app.user_id("tl.motcua1").await),
+        "who granted priority"
+    );
+});
