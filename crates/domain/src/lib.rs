@@ -4,11 +4,13 @@
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod conduct;
 pub mod dossier;
 pub mod error;
 pub mod identity;
 pub mod office;
 pub mod queue;
+pub mod rating;
 pub mod text;
 
 pub use error::DomainError;
