@@ -707,6 +707,16 @@ pub async fn issue(
 pub async fn call_next(app: &App, actor: &Actor, counter_id: Option<Uuid>) -> Result<TicketView> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
+    if let Some(c) = counter_id {
+        // Another office's counter does not exist for the caller.
+        let named = repo::counter(&mut tx, c)
+            .await?
+            .ok_or(AppError::NotFound("counter-not-found"))?;
+        let named_office = office(&mut tx, named.office_id).await?;
+        if !actor.principal.can(Perm::OfficeRead, &path(&named_office)) {
+            return Err(AppError::NotFound("counter-not-found"));
+        }
+    }
     let (_, k, o, role) = on_duty(&mut tx, actor).await?;
     if counter_id.is_some_and(|c| c != k.id) {
         return Err(DomainError::new("queue-not-on-duty").into());

@@ -16,6 +16,9 @@ struct Target {
     own_user: Uuid,
     own_office: Uuid,
     dossier: Uuid,
+    counter: Uuid,
+    group: Uuid,
+    ticket: Uuid,
 }
 
 async fn target(app: &TestApp) -> Target {
@@ -36,7 +39,28 @@ async fn target(app: &TestApp) -> Target {
         .json();
     let admin = app.login("quantri").await;
     let staff = admin.get(&format!("/api/v1/staff/{user}")).await.json();
+    let queue = app
+        .anon()
+        .get("/api/v1/public/offices/DB-MN/queue")
+        .await
+        .json();
+    let group = queue["groups"][0]["id"].as_str().unwrap().to_string();
+    let ticket = app
+        .anon()
+        .post_json(
+            "/api/v1/public/offices/DB-MN/tickets",
+            &json!({"group_id": group}),
+        )
+        .await
+        .json();
     Target {
+        counter: queue["counters"][0]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap(),
+        group: group.parse().unwrap(),
+        ticket: ticket["id"].as_str().unwrap().parse().unwrap(),
         office: app.office_id("DB-MN").await,
         user,
         assignment: staff["roles"][0]["id"].as_str().unwrap().parse().unwrap(),
@@ -116,8 +140,57 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/dossiers".into(),
             Some(json!({"procedure_code": "1.004884", "applicant": {"name": "Kẻ Lạ"}, "office_id": b})),
         ),
+        (Method::GET, format!("/api/v1/offices/{b}/queue"), None),
+        (Method::GET, format!("/api/v1/offices/{b}/queue-stats"), None),
+        (
+            Method::POST,
+            format!("/api/v1/offices/{b}/service-groups"),
+            Some(json!({"letter": "Z", "name": "Lạ"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/offices/{b}/queue-settings"),
+            Some(json!({"voice": false})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/service-groups/{}", t.group),
+            Some(json!({"name": "Đổi", "active": false})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/counters/{}/services", t.counter),
+            Some(json!({"group_ids": []})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/counters/{}/sign-in", t.counter),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/counters/{}/call-next", t.counter),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/tickets".into(),
+            Some(json!({"office_id": b, "group_id": t.group})),
+        ),
+        (Method::GET, format!("/api/v1/tickets/{}", t.ticket), None),
     ]
     .into_iter()
+    .chain(
+        ["recall", "start", "no-show", "finish", "apologize", "transfer"]
+            .into_iter()
+            .map(|a| {
+                (
+                    Method::POST,
+                    format!("/api/v1/tickets/{}/{a}", t.ticket),
+                    Some(json!({})),
+                )
+            }),
+    )
     .chain(
         [
             ("receive", json!({})),
@@ -231,6 +304,27 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
                 ("name", "Kẻ Lạ".into()),
                 ("office_id", b.to_string()),
             ],
+        ),
+        (Method::GET, format!("/offices/{b}/xep-hang"), vec![]),
+        (
+            Method::POST,
+            format!("/offices/{b}/xep-hang/dich-vu"),
+            vec![("letter", "Z".into()), ("name", "Lạ".into())],
+        ),
+        (
+            Method::POST,
+            format!("/offices/{b}/xep-hang/quay/{}", t.counter),
+            vec![],
+        ),
+        (
+            Method::POST,
+            "/quay/vao".into(),
+            vec![("counter_id", t.counter.to_string())],
+        ),
+        (
+            Method::POST,
+            format!("/quay/ve/{}/finish", t.ticket),
+            vec![],
         ),
     ]
 }
