@@ -27,7 +27,8 @@ pub mod token;
 pub use error::AppError;
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// The application: the database, a clock, the settings and the cached working calendar.
+/// The application: the database, a clock, the settings, the cached working calendar and the
+/// cached procedure versions.
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -35,6 +36,8 @@ pub struct App {
     clock: Clock,
     pub settings: Arc<Settings>,
     calendar: Arc<RwLock<Option<Arc<WorkCalendar>>>>,
+    /// Parsed procedure versions, cleared by catalogue imports.
+    pub(crate) procedures: Arc<catalog::ProcedureCache>,
 }
 
 /// Rules an installation may configure.
@@ -75,6 +78,7 @@ impl App {
             clock,
             settings: Arc::new(Settings::default()),
             calendar: Arc::default(),
+            procedures: Arc::default(),
         }
     }
     pub fn with_settings(mut self, settings: Settings) -> Self {
