@@ -139,6 +139,13 @@ pub async fn unsealed(tx: &mut Tx, limit: i64) -> Result<Vec<AuditRow>> {
         .bind(limit).fetch_all(c).await)?)
 }
 
+/// Whether any committed row waits to be sealed (cheap: the partial index on unsealed ids).
+pub async fn any_unsealed(tx: &mut Tx) -> Result<bool> {
+    let found: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM audit_log WHERE seq IS NULL LIMIT 1").fetch_optional(c).await)?;
+    Ok(found.is_some())
+}
+
 /// How many rows are not sealed yet.
 pub async fn count_unsealed(tx: &mut Tx) -> Result<i64> {
     Ok(on_tx!(tx, c => sqlx::query_scalar(
