@@ -138,8 +138,8 @@ struct Report {
     api: lifecycle::Run,
     floor: lifecycle::Run,
     serial_commits: f64,
-    /// The floor without the audit chain's single row.
-    unchained: f64,
+    /// The floor with the audit chain's head row locked until commit (the design before 0007).
+    head_locked: f64,
     parallel_commits: f64,
     /// SQLite: the floor with write transactions queued in-process.
     queued: Option<lifecycle::Run>,
@@ -231,8 +231,8 @@ async fn bench_backend(env: &env::Env, opts: &Options) -> anyhow::Result<Report>
         .ok("commits")?;
     println!(
         "    single-row write transactions: 1 writer {:.0}/s (p50 {}), {} writers {:.0}/s (p50 \
-         {}); a lifecycle commits 4 times through the one audit_head row, so even if holding \
-         that lock cost only the commit: at most ≈ {:.0} lifecycles/s",
+         {}); before 0007 a lifecycle committed 4 times through the one audit_head row, so even if \
+         holding that lock cost only the commit: at most ≈ {:.0} lifecycles/s",
         serial.per_sec(),
         ms(Summary::of(&serial.step_us[0]).p50),
         opts.concurrency,
@@ -240,11 +240,13 @@ async fn bench_backend(env: &env::Env, opts: &Options) -> anyhow::Result<Report>
         ms(Summary::of(&parallel.step_us[0]).p50),
         serial.per_sec() / 4.0
     );
-    let unchained = lifecycle::floor(env, &template, opts.n, opts.concurrency, Mode::Unchained)
+    let head_locked = lifecycle::floor(env, &template, opts.n, opts.concurrency, Mode::HeadLocked)
         .await?
-        .ok("unchained floor")?;
-    lifecycle::forget_unchained(env).await?;
-    print_lifecycles("floor without the audit chain", &unchained);
+        .ok("head-locked floor")?;
+    print_lifecycles(
+        "floor, chained in the transaction through audit_head (before 0007)",
+        &head_locked,
+    );
     let queued = if env.backend == Backend::Sqlite {
         let q = lifecycle::floor(env, &template, opts.n, opts.concurrency, Mode::Queued)
             .await?
@@ -309,7 +311,7 @@ async fn bench_backend(env: &env::Env, opts: &Options) -> anyhow::Result<Report>
         api,
         floor,
         serial_commits: serial.per_sec(),
-        unchained: unchained.per_sec(),
+        head_locked: head_locked.per_sec(),
         parallel_commits: parallel.per_sec(),
         queued,
         lookup,
@@ -431,12 +433,12 @@ fn print_summary(r: &Report) {
         target_text(r.backend, r.api.per_sec())
     );
     println!(
-        "{:<8} diagnostics: commits/s 1 writer {:.0}, many {:.0}; floor without the audit chain \
-         {:.0} lifecycles/s{}",
+        "{:<8} diagnostics: commits/s 1 writer {:.0}, many {:.0}; floor chained in the \
+         transaction (before 0007) {:.0} lifecycles/s{}",
         r.backend.name(),
         r.serial_commits,
         r.parallel_commits,
-        r.unchained,
+        r.head_locked,
         r.queued.as_ref().map_or(String::new(), |q| format!(
             "; floor with writers queued in-process {:.0} lifecycles/s",
             q.per_sec()

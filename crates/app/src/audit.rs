@@ -1,5 +1,5 @@
-//! Writing audit rows (always inside the use case's transaction), listing them for auditors, and
-//! verifying the chain.
+//! Writing audit rows (always inside the use case's transaction), sealing them into the hash
+//! chain after commit, listing them for auditors (sealed or not), and verifying the chain.
 
 use congbo_domain::audit::{Break, Verifier};
 use congbo_domain::identity::Perm;
@@ -60,7 +60,8 @@ pub async fn record_as(
     Ok(())
 }
 
-/// The log as the actor may see it: rows about offices in their AuditRead scopes, newest first.
+/// The log as the actor may see it: rows about offices in their AuditRead scopes, newest first
+/// (rows not sealed yet included).
 pub async fn list(app: &App, actor: &Actor, mut f: AuditFilter) -> Result<Vec<AuditRow>> {
     let scopes = actor.principal.scopes(Perm::AuditRead);
     if scopes.is_empty() {
@@ -75,8 +76,8 @@ pub async fn list(app: &App, actor: &Actor, mut f: AuditFilter) -> Result<Vec<Au
         rows.extend(repo::list(&mut tx, root.as_str(), root.depth() == 1, &f).await?);
     }
     tx.commit().await?;
-    rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
-    rows.dedup_by_key(|r| r.seq);
+    rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+    rows.dedup_by_key(|r| r.id);
     rows.truncate(f.limit as usize);
     Ok(rows)
 }
@@ -84,29 +85,112 @@ pub async fn list(app: &App, actor: &Actor, mut f: AuditFilter) -> Result<Vec<Au
 /// The outcome of walking the chain.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// Every sealed row checks out; the number of sealed rows.
     Ok(i64),
     Broken(Break),
 }
 
-/// Walk every row in order and check it against its hash and the recorded head.
-pub async fn verify(db: &Db) -> Result<Verdict> {
+/// What [`check`] found: the sealed chain's verdict and how many rows await sealing.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Report {
+    pub verdict: Verdict,
+    /// Committed rows not linked into the chain yet (the sealer has not reached them).
+    pub unsealed: i64,
+}
+
+/// Rows sealed per transaction by [`seal_now`] and the background sealer.
+const SEAL_BATCH: i64 = 1000;
+
+/// Link every committed unsealed row into the chain now (in transactions of at most
+/// [`SEAL_BATCH`] rows); returns how many were sealed. Safe to run from several tasks and
+/// processes at once: sealers take turns on the chain head.
+pub async fn seal_now(db: &Db) -> Result<u64> {
+    // Look first, without a write transaction: an idle installation takes no lock (and, on
+    // PostgreSQL, writes and flushes nothing) every round.
+    let mut tx = db.read().await?;
+    let waiting = repo::any_unsealed(&mut tx).await?;
+    tx.commit().await?;
+    if !waiting {
+        return Ok(0);
+    }
+    let mut total = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let n = repo::seal(&mut tx, SEAL_BATCH).await?;
+        tx.commit().await?;
+        total += n as u64;
+        if (n as i64) < SEAL_BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+/// How often the background sealer looks for new rows.
+pub const SEAL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Run the sealer until `shutdown` completes, then seal once more. `congbo serve` runs it
+/// beside the server; a failed round is logged and retried at the next tick.
+pub fn spawn_sealer(
+    db: Db,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        tokio::pin!(shutdown);
+        let mut tick = tokio::time::interval(SEAL_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = tick.tick() => {
+                    if let Err(e) = seal_now(&db).await {
+                        tracing::error!(error = %e, "sealing the audit chain failed");
+                    }
+                }
+            }
+        }
+        if let Err(e) = seal_now(&db).await {
+            tracing::error!(error = %e, "sealing the audit chain at shutdown failed");
+        }
+    })
+}
+
+/// Walk every sealed row in chain order and check it against its hash and the recorded head;
+/// count the rows not sealed yet. Reads only. Rows a sealer adds while this runs (past the
+/// head read first) are left for the next check.
+pub async fn check(db: &Db) -> Result<Report> {
     let mut tx = db.read().await?;
     let (head_seq, head_hash) = repo::head(&mut tx).await?;
     let mut v = Verifier::default();
     let mut after = 0;
-    loop {
+    let mut broken = None;
+    'walk: loop {
         let page = repo::page(&mut tx, after, 1000).await?;
         let Some(last) = page.last() else { break };
-        after = last.seq;
+        after = last.seq.unwrap_or(after);
         for row in &page {
-            if let Err(b) = v.push(&row.fields(), &row.hash) {
-                return Ok(Verdict::Broken(b));
+            if row.seq.is_some_and(|s| s > head_seq) {
+                break 'walk;
+            }
+            if let Err(b) = v.push(&row.fields(), row.hash.as_deref().unwrap_or_default()) {
+                broken = Some(b);
+                break 'walk;
             }
         }
     }
+    let unsealed = repo::count_unsealed(&mut tx).await?;
     tx.commit().await?;
-    Ok(match v.finish(head_seq, &head_hash) {
-        Ok(n) => Verdict::Ok(n),
-        Err(b) => Verdict::Broken(b),
-    })
+    let verdict = match broken {
+        Some(b) => Verdict::Broken(b),
+        None => match v.finish(head_seq, &head_hash) {
+            Ok(n) => Verdict::Ok(n),
+            Err(b) => Verdict::Broken(b),
+        },
+    };
+    Ok(Report { verdict, unsealed })
+}
+
+/// Seal what is committed, then check the whole chain.
+pub async fn verify(db: &Db) -> Result<Verdict> {
+    seal_now(db).await?;
+    Ok(check(db).await?.verdict)
 }

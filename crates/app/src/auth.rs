@@ -213,25 +213,39 @@ pub async fn from_session(app: &App, token: &str) -> Result<Option<(Principal, S
     Ok(p.map(|p| (p, hash)))
 }
 
-/// The principal behind an API token (`Authorization: Bearer …`).
+/// The principal behind an API token (`Authorization: Bearer …`): one query, no transaction.
 pub async fn from_api_token(app: &App, bearer: &str) -> Result<Option<Principal>> {
     let now = app.now();
-    let mut tx = app.db.read().await?;
-    let Some(t) = token::find_live(&mut tx, &sha256_hex(bearer)).await? else {
-        tx.commit().await?;
+    let rows = token::find_live_with_grants(&app.db, &sha256_hex(bearer)).await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let p = load_principal(&mut tx, t.user_id).await?;
-    tx.commit().await?;
-    if p.is_some()
-        && t.last_used_at
-            .is_none_or(|u| now - u > SESSION_TOUCH_MICROS)
-    {
+    if !first.active {
+        return Ok(None);
+    }
+    let (token_id, last_used_at) = (first.token_id, first.last_used_at);
+    let p = Principal {
+        user_id: first.user_id,
+        username: first.username.clone(),
+        full_name: first.full_name.clone(),
+        assignments: rows
+            .iter()
+            .filter_map(|r| {
+                Some(Assignment {
+                    id: r.assignment_id?,
+                    role: Role::parse(r.role.as_deref()?).ok()?,
+                    office_id: r.office_id?,
+                    office_path: OfficePath::from_stored(r.office_path.clone()?),
+                })
+            })
+            .collect(),
+    };
+    if last_used_at.is_none_or(|u| now - u > SESSION_TOUCH_MICROS) {
         let mut tx = app.db.begin().await?;
-        token::touch(&mut tx, t.id, now).await?;
+        token::touch(&mut tx, token_id, now).await?;
         tx.commit().await?;
     }
-    Ok(p)
+    Ok(Some(p))
 }
 
 pub async fn logout(app: &App, actor: &Actor) -> Result<()> {

@@ -8,6 +8,10 @@ use congbo_domain::text::fold;
 use congbo_store::repo::catalog::{self as repo, ProcedureRow};
 use congbo_store::{Db, Tx};
 use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::RwLock;
 
 use crate::audit::{self, Entry};
 use crate::{Actor, App, AppError, Result};
@@ -46,6 +50,63 @@ fn row_of(v: &ProcedureVersion, now: i64) -> Result<ProcedureRow> {
 fn version_of(r: &ProcedureRow) -> Result<ProcedureVersion> {
     serde_json::from_str(&r.body)
         .map_err(|e| AppError::Internal(format!("procedure {}: {e}", r.code)))
+}
+
+/// Parsed procedure versions by code, kept until the catalogue changes (like the cached
+/// working calendar: an import in this process clears it, other processes reload on restart).
+/// Codes with no stored version are not cached, so unknown codes cannot fill the memory.
+#[derive(Default)]
+pub struct ProcedureCache {
+    by_code: RwLock<HashMap<String, Arc<Vec<ProcedureVersion>>>>,
+    /// Bumped by every `forget`, so a load that started before a change is not kept.
+    generation: AtomicU64,
+}
+
+impl ProcedureCache {
+    /// The cached versions of `code`, if any.
+    pub async fn get(&self, code: &str) -> Option<Arc<Vec<ProcedureVersion>>> {
+        self.by_code.read().await.get(code).cloned()
+    }
+
+    /// The versions of `code`: from the cache, else read in `tx` (oldest first) and cached.
+    /// Stored versions that no longer parse are skipped, as they always were at intake.
+    pub async fn load(&self, tx: &mut Tx, code: &str) -> Result<Arc<Vec<ProcedureVersion>>> {
+        if let Some(v) = self.get(code).await {
+            return Ok(v);
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let versions: Vec<ProcedureVersion> = repo::versions(tx, code)
+            .await?
+            .iter()
+            .filter_map(|r| serde_json::from_str(&r.body).ok())
+            .collect();
+        let versions = Arc::new(versions);
+        if !versions.is_empty() {
+            let mut map = self.by_code.write().await;
+            if self.generation.load(Ordering::SeqCst) == generation {
+                map.insert(code.to_string(), versions.clone());
+            }
+        }
+        Ok(versions)
+    }
+
+    /// Like [`Self::load`], reading in a read transaction of its own on a miss.
+    pub async fn load_from(&self, db: &Db, code: &str) -> Result<Arc<Vec<ProcedureVersion>>> {
+        if let Some(v) = self.get(code).await {
+            return Ok(v);
+        }
+        let mut tx = db.read().await?;
+        let v = self.load(&mut tx, code).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Drop everything (after the catalogue changed).
+    pub async fn forget(&self) {
+        let mut map = self.by_code.write().await;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        map.clear();
+    }
 }
 
 /// Store versions; the versions given for a code replace every stored version of that code.
@@ -101,6 +162,7 @@ pub async fn import(app: &App, actor: &Actor, format: Format, text: &str) -> Res
     )
     .await?;
     tx.commit().await?;
+    app.procedures.forget().await;
     Ok(report)
 }
 

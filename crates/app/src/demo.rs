@@ -135,6 +135,7 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
     })
     .await?;
     tx.commit().await?;
+    app.procedures.forget().await;
     Ok(DemoReport {
         offices: UNITS.len() + 1,
         counters,

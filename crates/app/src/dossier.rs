@@ -232,7 +232,18 @@ fn visible(actor: &Actor, row: &DossierRow) -> bool {
     grant(actor, Perm::DossierRead, row).is_some()
 }
 
-async fn load_version(tx: &mut Tx, code: &str, version: i64) -> Result<ProcedureVersion> {
+/// Version `version` of procedure `code`, from the cache (read in `tx` on a miss). A version
+/// the cache does not know (imported meanwhile by another process) is read afresh.
+async fn load_version(
+    app: &App,
+    tx: &mut Tx,
+    code: &str,
+    version: i64,
+) -> Result<ProcedureVersion> {
+    let cached = app.procedures.load(tx, code).await?;
+    if let Some(v) = cached.iter().find(|v| i64::from(v.version) == version) {
+        return Ok(v.clone());
+    }
     let rows = catalog_repo::versions(tx, code).await?;
     let row = rows
         .iter()
@@ -241,10 +252,25 @@ async fn load_version(tx: &mut Tx, code: &str, version: i64) -> Result<Procedure
     serde_json::from_str(&row.body).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-async fn office(tx: &mut Tx, id: Uuid) -> Result<OfficeRow> {
-    office_repo::get(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))
+/// The offices a view names: receiving office, its parent (if any) and the handling office.
+struct ViewOffices {
+    office: OfficeRow,
+    parent: Option<OfficeRow>,
+    handler: OfficeRow,
+}
+
+/// The view's offices for `row`, in one query.
+async fn view_offices(tx: &mut Tx, row: &DossierRow) -> Result<ViewOffices> {
+    let rows = office_repo::get_with_parent(tx, row.office_id, row.handler_office_id).await?;
+    let find = |id: Uuid| rows.iter().find(|o| o.id == id).cloned();
+    let office = find(row.office_id).ok_or(AppError::NotFound("office-not-found"))?;
+    let handler = find(row.handler_office_id).ok_or(AppError::NotFound("office-not-found"))?;
+    let parent = office.parent_id.and_then(find);
+    Ok(ViewOffices {
+        office,
+        parent,
+        handler,
+    })
 }
 
 /// What `actor` may do now: the state's actions the actor's roles allow.
@@ -257,6 +283,7 @@ fn allowed(actor: &Actor, row: &DossierRow, state: DossierState) -> Vec<&'static
         .collect()
 }
 
+/// Load what a view needs besides the row, then build it.
 async fn view_of(
     tx: &mut Tx,
     app: &App,
@@ -264,20 +291,25 @@ async fn view_of(
     row: DossierRow,
     cal: &WorkCalendar,
 ) -> Result<DossierView> {
+    let version = load_version(app, tx, &row.procedure_code, row.procedure_version).await?;
+    let offices = view_offices(tx, &row).await?;
+    let events = repo::events(tx, row.id).await?;
+    build_view(app, actor, row, version, offices, events, cal)
+}
+
+/// The view from what the caller holds (no reads: a use case that just wrote the dossier
+/// already has its version, offices and events).
+fn build_view(
+    app: &App,
+    actor: &Actor,
+    row: DossierRow,
+    version: ProcedureVersion,
+    offices: ViewOffices,
+    events: Vec<EventRow>,
+    cal: &WorkCalendar,
+) -> Result<DossierView> {
     let facts = facts_of(&row)?;
     let now = local(app.now());
-    let version = load_version(tx, &row.procedure_code, row.procedure_version).await?;
-    let office_row = office(tx, row.office_id).await?;
-    let handler_office = if row.handler_office_id == row.office_id {
-        office_row.clone()
-    } else {
-        office(tx, row.handler_office_id).await?
-    };
-    let parent_office = match office_row.parent_id {
-        Some(p) => office_repo::get(tx, p).await?,
-        None => None,
-    };
-    let events = repo::events(tx, row.id).await?;
     let documents = documents_of(&row)?;
     let flag = facts.deadline_flag(now, &app.settings.dossier, cal);
     let effective_due = facts.effective_current_due(now, cal);
@@ -286,9 +318,9 @@ async fn view_of(
         row,
         facts,
         version,
-        office: office_row,
-        parent_office,
-        handler_office,
+        office: offices.office,
+        parent_office: offices.parent,
+        handler_office: offices.handler,
         events,
         documents,
         flag,
@@ -393,13 +425,21 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
         }
     };
     let code_in = input.procedure_code.trim();
+    // Read-only work before the write transaction (on SQLite, before taking the write lock).
     let cal = app.calendar().await?;
     let office_id = intake_office(actor, input.office_id)?;
+    let versions = app.procedures.load_from(&app.db, code_in).await?;
 
     let mut tx = app.db.begin().await?;
-    let office_row = office_repo::get(&mut tx, office_id)
-        .await?
+    let rows = office_repo::get_with_parent(&mut tx, office_id, office_id).await?;
+    let office_row = rows
+        .iter()
+        .find(|o| o.id == office_id)
+        .cloned()
         .ok_or(AppError::NotFound("office-not-found"))?;
+    let parent_office = office_row
+        .parent_id
+        .and_then(|p| rows.iter().find(|o| o.id == p).cloned());
     let office_path = OfficePath::from_stored(office_row.path.clone());
     let role = match actor.principal.require(Perm::DossierIntake, &office_path) {
         Ok(a) => a.role,
@@ -408,11 +448,6 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
         }
         Err(_) => return Err(AppError::NotFound("office-not-found")),
     };
-    let versions: Vec<ProcedureVersion> = catalog_repo::versions(&mut tx, code_in)
-        .await?
-        .iter()
-        .filter_map(|r| serde_json::from_str(&r.body).ok())
-        .collect();
     let version = congbo_domain::catalog::version_in_force(&versions, at.date())
         .cloned()
         .ok_or(DomainError::field("unknown-procedure", "procedure_code"))?;
@@ -536,30 +571,28 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
         crate::queue::attach_dossier(&mut tx, actor, ticket, row.id, office_id).await?;
     }
     let mut seq = 1;
-    repo::insert_event(
-        &mut tx,
-        &EventRow {
-            dossier_id: id,
-            seq,
-            at: micros(at),
-            action: "submit".into(),
-            from_state: None,
-            to_state: start.state.as_str().into(),
-            actor_id: Some(actor.principal.user_id),
-            actor_name: actor.principal.full_name.clone(),
-            actor_role: Some(role.as_str().into()),
-            office_id,
-            to_office_id: None,
-            form: None,
-            form_no: None,
-            detail: json!({"channel": channel.as_str(), "documents_missing": missing}).to_string(),
-        },
-    )
-    .await?;
+    let mut events = Vec::with_capacity(1 + transitions.len());
+    events.push(EventRow {
+        dossier_id: id,
+        seq,
+        at: micros(at),
+        action: "submit".into(),
+        from_state: None,
+        to_state: start.state.as_str().into(),
+        actor_id: Some(actor.principal.user_id),
+        actor_name: actor.principal.full_name.clone(),
+        actor_role: Some(role.as_str().into()),
+        office_id,
+        to_office_id: None,
+        form: None,
+        form_no: None,
+        detail: json!({"channel": channel.as_str(), "documents_missing": missing}).to_string(),
+    });
+    repo::insert_event(&mut tx, &events[0]).await?;
     for (a, t) in &transitions {
         seq += 1;
         let detail = action_detail(a);
-        insert_event(
+        let event = insert_event(
             &mut tx,
             &row,
             seq,
@@ -572,6 +605,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
             detail,
         )
         .await?;
+        events.push(event);
         if let Some(n) = notice_for(a, t, &row) {
             enqueue(&mut tx, app, &row, &office_row, &applicant, &n, now_micros).await?;
         }
@@ -594,9 +628,13 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
         },
     )
     .await?;
-    let view = view_of(&mut tx, app, actor, row, &cal).await?;
     tx.commit().await?;
-    Ok(view)
+    let offices = ViewOffices {
+        handler: office_row.clone(),
+        office: office_row,
+        parent: parent_office,
+    };
+    build_view(app, actor, row, version, offices, events, &cal)
 }
 
 /// Copy the facts into the row's derived columns.
@@ -667,32 +705,29 @@ async fn insert_event(
     t: &Transition,
     form_no: Option<String>,
     mut detail: serde_json::Value,
-) -> Result<()> {
+) -> Result<EventRow> {
     let to_office = (row.handler_office_id != row.office_id).then_some(row.handler_office_id);
     if let Some(obj) = detail.as_object_mut() {
         obj.insert("step".into(), json!(row.step));
     }
-    repo::insert_event(
-        tx,
-        &EventRow {
-            dossier_id: row.id,
-            seq,
-            at,
-            action: action.to_string(),
-            from_state: Some(t.from.as_str().to_string()),
-            to_state: t.to.as_str().to_string(),
-            actor_id: Some(actor.principal.user_id),
-            actor_name: actor.principal.full_name.clone(),
-            actor_role: Some(role.as_str().to_string()),
-            office_id: row.handler_office_id,
-            to_office_id: to_office,
-            form: t.form.map(|f| form_name(f).to_string()),
-            form_no,
-            detail: detail.to_string(),
-        },
-    )
-    .await?;
-    Ok(())
+    let event = EventRow {
+        dossier_id: row.id,
+        seq,
+        at,
+        action: action.to_string(),
+        from_state: Some(t.from.as_str().to_string()),
+        to_state: t.to.as_str().to_string(),
+        actor_id: Some(actor.principal.user_id),
+        actor_name: actor.principal.full_name.clone(),
+        actor_role: Some(role.as_str().to_string()),
+        office_id: row.handler_office_id,
+        to_office_id: to_office,
+        form: t.form.map(|f| form_name(f).to_string()),
+        form_no,
+        detail: detail.to_string(),
+    };
+    repo::insert_event(tx, &event).await?;
+    Ok(event)
 }
 
 /// The notice an accepted action sends the citizen, if any.
@@ -854,7 +889,7 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
         return Err(AppError::Forbidden);
     };
     let facts = facts_of(&row)?;
-    let version = load_version(&mut tx, &row.procedure_code, row.procedure_version).await?;
+    let version = load_version(app, &mut tx, &row.procedure_code, row.procedure_version).await?;
     let rules = app.settings.dossier;
     let mut new_handler: Option<OfficeRow> = None;
     let mut assignee = row.assignee_id;
@@ -947,18 +982,21 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
     if !repo::update(&mut tx, &row, expected).await? {
         return Err(AppError::Conflict("dossier-changed"));
     }
+    // Everything the rest needs is read once: the offices (receiving, its parent, the handler
+    // after a transfer) and the timeline (to number the next event).
+    let offices = view_offices(&mut tx, &row).await?;
+    let mut events = repo::events(&mut tx, row.id).await?;
     let form_no = if t.form == Some(FormIssued::Apology) {
-        let office_row = office(&mut tx, row.office_id).await?;
         let n = sequence::next(
             &mut tx,
-            &format!("form04:{}:{}", office_row.code, now.date().year()),
+            &format!("form04:{}:{}", offices.office.code, now.date().year()),
         )
         .await?;
         Some(format!("{n}/PXL"))
     } else {
         None
     };
-    let seq = repo::events(&mut tx, row.id).await?.len() as i64 + 1;
+    let seq = events.last().map_or(0, |e| e.seq) + 1;
     let mut detail = action_detail(&action);
     if let (Some(d), Some(e)) = (detail.as_object_mut(), extra.as_object()) {
         d.extend(e.clone());
@@ -966,7 +1004,7 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
     if let Some(h) = &new_handler {
         detail["to_office"] = json!(h.code);
     }
-    insert_event(
+    let event = insert_event(
         &mut tx,
         &row,
         seq,
@@ -979,13 +1017,13 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
         detail.clone(),
     )
     .await?;
+    events.push(event);
     if let Some(n) = notice_for(&action, &t, &row) {
-        let office_row = office(&mut tx, row.office_id).await?;
         enqueue(
             &mut tx,
             app,
             &row,
-            &office_row,
+            &offices.office,
             &applicant_of(&row),
             &n,
             now_micros,
@@ -1019,9 +1057,8 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
         },
     )
     .await?;
-    let view = view_of(&mut tx, app, actor, row, &cal).await?;
     tx.commit().await?;
-    Ok(view)
+    build_view(app, actor, row, version, offices, events, &cal)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ pub mod token;
 pub use error::AppError;
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// The application: the database, a clock, the settings and the cached working calendar.
+/// The application: the database, a clock, the settings, the cached working calendar and the
+/// cached procedure versions.
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -39,6 +40,8 @@ pub struct App {
     calendar: Arc<RwLock<Option<Arc<WorkCalendar>>>>,
     /// Live signals and the lobby displays' hub.
     pub live: Arc<live::Live>,
+    /// Parsed procedure versions, cleared by catalogue imports.
+    pub(crate) procedures: Arc<catalog::ProcedureCache>,
 }
 
 /// Rules an installation may configure.
@@ -80,6 +83,7 @@ impl App {
             settings: Arc::new(Settings::default()),
             calendar: Arc::default(),
             live: Arc::default(),
+            procedures: Arc::default(),
         }
     }
     pub fn with_settings(mut self, settings: Settings) -> Self {

@@ -193,8 +193,12 @@ enum Cmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Walk the hash chain; exit 1 at the first broken entry.
-    Verify,
+    /// Seal committed entries, then walk the hash chain; exit 1 at the first broken entry.
+    Verify {
+        /// Only read: do not seal waiting entries first (they are counted instead).
+        #[arg(long)]
+        no_seal: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -277,12 +281,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db.close().await;
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify,
+            cmd: AuditCmd::Verify { no_seal },
         } => {
             let db = s.db(false).await?;
-            let verdict = congbo_app::audit::verify(&db).await?;
+            if !no_seal {
+                congbo_app::audit::seal_now(&db).await?;
+            }
+            let report = congbo_app::audit::check(&db).await?;
             db.close().await;
-            match verdict {
+            if report.unsealed > 0 {
+                println!("{} entries not sealed yet", report.unsealed);
+            }
+            match report.verdict {
                 Verdict::Ok(n) => println!("audit chain ok: {n} entries"),
                 Verdict::Broken(b) => {
                     println!("audit chain BROKEN: {}", describe(&b));
@@ -409,15 +419,22 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
         },
     );
     // The notification dispatcher stops first (finishing its round), then the server drains
-    // its requests and closes the database.
+    // its requests and closes the database. The audit sealer stops with the dispatcher after a
+    // last round; rows committed by requests still draining are sealed at the next start.
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let dispatcher = congbo_app::notify::spawn(state.app.clone(), notify, async move {
         let _ = stopped.await;
     })?;
+    let (stop_sealer, sealer_stopped) = tokio::sync::oneshot::channel::<()>();
+    let sealer = congbo_app::audit::spawn_sealer(state.app.db.clone(), async move {
+        let _ = sealer_stopped.await;
+    });
     let shutdown = async move {
         shutdown_signal().await;
         let _ = stop.send(());
+        let _ = stop_sealer.send(());
         let _ = dispatcher.await;
+        let _ = sealer.await;
     };
     congbo_web::serve(listener, state, shutdown).await?;
     tracing::info!("congbo stopped");

@@ -25,8 +25,8 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// `congbo demo`, then `congbo audit verify` is ok; a row changed behind the application's back
-/// is named; on both backends.
+/// `congbo demo`, then `congbo audit verify` seals and is ok; a row changed behind the
+/// application's back is named; on both backends.
 async fn audit_verify_catches_tampering(backend: Backend) {
     let Some(t) = TestDb::new(backend).await else {
         return;
@@ -36,6 +36,15 @@ async fn audit_verify_catches_tampering(backend: Backend) {
     assert!(
         out.contains("demo: 5 offices, 12 counters, 23 staff, 26 procedure versions"),
         "{out}"
+    );
+    // Nothing seals outside `serve`: a read-only check counts the two rows waiting; a plain
+    // verify seals them first.
+    let (code, out, _) = run(congbo()
+        .args(["audit", "verify", "--no-seal"])
+        .env("DATABASE_URL", &t.url));
+    assert_eq!(
+        (code, out.trim()),
+        (0, "2 entries not sealed yet\naudit chain ok: 0 entries")
     );
     let (code, out, _) = run(congbo()
         .args(["audit", "verify"])

@@ -119,6 +119,9 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                // No ping before each use: a broken connection fails its statement instead,
+                // and every use case is one transaction that the caller may retry.
+                .test_before_acquire(false)
                 .connect(url)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -131,6 +134,7 @@ impl Db {
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(opts)
                 .await?;
             Ok(Db::Sqlite(pool))

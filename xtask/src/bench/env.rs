@@ -120,9 +120,16 @@ impl Env {
             Ok(r) => r,
             Err(e) => return Err((e, place)),
         };
+        // The audit sealer runs beside the server, as in `congbo serve`, and stops first.
         let (stop, stopped) = oneshot::channel::<()>();
+        let (stop_sealer, sealer_stopped) = oneshot::channel::<()>();
+        let sealer = congbo_app::audit::spawn_sealer(app.db.clone(), async move {
+            let _ = sealer_stopped.await;
+        });
         let server = tokio::spawn(congbo_web::serve(listener, state, async move {
             let _ = stopped.await;
+            let _ = stop_sealer.send(());
+            let _ = sealer.await;
         }));
         println!(
             "  {} ready: demo province loaded, {} API tokens, server at {base}",

@@ -1,12 +1,13 @@
 //! Dossier lifecycles: through the HTTP API, and the same rows in plain SQL (the floor).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use axum::http::StatusCode;
 use congbo_domain::audit::{AuditFields, chain_hash};
+use congbo_store::repo::audit::{self as audit_repo, NewAudit};
 use congbo_store::{Db, Tx, exec, on_tx};
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
@@ -225,20 +226,19 @@ pub enum Mode {
     /// Diagnostic: write transactions wait for each other in-process (an async mutex) instead
     /// of in the database (SQLite's busy handler sleeps and retries).
     Queued,
-    /// Diagnostic: audit rows are not chained, so nothing serialises all state changes
-    /// through `audit_head`. Their numbers start at [`UNCHAINED_SEQ`]; [`forget_unchained`]
-    /// deletes them afterwards so the chain still verifies.
-    Unchained,
+    /// Diagnostic: the audit design before migration 0007. Each audit row is chained inside
+    /// its transaction through `audit_head`, whose row lock is held until commit, so every
+    /// state change waits for the one before it. (Such rows are sealed rows, so the chain
+    /// still verifies with the sealer's rows around them.)
+    HeadLocked,
 }
-
-pub const UNCHAINED_SEQ: i64 = 1_000_000_000_000;
 
 struct Ctx {
     db: Db,
     heads: Vec<Head>,
     tpl: FloorTemplate,
     queue: Option<Mutex<()>>,
-    unchained: Option<AtomicI64>,
+    head_locked: bool,
 }
 
 pub async fn floor(
@@ -253,7 +253,7 @@ pub async fn floor(
         heads: env.heads.clone(),
         tpl: tpl.clone(),
         queue: (mode == Mode::Queued).then(|| Mutex::new(())),
-        unchained: (mode == Mode::Unchained).then(|| AtomicI64::new(UNCHAINED_SEQ)),
+        head_locked: mode == Mode::HeadLocked,
     });
     drive(n, concurrency, move |i| {
         let ctx = ctx.clone();
@@ -263,15 +263,6 @@ pub async fn floor(
         }
     })
     .await
-}
-
-/// Delete the audit rows of a [`Mode::Unchained`] run.
-pub async fn forget_unchained(env: &Env) -> anyhow::Result<()> {
-    let mut tx = env.app.db.begin().await?;
-    exec!(&mut tx, c => sqlx::query("DELETE FROM audit_log WHERE seq >= $1")
-        .bind(UNCHAINED_SEQ).execute(c).await)?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Single-row write transactions (one new `sequences` row each). With one writer: the serial
@@ -300,7 +291,8 @@ fn now() -> i64 {
 
 /// The rows of one lifecycle as the use cases write them: the dossier (insert, then three
 /// updates), five timeline events, two outbox rows (receipt, result ready), four audit rows
-/// chained through `audit_head`, and the daily serial.
+/// (unsealed, as `repo::audit::append` writes them; or head-locked in that mode), and the
+/// daily serial.
 async fn floor_lifecycle(ctx: &Ctx, h: &Head) -> anyhow::Result<[u64; 4]> {
     let (db, tpl) = (&ctx.db, &ctx.tpl);
     let mut steps = [0; 4];
@@ -532,8 +524,9 @@ async fn outbox(
     Ok(())
 }
 
-/// A chained audit row, as `repo::audit::append` writes it: the head row is locked by its
-/// update until commit. Appended last, just before the commit.
+/// An audit row, as `repo::audit::append` writes it: inserted unsealed (the sealer running
+/// beside the server chains it after commit). Appended last, just before the commit. In
+/// [`Mode::HeadLocked`], chained in the transaction through `audit_head` instead.
 async fn audit(
     tx: &mut Tx,
     ctx: &Ctx,
@@ -543,38 +536,45 @@ async fn audit(
     id: Uuid,
     summary: String,
 ) -> anyhow::Result<()> {
-    let (seq, prev_hash): (i64, String) = match &ctx.unchained {
-        None => on_tx!(tx, c => sqlx::query_as(
-            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(c).await)?,
-        Some(next) => (next.fetch_add(1, Ordering::Relaxed), "0".repeat(64)),
-    };
-    let fields = AuditFields {
-        seq,
-        at_micros: at,
-        actor_id: Some(h.user_id.to_string()),
+    let new = NewAudit {
+        at,
+        actor_id: Some(h.user_id),
         actor_name: h.username.clone(),
         role: Some("head".into()),
-        office_id: Some(h.office_id.to_string()),
+        office_id: Some(h.office_id),
         action: action.to_string(),
         target_type: "dossier".into(),
         target_id: Some(id.to_string()),
         summary,
         request_id: None,
     };
-    let hash = chain_hash(&prev_hash, &fields);
-    exec!(tx, c => sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_id, actor_name, role, office_id, action, target_type,
-                                target_id, summary, request_id, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
-        .bind(seq).bind(at).bind(h.user_id).bind(&fields.actor_name).bind(&fields.role)
-        .bind(h.office_id).bind(&fields.action).bind(&fields.target_type)
-        .bind(&fields.target_id).bind(&fields.summary).bind(None::<String>).bind(&prev_hash)
-        .bind(&hash)
-        .execute(c).await)?;
-    if ctx.unchained.is_none() {
-        exec!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(&hash).execute(c).await)?;
+    if !ctx.head_locked {
+        audit_repo::append(tx, &new).await?;
+        return Ok(());
     }
+    let (seq, prev_hash): (i64, String) = on_tx!(tx, c => sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(c).await)?;
+    let fields = AuditFields {
+        seq,
+        at_micros: at,
+        actor_id: Some(h.user_id.to_string()),
+        actor_name: new.actor_name.clone(),
+        role: new.role.clone(),
+        office_id: Some(h.office_id.to_string()),
+        action: new.action.clone(),
+        target_type: new.target_type.clone(),
+        target_id: new.target_id.clone(),
+        summary: new.summary.clone(),
+        request_id: None,
+    };
+    let hash = chain_hash(&prev_hash, &fields);
+    let row_id = audit_repo::append(tx, &new).await?;
+    exec!(tx, c => sqlx::query(
+        "UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4")
+        .bind(seq).bind(&prev_hash).bind(&hash).bind(row_id)
+        .execute(c).await)?;
+    exec!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&hash).execute(c).await)?;
     Ok(())
 }

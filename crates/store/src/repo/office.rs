@@ -36,6 +36,15 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<OfficeRow>> {
         .bind(id).fetch_optional(c).await)?)
 }
 
+/// The offices `a` and `b` and the parent of `a`, in one query (each row once, in no
+/// particular order; a missing office is simply absent).
+pub async fn get_with_parent(tx: &mut Tx, a: Uuid, b: Uuid) -> Result<Vec<OfficeRow>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, code, name, kind, parent_id, path, created_at, updated_at FROM offices
+         WHERE id = $1 OR id = $2 OR id = (SELECT parent_id FROM offices WHERE id = $1)")
+        .bind(a).bind(b).fetch_all(c).await)?)
+}
+
 pub async fn get_by_code(tx: &mut Tx, code: &str) -> Result<Option<OfficeRow>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT id, code, name, kind, parent_id, path, created_at, updated_at FROM offices WHERE code = $1")

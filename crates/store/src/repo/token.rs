@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use crate::{Result, Tx, exec, on_tx};
+use crate::{Db, Result, Tx, exec, on_tx};
 
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
 pub struct TokenRow {
@@ -56,4 +56,39 @@ pub async fn touch(tx: &mut Tx, id: Uuid, at: i64) -> Result<()> {
     exec!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
         .bind(at).bind(id).execute(c).await)?;
     Ok(())
+}
+
+/// A live token with its user and one of the user's role assignments (none: `assignment_id`
+/// and the fields after it are `None`).
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct TokenGrantRow {
+    pub token_id: Uuid,
+    pub last_used_at: Option<i64>,
+    pub user_id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub active: bool,
+    pub assignment_id: Option<Uuid>,
+    pub role: Option<String>,
+    pub office_id: Option<Uuid>,
+    pub office_path: Option<String>,
+}
+
+/// The live token with this hash, its user and the user's role assignments, in one query on
+/// the pool (a single statement is its own consistent snapshot: no explicit transaction).
+/// One row per assignment (at least one row when the token is live), by office path and role.
+pub async fn find_live_with_grants(db: &Db, token_hash: &str) -> Result<Vec<TokenGrantRow>> {
+    const SQL: &str = "SELECT t.id AS token_id, t.last_used_at, u.id AS user_id, u.username,
+                u.full_name, u.active, a.id AS assignment_id, a.role, a.office_id,
+                o.path AS office_path
+         FROM api_tokens t
+         JOIN users u ON u.id = t.user_id
+         LEFT JOIN role_assignments a ON a.user_id = u.id
+         LEFT JOIN offices o ON o.id = a.office_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+         ORDER BY o.path, a.role";
+    Ok(match db {
+        Db::Sqlite(p) => sqlx::query_as(SQL).bind(token_hash).fetch_all(p).await?,
+        Db::Postgres(p) => sqlx::query_as(SQL).bind(token_hash).fetch_all(p).await?,
+    })
 }

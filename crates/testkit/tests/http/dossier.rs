@@ -2,7 +2,7 @@
 //! and re-appointment, lists with risk flags, bad input that changes nothing, scope, outbox
 //! rows written with each change, and the public lookup.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use congbo_store::repo::audit::AuditFilter;
 use congbo_testkit::{Client, TestApp, app_test};
 use serde_json::{Value, json};
@@ -633,4 +633,51 @@ app_test!(receipt_notice_reaches_the_citizen_over_smtp, |app| {
     );
     let rows = outbox_topics(&app, d["id"].as_str().unwrap()).await;
     assert_eq!(rows.len(), 1);
+});
+
+app_test!(a_catalogue_import_reaches_the_next_intake_at_once, |app| {
+    // Procedure versions are cached after the first intake; an import must clear the cache.
+    let desk = app.token_client("tl.motcua1").await;
+    let first = create(
+        &desk,
+        json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+    )
+    .await;
+    let old_name = first["procedure"]["name"].as_str().unwrap().to_string();
+    let admin = app.login("quantri").await;
+    let export = admin.get("/catalog/export?format=json").await.json();
+    let mut changed: Vec<Value> = export
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["procedure"]["code"] == FIVE_DAYS)
+        .cloned()
+        .collect();
+    assert!(!changed.is_empty());
+    for v in &mut changed {
+        v["procedure"]["name"] = format!("{old_name} (cập nhật)").into();
+    }
+    let res = admin
+        .send(
+            Method::POST,
+            "/api/v1/procedures/import?format=json",
+            Some("application/json"),
+            Value::from(changed).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let second = create(
+        &desk,
+        json!({"procedure_code": FIVE_DAYS, "applicant": applicant()}),
+    )
+    .await;
+    assert_eq!(
+        second["procedure"]["name"],
+        format!("{old_name} (cập nhật)")
+    );
+    // The first dossier still acts on its version and keeps the name it was received under.
+    let head = app.token_client("tl.truong").await;
+    let id = first["id"].as_str().unwrap();
+    let d = act(&head, id, "transfer", json!({})).await;
+    assert_eq!(d["procedure"]["name"], old_name);
 });

@@ -1,6 +1,7 @@
-//! The audit log: appends build a chain, listing filters, and tampering is detected.
+//! The audit log: appends are sealed into a chain, listing filters (sealed or not), unsealed
+//! rows are reported, and tampering is detected.
 
-use congbo_app::audit::{Verdict, verify};
+use congbo_app::audit::{Report, Verdict, check, seal_now, verify};
 use congbo_domain::audit::{Break, GENESIS, Verifier, chain_hash};
 use congbo_store::Db;
 use congbo_store::repo::audit::{self, AuditFilter, AuditRow, NewAudit};
@@ -9,17 +10,26 @@ use uuid::Uuid;
 
 use crate::{T0, new_audit, raw, seed_office};
 
-/// Append each entry in its own committed transaction; returns the seqs.
+/// Append each entry in its own committed transaction; returns the insertion ids.
 pub async fn append_all(db: &Db, entries: &[NewAudit]) -> Vec<i64> {
-    let mut seqs = Vec::new();
+    let mut ids = Vec::new();
     for e in entries {
         let mut tx = db.begin().await.unwrap();
-        seqs.push(audit::append(&mut tx, e).await.unwrap());
+        ids.push(audit::append(&mut tx, e).await.unwrap());
         tx.commit().await.unwrap();
     }
-    seqs
+    ids
 }
 
+/// The unsealed rows, by id.
+async fn unsealed_rows(db: &Db) -> Vec<AuditRow> {
+    let mut tx = db.read().await.unwrap();
+    let rows = audit::unsealed(&mut tx, 10_000).await.unwrap();
+    tx.commit().await.unwrap();
+    rows
+}
+
+/// The sealed rows, in chain order.
 async fn all_rows(db: &Db) -> Vec<AuditRow> {
     let mut tx = db.read().await.unwrap();
     let rows = audit::page(&mut tx, 0, 10_000).await.unwrap();
@@ -27,7 +37,7 @@ async fn all_rows(db: &Db) -> Vec<AuditRow> {
     rows
 }
 
-/// Five appended rows, for the tampering tests.
+/// Five appended and sealed rows, for the tampering tests.
 async fn five(db: &Db) {
     let entries: Vec<NewAudit> = (1..=5)
         .map(|n| new_audit(n, None, "office.create", "lan"))
@@ -69,6 +79,18 @@ db_test!(append_builds_a_valid_chain, |db| {
     tx.commit().await.unwrap();
     assert_eq!(append_all(&db, &entries[2..]).await, vec![3, 4]);
 
+    // Appended rows wait, unsealed, with their fields and no chain position.
+    let waiting = unsealed_rows(&db).await;
+    assert_eq!(
+        waiting.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert!(waiting.iter().all(|r| !r.is_sealed() && r.hash.is_none()));
+    assert!(all_rows(&db).await.is_empty());
+    assert_eq!(seal_now(&db).await.unwrap(), 4);
+    assert_eq!(seal_now(&db).await.unwrap(), 0);
+    assert!(unsealed_rows(&db).await.is_empty());
+
     let rows = all_rows(&db).await;
     assert_eq!(rows.len(), 4);
     let mut prev = GENESIS.to_string();
@@ -76,6 +98,7 @@ db_test!(append_builds_a_valid_chain, |db| {
     for (row, e) in rows.iter().zip(&entries) {
         // The stored fields are the appended ones.
         let want = AuditRow {
+            id: row.id,
             seq: row.seq,
             at: e.at,
             actor_id: e.actor_id,
@@ -87,15 +110,20 @@ db_test!(append_builds_a_valid_chain, |db| {
             target_id: e.target_id.clone(),
             summary: e.summary.clone(),
             request_id: e.request_id.clone(),
-            prev_hash: prev.clone(),
-            hash: chain_hash(&prev, &row.fields()),
+            prev_hash: Some(prev.clone()),
+            hash: Some(chain_hash(&prev, &row.fields())),
         };
         assert_eq!(row, &want);
-        assert_eq!(row.hash.len(), 64);
-        v.push(&row.fields(), &row.hash).unwrap();
-        prev = row.hash.clone();
+        let hash = row.hash.clone().unwrap();
+        assert_eq!(hash.len(), 64);
+        v.push(&row.fields(), &hash).unwrap();
+        prev = hash;
     }
-    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    // Sealed in id order (all four were visible to the one sealing round).
+    assert_eq!(
+        rows.iter().map(|r| (r.id, r.seq)).collect::<Vec<_>>(),
+        [(1, Some(1)), (2, Some(2)), (3, Some(3)), (4, Some(4))]
+    );
 
     let mut tx = db.read().await.unwrap();
     let head = audit::head(&mut tx).await.unwrap();
@@ -108,9 +136,10 @@ db_test!(append_builds_a_valid_chain, |db| {
 db_test!(page_is_ordered_and_paged, |db| {
     let entries: Vec<NewAudit> = (1..=7).map(|n| new_audit(n, None, "x.y", "lan")).collect();
     append_all(&db, &entries).await;
+    seal_now(&db).await.unwrap();
 
     let mut tx = db.read().await.unwrap();
-    let seqs = |rows: Vec<AuditRow>| rows.into_iter().map(|r| r.seq).collect::<Vec<_>>();
+    let seqs = |rows: Vec<AuditRow>| rows.into_iter().map(|r| r.seq.unwrap()).collect::<Vec<_>>();
     assert_eq!(
         seqs(audit::page(&mut tx, 0, 100).await.unwrap()),
         [1, 2, 3, 4, 5, 6, 7]
@@ -125,7 +154,7 @@ db_test!(page_is_ordered_and_paged, |db| {
     loop {
         let page = audit::page(&mut tx, after, 2).await.unwrap();
         let Some(last) = page.last() else { break };
-        after = last.seq;
+        after = last.seq.unwrap();
         walked.extend(page);
     }
     assert_eq!(walked, audit::page(&mut tx, 0, 100).await.unwrap());
@@ -151,7 +180,17 @@ db_test!(list_filters, |db| {
         new_audit(8, Some(Uuid::now_v7()), "office.create", "lan"),
     ];
     assert_eq!(append_all(&db, &entries).await, (1..=8).collect::<Vec<_>>());
-    let by_seq = all_rows(&db).await;
+    // Listing shows rows whether or not they are sealed: seal only the first five.
+    let mut tx = db.begin().await.unwrap();
+    assert_eq!(audit::seal(&mut tx, 5).await.unwrap(), 5);
+    tx.commit().await.unwrap();
+    let mut by_seq = all_rows(&db).await;
+    by_seq.extend(unsealed_rows(&db).await);
+    assert_eq!(
+        by_seq.iter().map(|r| r.id).collect::<Vec<_>>(),
+        (1..=8).collect::<Vec<_>>()
+    );
+    assert_eq!(by_seq.iter().filter(|r| r.is_sealed()).count(), 5);
 
     let all = AuditFilter {
         limit: 100,
@@ -161,9 +200,9 @@ db_test!(list_filters, |db| {
     let mut list = async |root_path: &str, unscoped: bool, f: &AuditFilter| -> Vec<i64> {
         let rows = audit::list(&mut tx, root_path, unscoped, f).await.unwrap();
         for r in &rows {
-            assert_eq!(r, &by_seq[(r.seq - 1) as usize], "row {} as listed", r.seq);
+            assert_eq!(r, &by_seq[(r.id - 1) as usize], "row {} as listed", r.id);
         }
-        rows.into_iter().map(|r| r.seq).collect()
+        rows.into_iter().map(|r| r.id).collect()
     };
 
     // Office scoping, newest first.
@@ -227,9 +266,9 @@ db_test!(list_filters, |db| {
             .is_empty()
     );
 
-    // Paging backwards with before_seq and limit.
-    let f = |before_seq: Option<i64>, limit: i64| AuditFilter {
-        before_seq,
+    // Paging backwards with before_id and limit.
+    let f = |before_id: Option<i64>, limit: i64| AuditFilter {
+        before_id,
         limit,
         ..Default::default()
     };
@@ -245,7 +284,7 @@ db_test!(list_filters, |db| {
         actor_name: Some("minh".into()),
         from: Some(T0 + 1),
         to: Some(T0 + 10),
-        before_seq: Some(8),
+        before_id: Some(8),
         limit: 10,
     };
     assert_eq!(list(&root.path, true, &f).await, [2]);
@@ -325,5 +364,88 @@ db_test!(append_after_tampering_does_not_heal, |db| {
     assert_eq!(
         verify(&db).await.unwrap(),
         Verdict::Broken(Break::HashMismatch { seq: 2 })
+    );
+});
+
+db_test!(unsealed_rows_are_reported_then_sealed, |db| {
+    five(&db).await;
+    let entries: Vec<NewAudit> = (6..=8)
+        .map(|n| new_audit(n, None, "office.rename", "minh"))
+        .collect();
+    assert_eq!(append_all(&db, &entries).await, vec![6, 7, 8]);
+    // Checking only reads: the sealed chain is fine, three rows wait.
+    let waiting = Report {
+        verdict: Verdict::Ok(5),
+        unsealed: 3,
+    };
+    assert_eq!(check(&db).await.unwrap(), waiting);
+    assert_eq!(check(&db).await.unwrap(), waiting);
+    assert_eq!(seal_now(&db).await.unwrap(), 3);
+    assert_eq!(
+        check(&db).await.unwrap(),
+        Report {
+            verdict: Verdict::Ok(8),
+            unsealed: 0
+        }
+    );
+    let rows = all_rows(&db).await;
+    assert_eq!(
+        rows.iter().map(|r| r.seq.unwrap()).collect::<Vec<_>>(),
+        (1..=8).collect::<Vec<_>>()
+    );
+    for w in rows.windows(2) {
+        assert_eq!(w[1].prev_hash, w[0].hash);
+    }
+});
+
+db_test!(
+    tamper_edited_sealed_row_is_caught_even_after_more_sealing,
+    |db| {
+        five(&db).await;
+        raw(
+            &db,
+            "UPDATE audit_log SET target_type = 'nothing' WHERE seq = 4",
+        )
+        .await;
+        append_all(&db, &[new_audit(6, None, "office.create", "lan")]).await;
+        assert_eq!(seal_now(&db).await.unwrap(), 1);
+        assert_eq!(
+            check(&db).await.unwrap(),
+            Report {
+                verdict: Verdict::Broken(Break::HashMismatch { seq: 4 }),
+                unsealed: 0
+            }
+        );
+    }
+);
+
+db_test!(tamper_unsealing_a_sealed_row_is_a_gap, |db| {
+    five(&db).await;
+    // Clearing a sealed row's chain fields does not make it "new": its place is missing.
+    assert_eq!(
+        raw(
+            &db,
+            "UPDATE audit_log SET seq = NULL, prev_hash = NULL, hash = NULL WHERE seq = 3"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        check(&db).await.unwrap(),
+        Report {
+            verdict: Verdict::Broken(Break::Gap {
+                expected: 3,
+                found: 4
+            }),
+            unsealed: 1
+        }
+    );
+    // Sealing it again puts it at the end; the gap stays.
+    assert_eq!(
+        verify(&db).await.unwrap(),
+        Verdict::Broken(Break::Gap {
+            expected: 3,
+            found: 4
+        })
     );
 });

@@ -24,7 +24,7 @@ pub struct AuditQuery {
     pub from: Option<String>,
     /// Last local day, inclusive.
     pub to: Option<String>,
-    /// Only entries with a smaller sequence number (for paging).
+    /// Only entries with a smaller `id` (for paging).
     pub before: Option<i64>,
     /// At most this many entries (1–500, default 100).
     pub limit: Option<i64>,
@@ -32,7 +32,10 @@ pub struct AuditQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditEntry {
-    pub seq: i64,
+    /// Insertion id: newest first, the paging cursor.
+    pub id: i64,
+    /// Position in the hash chain; null until the entry is sealed (shortly after commit).
+    pub seq: Option<i64>,
     pub at: String,
     pub actor_id: Option<Uuid>,
     pub actor_name: String,
@@ -44,7 +47,8 @@ pub struct AuditEntry {
     /// JSON text summarising the change.
     pub summary: String,
     pub request_id: Option<String>,
-    pub hash: String,
+    /// Null until sealed.
+    pub hash: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
@@ -65,6 +69,7 @@ pub async fn list(
     Ok(Json(
         rows.into_iter()
             .map(|r| AuditEntry {
+                id: r.id,
                 seq: r.seq,
                 at: rfc3339(r.at),
                 actor_id: r.actor_id,

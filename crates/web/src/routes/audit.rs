@@ -37,14 +37,15 @@ impl Filter {
             from: local_date_start(&self.from),
             // "to" is inclusive of that whole local day.
             to: local_date_start(&self.to).map(|d| d + 24 * 3600 * 1_000_000),
-            before_seq: self.before,
+            before_id: self.before,
             limit,
         }
     }
 }
 
 pub struct AuditLine {
-    pub seq: i64,
+    /// The chain position, or empty while not sealed.
+    pub seq: String,
     pub at: String,
     pub actor: String,
     pub role: String,
@@ -72,7 +73,7 @@ pub async fn page(
 ) -> Result<Response, Failure> {
     let rows = audit::list(&state.app, &actor, filter.to_store(PAGE_SIZE)).await?;
     let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
-        let last = rows.last().map(|r| r.seq).unwrap_or_default();
+        let last = rows.last().map(|r| r.id).unwrap_or_default();
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         format!(
             "/audit?action={}&actor={}&from={}&to={}&before={last}",
@@ -85,7 +86,7 @@ pub async fn page(
     let rows = rows
         .into_iter()
         .map(|r| AuditLine {
-            seq: r.seq,
+            seq: r.seq.map(|s| s.to_string()).unwrap_or_default(),
             at: local_time(r.at),
             actor: r.actor_name,
             role: r
