@@ -1,4 +1,5 @@
-//! `cargo xtask bench lifecycle`: a benchmark, not a test (nothing here asserts a speed).
+//! `cargo xtask bench lifecycle` and `cargo xtask bench queue` (see [`queue`]): benchmarks, not
+//! tests (nothing here asserts a speed).
 //!
 //! Per backend (SQLite in a temporary file, PostgreSQL in a database created for the run and
 //! dropped after it): migrate, load the demo province, start the real router on a real TCP
@@ -18,6 +19,7 @@ mod env;
 mod http;
 mod lifecycle;
 mod lookup;
+mod queue;
 mod stats;
 
 use std::time::Instant;
@@ -42,6 +44,8 @@ usage: cargo xtask bench lifecycle [options]
   --lookup-rows R                  dossiers stored for the lookup (default 1000000; 0 skips)
   --lookups K                      timed lookups (default 2000)
   --lookup-concurrency C           lookups in flight (default 8)
+
+cargo xtask bench queue --help: live display fan-out across server processes.
 
 PostgreSQL: a database is created on the server at CONGBO_BENCH_PG_URL
 (default postgres://postgres:postgres@127.0.0.1:5432/postgres) and dropped afterwards.";
@@ -125,6 +129,9 @@ fn warmup(n: usize) -> usize {
 }
 
 pub fn main(args: &[String]) -> anyhow::Result<()> {
+    if args.first().map(String::as_str) == Some("queue") {
+        return queue::main(&args[1..]);
+    }
     let opts = Options::parse(args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

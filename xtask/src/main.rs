@@ -5,6 +5,8 @@
 //! - `bench lifecycle [options]`: dossier lifecycles and the public lookup through the HTTP API on
 //!   SQLite and PostgreSQL, next to plain SQL (docs/PERFORMANCE.md; `--help` for options). It
 //!   rebuilds this crate in release mode with the `bench` feature and runs that binary.
+//! - `bench queue [options]`: calls reaching 1,000 lobby displays over SSE across two server
+//!   processes on PostgreSQL, and the servers' memory (docs/PERFORMANCE.md).
 
 use std::process::Command;
 

@@ -53,26 +53,9 @@ impl Env {
                 (url, Place::Sqlite(dir))
             }
             Backend::Postgres => {
-                let name = format!(
-                    "congbo_bench_{}_{}",
-                    std::process::id(),
-                    jiff::Timestamp::now().as_second()
-                );
-                let mut admin = sqlx::PgConnection::connect(pg_admin_url)
-                    .await
-                    .with_context(|| {
-                        "cannot reach PostgreSQL at CONGBO_BENCH_PG_URL (default \
-                         postgres://postgres:postgres@127.0.0.1:5432/postgres)"
-                    })?;
-                let sql = format!("CREATE DATABASE {name}");
-                sqlx::query(sqlx::AssertSqlSafe(&*sql))
-                    .execute(&mut admin)
-                    .await?;
-                admin.close().await?;
-                let mut u = url::Url::parse(pg_admin_url)?;
-                u.set_path(&name);
+                let (url, name) = create_database(pg_admin_url).await?;
                 (
-                    u.to_string(),
+                    url,
                     Place::Postgres {
                         admin_url: pg_admin_url.to_string(),
                         name,
@@ -157,7 +140,8 @@ impl Env {
     }
 }
 
-async fn head(app: &App, username: &str) -> anyhow::Result<Head> {
+/// An API token for a demo user, with what the floor writes in their name.
+pub async fn head(app: &App, username: &str) -> anyhow::Result<Head> {
     let mut tx = app.db.read().await?;
     let user = staff_repo::get_by_username(&mut tx, username)
         .await?
@@ -194,19 +178,47 @@ async fn head(app: &App, username: &str) -> anyhow::Result<Head> {
 async fn drop_place(place: Place) {
     match place {
         Place::Sqlite(dir) => drop(dir),
-        Place::Postgres { admin_url, name } => {
-            let result = async {
-                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                sqlx::query(sqlx::AssertSqlSafe(&*sql))
-                    .execute(&mut admin)
-                    .await?;
-                admin.close().await
-            }
-            .await;
-            if let Err(e) = result {
-                eprintln!("warning: could not drop the benchmark database {name}: {e}");
-            }
-        }
+        Place::Postgres { admin_url, name } => drop_database(&admin_url, &name).await,
+    }
+}
+
+/// A fresh database `congbo_bench_<pid>_<time>` on the PostgreSQL server at `admin_url`: its
+/// URL and name.
+pub async fn create_database(admin_url: &str) -> anyhow::Result<(String, String)> {
+    let name = format!(
+        "congbo_bench_{}_{}",
+        std::process::id(),
+        jiff::Timestamp::now().as_second()
+    );
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .with_context(|| {
+            "cannot reach PostgreSQL at CONGBO_BENCH_PG_URL (default \
+             postgres://postgres:postgres@127.0.0.1:5432/postgres)"
+        })?;
+    let sql = format!("CREATE DATABASE {name}");
+    sqlx::query(sqlx::AssertSqlSafe(&*sql))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    let mut u = url::Url::parse(admin_url)?;
+    u.set_path(&name);
+    Ok((u.to_string(), name))
+}
+
+/// Drop a database made by [`create_database`], closing whatever is still connected to it; a
+/// failure is printed, not returned.
+pub async fn drop_database(admin_url: &str, name: &str) {
+    let result = async {
+        let mut admin = sqlx::PgConnection::connect(admin_url).await?;
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        sqlx::query(sqlx::AssertSqlSafe(&*sql))
+            .execute(&mut admin)
+            .await?;
+        admin.close().await
+    }
+    .await;
+    if let Err(e) = result {
+        eprintln!("warning: could not drop the benchmark database {name}: {e}");
     }
 }

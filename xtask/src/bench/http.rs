@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use anyhow::Context;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
@@ -45,6 +45,37 @@ impl Api {
             .header(header::CONTENT_TYPE, "application/json")
             .body(Full::new(Bytes::from_static(json.as_bytes())))?;
         self.send(req).await
+    }
+
+    /// POST a JSON body made at run time, with a Bearer token, or without credentials as the
+    /// office's own page in a browser (the kiosk) sends it.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        json: String,
+    ) -> anyhow::Result<(StatusCode, Bytes)> {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("{}{path}", self.base))
+            .header(header::CONTENT_TYPE, "application/json");
+        req = match token {
+            Some(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            None => req.header("sec-fetch-site", "same-origin"),
+        };
+        self.send(req.body(Full::new(Bytes::from(json)))?).await
+    }
+
+    /// GET without credentials, and the body as it streams in (server-sent events); each
+    /// stream has its own connection.
+    pub async fn stream(&self, path: &str) -> anyhow::Result<(StatusCode, Body)> {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/event-stream")
+            .body(Full::new(Bytes::new()))?;
+        let resp = self.client.request(req).await.context("HTTP request")?;
+        Ok((resp.status(), Body::new(resp.into_body())))
     }
 
     /// GET without credentials.

@@ -117,6 +117,15 @@ impl Cpu {
     }
 }
 
+/// CPU seconds another process (a server) has used so far (Linux; zero elsewhere).
+pub fn process_cpu_secs(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| stat_ticks(&s))
+        .unwrap_or(0) as f64
+        / TICKS
+}
+
 /// utime + stime of a `/proc/…/stat` line (the 14th and 15th fields).
 fn stat_ticks(stat: &str) -> Option<u64> {
     // The fields after the command name, which is in parentheses: utime is the 12th.
