@@ -56,6 +56,9 @@ pub struct Frame {
     pub seq: u64,
     pub view: DisplayView,
     pub call: Option<CallInfo>,
+    /// This frame as JSON, made once and shared by every client.
+    #[serde(skip)]
+    pub json: String,
 }
 
 pub struct Live {
@@ -119,11 +122,14 @@ impl Live {
     ) -> Result<Arc<Frame>> {
         let view = crate::queue::display::load(app, office_id).await?;
         let call = call.and_then(|t| view.call_of(t));
-        Ok(Arc::new(Frame {
+        let mut frame = Frame {
             seq: self.seq.fetch_add(1, Ordering::Relaxed) + 1,
             view,
             call,
-        }))
+            json: String::new(),
+        };
+        frame.json = serde_json::to_string(&frame).unwrap_or_default();
+        Ok(Arc::new(frame))
     }
 
     fn watched(&self) -> Vec<Uuid> {

@@ -564,7 +564,7 @@ fn event_of(f: &Frame) -> Event {
     Event::default()
         .id(f.seq.to_string())
         .event(if f.call.is_some() { "call" } else { "board" })
-        .data(serde_json::to_string(f).unwrap_or_default())
+        .data(&f.json)
 }
 
 /// Server-sent events: a `board` event at once with the whole board, then a `board` or `call`
