@@ -7,6 +7,37 @@ use congbo_testkit::TestApp;
 use congbo_testkit::browser::{Browser, spawn_server};
 use fantoccini::Locator;
 
+/// Sign in through the real form and wait for the dashboard's greeting.
+async fn sign_in(c: &fantoccini::Client, base: &str, username: &str, password: &str) {
+    let wait = Duration::from_secs(10);
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("p.greeting"))
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signs_in_and_sees_the_vietnamese_dashboard() {
     let Some(browser) = Browser::start().await else {
@@ -111,35 +142,7 @@ async fn desk_receives_a_dossier_and_prints_form_02() {
     let base = spawn_server(&app).await;
     let c = &browser.client;
     let wait = Duration::from_secs(10);
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("tl.motcua1")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&app.password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("p.greeting"))
-        .await
-        .unwrap();
+    sign_in(c, &base, "tl.motcua1", &app.password).await;
     c.goto(&format!("{base}/ho-so/tiep-nhan?thu-tuc=1.004884"))
         .await
         .unwrap();
@@ -286,32 +289,7 @@ async fn kiosk_ticket_is_called_and_the_display_shows_it_live() {
     );
 
     // The counter: sign in, choose counter 1, call the next number.
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("tl.motcua1")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&app.password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("p.greeting"))
-        .await
-        .unwrap();
+    sign_in(c, &base, "tl.motcua1", &app.password).await;
     c.goto(&format!("{base}/quay")).await.unwrap();
     c.wait()
         .at_most(wait)

@@ -21,6 +21,28 @@ use crate::forms::qr_svg;
 use crate::i18n::Locale;
 use crate::view::{Nav, page, page_with};
 
+/// A page shown again with a refused rule's message is 422; otherwise 200.
+fn status_for(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// A refused rule becomes the translated message to show on the page again; anything else
+/// (not found, forbidden, a server error) stays a failure page.
+fn message_or_fail(t: &Locale, e: congbo_app::AppError) -> Result<String, Failure> {
+    let f = Failure::from(e);
+    if f.status.is_server_error()
+        || f.status == StatusCode::FORBIDDEN
+        || f.status == StatusCode::NOT_FOUND
+    {
+        return Err(f);
+    }
+    Ok(t.t(&format!("err-{}", f.code)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Taking a number: the kiosk (large type, prints) and a phone (from the QR at the door)
 
@@ -72,11 +94,7 @@ async fn take_page(
     } else {
         format!("/lay-so/{}", c.office.code)
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(&error);
     page_with(
         status,
         TakePage {
@@ -142,11 +160,7 @@ async fn take(
             .into_response())
         }
         Err(e) => {
-            let f = Failure::from(e);
-            if f.status.is_server_error() || f.status == StatusCode::NOT_FOUND {
-                return Err(f);
-            }
-            let msg = t.t(&format!("err-{}", f.code));
+            let msg = message_or_fail(&t, e)?;
             take_page(&s, t, &code, kiosk, Some(msg)).await
         }
     }
@@ -207,11 +221,7 @@ fn ticket_page(
     error: Option<String>,
 ) -> Result<Response, Failure> {
     let follow_url = queue::follow_url(&s.app, &v.row);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(&error);
     page_with(
         status,
         TicketPage {
@@ -260,12 +270,8 @@ pub async fn subscribe(
                 .into_response(),
         ),
         Err(e) => {
-            let fail = Failure::from(e);
-            if fail.status.is_server_error() || fail.status == StatusCode::NOT_FOUND {
-                return Err(fail);
-            }
+            let msg = message_or_fail(&t, e)?;
             let v = queue::follow(&s.app, id, &p.k).await?;
-            let msg = t.t(&format!("err-{}", fail.code));
             ticket_page(&s, t, v, &p.k, false, None, Some(msg))
         }
     }
@@ -342,11 +348,7 @@ async fn counter_page(
     error: Option<String>,
 ) -> Result<Response, Failure> {
     let d = queue::desk(&s.app, actor).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(&error);
     page_with(
         status,
         CounterPage {
@@ -379,14 +381,7 @@ async fn then_page(
     match r {
         Ok(()) => Ok(Redirect::to("/quay").into_response()),
         Err(e) => {
-            let f = Failure::from(e);
-            if f.status.is_server_error()
-                || f.status == StatusCode::FORBIDDEN
-                || f.status == StatusCode::NOT_FOUND
-            {
-                return Err(f);
-            }
-            let msg = t.t(&format!("err-{}", f.code));
+            let msg = message_or_fail(&t, e)?;
             counter_page(s, t, actor, Some(msg)).await
         }
     }
@@ -514,11 +509,7 @@ async fn config_page(
         Perm::QueueManage,
         &congbo_domain::office::OfficePath::from_stored(c.office.path.clone()),
     );
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(&error);
     page_with(
         status,
         ConfigPage {
@@ -551,14 +542,7 @@ async fn config_then(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/offices/{office_id}/xep-hang")).into_response()),
         Err(e) => {
-            let f = Failure::from(e);
-            if f.status.is_server_error()
-                || f.status == StatusCode::FORBIDDEN
-                || f.status == StatusCode::NOT_FOUND
-            {
-                return Err(f);
-            }
-            let msg = t.t(&format!("err-{}", f.code));
+            let msg = message_or_fail(&t, e)?;
             config_page(s, t, actor, office_id, Some(msg)).await
         }
     }
