@@ -606,7 +606,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
         )
         .await?;
         events.push(event);
-        if let Some(n) = notice_for(a, t, &row) {
+        if let Some(n) = notice_for(app, a, t, &row) {
             enqueue(&mut tx, app, &row, &office_row, &applicant, &n, now_micros).await?;
         }
     }
@@ -731,7 +731,7 @@ async fn insert_event(
 }
 
 /// The notice an accepted action sends the citizen, if any.
-fn notice_for(a: &Action, t: &Transition, row: &DossierRow) -> Option<Notice> {
+fn notice_for(app: &App, a: &Action, t: &Transition, row: &DossierRow) -> Option<Notice> {
     match a {
         Action::Receive { due } => Some(Notice::Received {
             due: *due,
@@ -749,7 +749,9 @@ fn notice_for(a: &Action, t: &Transition, row: &DossierRow) -> Option<Notice> {
             reason: reason.clone(),
             new_due: *new_due,
         }),
-        Action::Finish if t.to == DossierState::Done => Some(Notice::ResultReady),
+        Action::Finish if t.to == DossierState::Done => Some(Notice::ResultReady {
+            rating_url: crate::rating::dossier_link(app, row.id, &row.code, &row.secret),
+        }),
         Action::Stop { reason } => Some(Notice::Stopped {
             reason: reason.clone(),
         }),
@@ -1018,7 +1020,7 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
     )
     .await?;
     events.push(event);
-    if let Some(n) = notice_for(&action, &t, &row) {
+    if let Some(n) = notice_for(app, &action, &t, &row) {
         enqueue(
             &mut tx,
             app,

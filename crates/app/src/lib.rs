@@ -23,6 +23,7 @@ pub mod live;
 pub mod notify;
 pub mod office;
 pub mod queue;
+pub mod rating;
 pub mod staff;
 pub mod token;
 

@@ -63,6 +63,14 @@ pub enum Perm {
     QueueServe,
     /// Configure an office's queue: service groups, the services of each counter, settings.
     QueueManage,
+    /// See an office's satisfaction ratings, figures and recovery cases (never who rated).
+    RatingRead,
+    /// Set an office's rating scale and reasons, pair counter tablets; at a top-level office,
+    /// define the codes of conduct.
+    RatingManage,
+    /// Call back a citizen who gave a low score and record what was done (sees the contact the
+    /// citizen left); set a rating aside with a reason.
+    RecoveryHandle,
 }
 
 impl Role {
@@ -103,7 +111,13 @@ impl Role {
             // and so do not see their personal data.
             Role::Admin => !matches!(
                 perm,
-                DossierRead | DossierIntake | DossierHandle | DossierSign | QueueServe
+                DossierRead
+                    | DossierIntake
+                    | DossierHandle
+                    | DossierSign
+                    | QueueServe
+                    | RatingRead
+                    | RecoveryHandle
             ),
             Role::Head => matches!(
                 perm,
@@ -115,6 +129,9 @@ impl Role {
                     | DossierSign
                     | QueueServe
                     | QueueManage
+                    | RatingRead
+                    | RatingManage
+                    | RecoveryHandle
             ),
             Role::Deputy => matches!(
                 perm,
@@ -125,13 +142,18 @@ impl Role {
                     | DossierHandle
                     | DossierSign
                     | QueueServe
+                    | RatingRead
+                    | RecoveryHandle
             ),
             Role::Reception => matches!(
                 perm,
                 OfficeRead | DossierRead | DossierIntake | DossierHandle | QueueServe
             ),
             Role::Specialist => matches!(perm, OfficeRead | DossierRead | DossierHandle),
-            Role::Supervisor => matches!(perm, OfficeRead | StaffRead | AuditRead | DossierRead),
+            Role::Supervisor => matches!(
+                perm,
+                OfficeRead | StaffRead | AuditRead | DossierRead | RatingRead
+            ),
             Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead),
         }
     }

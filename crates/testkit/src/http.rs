@@ -96,6 +96,7 @@ impl TestApp {
             cookie: None,
             bearer: None,
             lang: None,
+            extra_cookie: None,
         }
     }
 
@@ -128,6 +129,7 @@ impl TestApp {
             cookie: Some(cookie),
             bearer: None,
             lang: None,
+            extra_cookie: None,
         }
     }
 
@@ -138,6 +140,7 @@ impl TestApp {
             cookie: None,
             bearer: Some(token.to_string()),
             lang: None,
+            extra_cookie: None,
         }
     }
 
@@ -177,6 +180,8 @@ pub struct Client<'a> {
     pub cookie: Option<String>,
     pub bearer: Option<String>,
     lang: Option<&'static str>,
+    /// Another cookie the browser holds (`name=value`), e.g. a paired tablet's device cookie.
+    pub extra_cookie: Option<String>,
 }
 
 impl Client<'_> {
@@ -225,6 +230,9 @@ impl Client<'_> {
         }
         if let Some(l) = self.lang {
             cookies.push(format!("{}={l}", congbo_web::i18n::LANG_COOKIE));
+        }
+        if let Some(c) = &self.extra_cookie {
+            cookies.push(c.clone());
         }
         if !cookies.is_empty() {
             b = b.header(header::COOKIE, cookies.join("; "));

@@ -32,6 +32,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/queue.js"),
     ),
     (
+        "rating.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/rating.css"),
+    ),
+    (
         "forms.css",
         "text/css; charset=utf-8",
         include_bytes!("../static/forms.css"),

@@ -213,6 +213,8 @@ pub struct FormData {
     pub book_rows: Vec<BookRow>,
     /// The absolute public lookup URL encoded in the QR code (no QR when empty).
     pub lookup_url: String,
+    /// Form 01, the applicant's copy: the dossier's one-time rating link (no QR when empty).
+    pub rating_url: String,
 }
 
 /// The path of the print stylesheet (served by [`crate::assets`]).
@@ -256,6 +258,7 @@ struct Page<'a> {
     place_date: String,
     doc_no: Option<String>,
     qr: String,
+    rating_qr: String,
     copies: &'static [ReceiptCopy],
     signer_lines: Vec<&'a str>,
     blank_rows: usize,
@@ -331,6 +334,11 @@ pub fn render(kind: FormKind, data: &FormData) -> Result<String, askama::Error> 
         place_date: date_phrase(&h.place, h.issued_on),
         doc_no,
         qr,
+        rating_qr: if data.rating_url.is_empty() {
+            String::new()
+        } else {
+            qr_svg(&data.rating_url)
+        },
         copies: match kind {
             FormKind::Receipt => RECEIPT_COPIES,
             _ => &RECEIPT_COPIES[..1],
@@ -538,6 +546,7 @@ mod tests {
                 },
             ],
             lookup_url: format!("https://motcua.dienbien.gov.vn/tra-cuu?ma={CODE}"),
+            rating_url: format!("https://motcua.dienbien.gov.vn/danh-gia/{CODE}?t=abc"),
         }
     }
 
@@ -947,6 +956,7 @@ mod tests {
         let d = FormData {
             dossier_code: String::new(),
             lookup_url: String::new(),
+            rating_url: String::new(),
             ..sample()
         };
         let html = page(FormKind::TrackingBook, &d);

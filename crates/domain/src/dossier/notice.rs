@@ -14,8 +14,8 @@ pub enum Notice {
     Refused { reason: String },
     /// Form 04: apology with a new appointment date.
     Apology { reason: String, new_due: Date },
-    /// The result is ready at the desk.
-    ResultReady,
+    /// The result is ready at the desk; the citizen is invited to rate the service.
+    ResultReady { rating_url: String },
     /// Form 05.
     Stopped { reason: String },
 }
@@ -28,7 +28,7 @@ impl Notice {
             Self::SupplementRequested { .. } => "dossier.supplement-requested",
             Self::Refused { .. } => "dossier.refused",
             Self::Apology { .. } => "dossier.apology",
-            Self::ResultReady => "dossier.result-ready",
+            Self::ResultReady { .. } => "dossier.result-ready",
             Self::Stopped { .. } => "dossier.stopped",
         }
     }
@@ -77,11 +77,14 @@ impl Notice {
                     format!("Ngày hẹn trả kết quả mới: {}.", d(new_due)),
                 ],
             ),
-            Self::ResultReady => (
+            Self::ResultReady { rating_url } => (
                 format!("Hồ sơ {code} đã có kết quả"),
-                vec![format!(
-                    "Hồ sơ {code} ({procedure}) đã có kết quả. Mời ông/bà đến {office} để nhận."
-                )],
+                vec![
+                    format!(
+                        "Hồ sơ {code} ({procedure}) đã có kết quả. Mời ông/bà đến {office} để nhận."
+                    ),
+                    format!("Xin ông/bà đánh giá sự hài lòng: {rating_url}"),
+                ],
             ),
             Self::Stopped { reason } => (
                 format!("Thông báo dừng giải quyết hồ sơ {code}"),

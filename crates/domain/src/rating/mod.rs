@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 
+mod rules;
+pub use rules::{
+    COMMENT_MAX, Channel, Checked, Criterion, RatingSettings, Reason, Submission, check, link_open,
+    window_left, window_open,
+};
+
 /// A rating scale (reference §4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -7,6 +7,7 @@ pub mod dossier;
 pub mod office;
 pub mod outbox;
 pub mod queue;
+pub mod rating;
 pub mod sequence;
 pub mod session;
 pub mod setup;

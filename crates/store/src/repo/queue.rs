@@ -358,3 +358,13 @@ pub async fn ticket_of_dossier(tx: &mut Tx, dossier_id: Uuid) -> Result<Option<T
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql))
         .bind(dossier_id).fetch_optional(c).await)?)
 }
+
+/// The ticket most recently finished at a counter (for the counter's rating tablet).
+pub async fn last_finished_at(tx: &mut Tx, counter_id: Uuid) -> Result<Option<TicketRow>> {
+    let sql = format!(
+        "SELECT {TICKET_COLS} FROM tickets WHERE counter_id = $1 AND state = 'done'
+         ORDER BY serve_end DESC LIMIT 1"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql))
+        .bind(counter_id).fetch_optional(c).await)?)
+}

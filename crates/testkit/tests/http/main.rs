@@ -12,5 +12,6 @@ mod i18n;
 mod offices;
 mod ops;
 mod queue;
+mod rating;
 mod scope;
 mod tokens;

@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod dossier;
 pub mod office;
 pub mod queue;
+pub mod rating;
 pub mod staff;
 pub mod token;
 
@@ -89,6 +90,23 @@ pub fn router() -> Router<AppState> {
         .route("/public/offices/{code}/events", get(queue::events))
         .route("/public/tickets/{id}", get(queue::follow))
         .route("/public/tickets/{id}/subscribe", post(queue::subscribe))
+        .route(
+            "/offices/{id}/rating-settings",
+            get(rating::get_settings).put(rating::put_settings),
+        )
+        .route("/offices/{id}/satisfaction", get(rating::figures))
+        .route("/offices/{id}/recovery-cases", get(rating::cases))
+        .route("/counters/{id}/rating-devices", post(rating::pair))
+        .route("/rating-devices/{id}", delete(rating::revoke_device))
+        .route("/ratings/mine", get(rating::mine))
+        .route("/ratings/{id}/set-aside", post(rating::set_aside))
+        .route("/recovery-cases/{id}/close", post(rating::close_case))
+        .route("/conduct-codes", get(rating::conduct_codes))
+        .route("/conduct-codes/{code}", put(rating::put_conduct_code))
+        .route(
+            "/public/dossier-ratings/{code}",
+            get(rating::dossier_form).post(rating::rate_dossier),
+        )
 }
 
 /// `{"error": {"code": …, "message": …}}`; `message` is in the caller's language.
@@ -143,6 +161,10 @@ impl Modify for BearerAuth {
         queue::follow, queue::subscribe, queue::recall, queue::start, queue::transfer,
         queue::no_show, queue::finish, queue::apologize, queue::board, queue::events,
         queue::stats,
+        rating::get_settings, rating::put_settings, rating::pair, rating::revoke_device,
+        rating::conduct_codes, rating::put_conduct_code, rating::dossier_form,
+        rating::rate_dossier, rating::mine, rating::figures, rating::cases, rating::close_case,
+        rating::set_aside,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -575,6 +575,7 @@ fn form_data(s: &AppState, v: &DossierView, kind: FormKind) -> FormData {
         control_rows: control_rows(v),
         book_rows: Vec::<BookRow>::new(),
         lookup_url: dossier::lookup_url(&s.app, &r.code),
+        rating_url: congbo_app::rating::dossier_link(&s.app, r.id, &r.code, &r.secret),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod home;
 pub mod office;
 pub mod ops;
 pub mod queue;
+pub mod rating;
 pub mod staff;
 
 pub fn router() -> Router<AppState> {
@@ -70,6 +71,29 @@ pub fn router() -> Router<AppState> {
         .route("/quay/goi", post(queue::call_next))
         .route("/quay/cap-so", post(queue::walk_in))
         .route("/quay/ve/{id}/{action}", post(queue::ticket_action))
+        .route(
+            "/rate/{counter}",
+            get(rating::tablet).post(rating::tablet_rate),
+        )
+        .route("/rate/{counter}/pair", get(rating::pair))
+        .route("/danh-gia", get(rating::staff))
+        .route("/danh-gia/phuc-hoi/{id}", post(rating::close_case))
+        .route(
+            "/danh-gia/{code}",
+            get(rating::dossier_form).post(rating::dossier_rate),
+        )
+        .route(
+            "/offices/{id}/danh-gia",
+            get(rating::settings).post(rating::save_settings),
+        )
+        .route(
+            "/offices/{id}/danh-gia/quay/{counter}",
+            post(rating::pair_start),
+        )
+        .route(
+            "/offices/{id}/danh-gia/thiet-bi/{device}/go",
+            post(rating::revoke),
+        )
         .route("/calendar", get(calendar::page_for_year))
         .route("/calendar/days", post(calendar::set_day))
         .route("/calendar/days/{date}/delete", post(calendar::remove_day))
