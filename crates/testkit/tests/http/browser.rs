@@ -349,3 +349,173 @@ async fn kiosk_ticket_is_called_and_the_display_shows_it_live() {
     );
     browser.close().await;
 }
+
+/// Satisfaction end to end in Chromium: the head pairs the counter's tablet from the settings
+/// page; a ticket is served and finished at counter 1; the tablet unlocks with the officer's
+/// name, takes a low rating with a reason and a phone number, and locks; the head sees the
+/// recovery case with the reason and the number to call back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tablet_takes_a_low_rating_and_the_head_sees_the_recovery_case() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::demo(congbo_store::Backend::Sqlite).await.unwrap();
+    let base = spawn_server(&app).await;
+    let c = &browser.client;
+    let wait = Duration::from_secs(10);
+    let office = app.office_id("DB-TL").await;
+    let layout = app
+        .anon()
+        .get("/api/v1/public/offices/DB-TL/queue")
+        .await
+        .json();
+    let k1 = layout["counters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["number"] == 1)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let group_a = layout["groups"][0]["id"].as_str().unwrap().to_string();
+
+    // The head makes a pairing link and opens it on the tablet (here, the same browser).
+    sign_in(c, &base, "tl.truong", &app.password).await;
+    c.goto(&format!("{base}/offices/{office}/danh-gia"))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css(&format!(
+            "form[action='/offices/{office}/danh-gia/quay/{k1}'] button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let link = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("pair-url"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let path = &link[link.find("/rate/").unwrap()..];
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("section.locked"))
+        .await
+        .unwrap();
+
+    // A ticket is served and finished at counter 1.
+    let desk = app.token_client("tl.motcua1").await;
+    let post = |path: String, body: serde_json::Value| {
+        let desk = &desk;
+        async move {
+            let r = desk.post_json(&path, &body).await;
+            assert!(r.status.is_success(), "{path}: {}", r.text());
+            if r.body.is_empty() {
+                serde_json::Value::Null
+            } else {
+                r.json()
+            }
+        }
+    };
+    let r = app
+        .anon()
+        .post_json(
+            "/api/v1/public/offices/DB-TL/tickets?channel=kiosk",
+            &serde_json::json!({"group_id": group_a}),
+        )
+        .await;
+    assert!(r.status.is_success());
+    post(
+        format!("/api/v1/counters/{k1}/sign-in"),
+        serde_json::json!({}),
+    )
+    .await;
+    let t = post(
+        format!("/api/v1/counters/{k1}/call-next"),
+        serde_json::json!({}),
+    )
+    .await;
+    let t = t["id"].as_str().unwrap().to_string();
+    post(format!("/api/v1/tickets/{t}/start"), serde_json::json!({})).await;
+    let r = desk
+        .post_json(
+            &format!("/api/v1/tickets/{t}/finish"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert!(r.status.is_success());
+
+    // The tablet unlocks (it looks again every few seconds) with the officer's name.
+    let mut name = String::new();
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css(".officer .name")).await {
+            name = e.text().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(name, "Nguyễn Thị Lan");
+    c.find(Locator::Css("button.level[value='3']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // A low score asks why.
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("input[name=reason][value=cho-lau]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("contact"))
+        .await
+        .unwrap()
+        .send_keys("0912 345 678")
+        .await
+        .unwrap();
+    c.find(Locator::Css("button.send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let thanks = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("section.thanks"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(thanks.contains("Xin cảm ơn"), "{thanks}");
+
+    // The head's ratings page: the case, its reason and the number to call back.
+    c.goto(&format!("{base}/danh-gia")).await.unwrap();
+    let case = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#recovery article.case"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(case.contains("Phải chờ lâu"), "{case}");
+    assert!(case.contains("0912345678"), "{case}");
+    assert!(case.contains("Nguyễn Thị Lan"), "{case}");
+    browser.close().await;
+}
