@@ -388,6 +388,24 @@ mod tests {
     }
 
     #[test]
+    fn ratings_are_read_by_heads_and_supervisors_and_never_by_administrators() {
+        let at = path(&[1, 2]);
+        let can = |r, perm| principal(r, at.clone()).can(perm, &at);
+        assert!(can(Role::Head, Perm::RatingRead) && can(Role::Head, Perm::RecoveryHandle));
+        assert!(can(Role::Deputy, Perm::RecoveryHandle) && !can(Role::Deputy, Perm::RatingManage));
+        assert!(
+            can(Role::Supervisor, Perm::RatingRead) && !can(Role::Supervisor, Perm::RecoveryHandle)
+        );
+        // Administrators configure (scale, tablets) but see no ratings or contacts.
+        assert!(can(Role::Admin, Perm::RatingManage));
+        assert!(!can(Role::Admin, Perm::RatingRead) && !can(Role::Admin, Perm::RecoveryHandle));
+        // The officers rated see only their own ratings, not the office's.
+        assert!(
+            !can(Role::Reception, Perm::RatingRead) && !can(Role::Specialist, Perm::RatingRead)
+        );
+    }
+
+    #[test]
     fn roles_round_trip() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()).unwrap(), r);

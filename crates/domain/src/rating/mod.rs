@@ -90,7 +90,8 @@ impl Score {
             Scale::Level5 => (1.0, 5.0),
             Scale::Stars5 => (5.0, 1.0),
         };
-        (f64::from(self.value) - worst) / (best - worst) * 100.0
+        // The distance from the worst level, so the worst is 0.0 (never -0.0).
+        (f64::from(self.value) - worst).abs() / (best - worst).abs() * 100.0
     }
 
     /// The national definition: the top two levels; stars ≥ 4.
@@ -188,6 +189,10 @@ mod tests {
         assert_eq!(s(Scale::Level5, 3).normalized(), 50.0);
         assert_eq!(s(Scale::Stars5, 1).normalized(), 0.0);
         assert_eq!(s(Scale::Stars5, 4).normalized(), 75.0);
+        assert!(
+            s(Scale::Level3, 3).normalized().is_sign_positive(),
+            "the worst level is 0, not -0 (shown on pages)"
+        );
         assert!(s(Scale::Level5, 2).is_satisfied() && !s(Scale::Level5, 3).is_satisfied());
         assert!(s(Scale::Stars5, 4).is_satisfied() && !s(Scale::Stars5, 3).is_satisfied());
         assert!(s(Scale::Level3, 3).is_low(None) && !s(Scale::Level3, 2).is_low(None));

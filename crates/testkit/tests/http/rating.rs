@@ -142,7 +142,7 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     assert!(page.contains(&t1));
     assert!(page.contains("Không hài lòng"));
 
-    // A low score without reasons: asked for reasons, nothing stored.
+    // A low score: the reasons are asked for next, nothing is stored yet.
     let audit = app.audit_len().await;
     let r = tab
         .post_form(
@@ -150,10 +150,21 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
             &[("ticket_id", &t1), ("value", "3")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::OK);
     let body = r.text();
-    assert!(body.contains("Vui lòng chọn ít nhất một lý do"));
+    assert!(body.contains("cho biết lý do chưa hài lòng"));
     assert!(body.contains("Phải chờ lâu") && body.contains("name=\"reason\""));
+    assert!(!body.contains("role=\"alert\""));
+    assert_eq!(rating_count(&app).await, 0);
+    // Sent on without ticking one: a clear error, still nothing stored.
+    let r = tab
+        .post_form(
+            &format!("/rate/{k1}"),
+            &[("ticket_id", &t1), ("value", "3"), ("step", "reasons")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Vui lòng chọn ít nhất một lý do"));
     assert_eq!(rating_count(&app).await, 0);
     assert_eq!(app.audit_len().await, audit);
     // An unknown reason or a bad contact: refused too.

@@ -19,6 +19,10 @@ struct Target {
     counter: Uuid,
     group: Uuid,
     ticket: Uuid,
+    /// B's low rating of its dossier, the recovery case it opened, and a paired tablet.
+    rating: Uuid,
+    case: Uuid,
+    device: Uuid,
 }
 
 async fn target(app: &TestApp) -> Target {
@@ -53,7 +57,46 @@ async fn target(app: &TestApp) -> Target {
         )
         .await
         .json();
+    let dossier_id: Uuid = dossier["id"].as_str().unwrap().parse().unwrap();
+    let rating_token = {
+        let mut tx = app.db().read().await.unwrap();
+        let d = congbo_store::repo::dossier::get(&mut tx, dossier_id)
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        congbo_app::rating::dossier_token(d.id, &d.secret)
+    };
+    let rating = app
+        .anon()
+        .post_json(
+            &format!(
+                "/api/v1/public/dossier-ratings/{}?t={rating_token}",
+                dossier["code"].as_str().unwrap()
+            ),
+            &json!({"overall": 3, "reasons": ["cho-lau"], "contact": "0911111111"}),
+        )
+        .await
+        .json();
+    let b_office = app.office_id("DB-MN").await;
+    let cases = b_head
+        .get(&format!("/api/v1/offices/{b_office}/recovery-cases"))
+        .await
+        .json();
+    let device = b_head
+        .post_json(
+            &format!(
+                "/api/v1/counters/{}/rating-devices",
+                queue["counters"][0]["id"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
+        .await
+        .json();
     Target {
+        rating: rating["rating_id"].as_str().unwrap().parse().unwrap(),
+        case: cases[0]["id"].as_str().unwrap().parse().unwrap(),
+        device: device["device_id"].as_str().unwrap().parse().unwrap(),
         counter: queue["counters"][0]["id"]
             .as_str()
             .unwrap()
@@ -178,6 +221,34 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({"office_id": b, "group_id": t.group})),
         ),
         (Method::GET, format!("/api/v1/tickets/{}", t.ticket), None),
+        (Method::GET, format!("/api/v1/offices/{b}/rating-settings"), None),
+        (
+            Method::PUT,
+            format!("/api/v1/offices/{b}/rating-settings"),
+            Some(json!({"scale": "stars5"})),
+        ),
+        (Method::GET, format!("/api/v1/offices/{b}/satisfaction"), None),
+        (Method::GET, format!("/api/v1/offices/{b}/recovery-cases"), None),
+        (
+            Method::POST,
+            format!("/api/v1/counters/{}/rating-devices", t.counter),
+            Some(json!({})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/rating-devices/{}", t.device),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/recovery-cases/{}/close", t.case),
+            Some(json!({"called_back": true, "outcome": "Đóng trái phép"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/ratings/{}/set-aside", t.rating),
+            Some(json!({"reason": "Xóa trái phép"})),
+        ),
     ]
     .into_iter()
     .chain(
@@ -287,6 +358,27 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
             format!("/account/tokens/{}/revoke", t.token),
             vec![],
         ),
+        (Method::GET, format!("/offices/{b}/danh-gia"), vec![]),
+        (
+            Method::POST,
+            format!("/offices/{b}/danh-gia"),
+            vec![("scale", "stars5".into())],
+        ),
+        (
+            Method::POST,
+            format!("/offices/{b}/danh-gia/quay/{}", t.counter),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/offices/{b}/danh-gia/thiet-bi/{}/go", t.device),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/danh-gia/phuc-hoi/{}", t.case),
+            vec![("outcome", "Đóng trái phép".into())],
+        ),
         (Method::GET, format!("/ho-so/{}", t.dossier), vec![]),
         (Method::GET, format!("/ho-so/{}/mau/01", t.dossier), vec![]),
         (Method::GET, format!("/ho-so/{}/mau/06", t.dossier), vec![]),
@@ -340,6 +432,9 @@ async fn snapshot(app: &TestApp, t: &Target) -> Value {
         "staff": admin.get("/api/v1/staff").await.json().as_array().unwrap().len(),
         "tokens": app.login("mn.truong").await.get("/api/v1/tokens").await.json(),
         "dossier": app.login("mn.truong").await.get(&format!("/api/v1/dossiers/{}", t.dossier)).await.json(),
+        "rating_settings": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/rating-settings", t.office)).await.json(),
+        "recovery": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/recovery-cases", t.office)).await.json(),
+        "satisfaction": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/satisfaction", t.office)).await.json(),
     })
 }
 

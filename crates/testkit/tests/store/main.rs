@@ -6,6 +6,7 @@ mod calendar;
 mod catalog;
 mod notify;
 mod office;
+mod rating;
 mod schema;
 mod sequence;
 mod session;

@@ -227,7 +227,22 @@ pub async fn tablet_rate(
     {
         Ok(_) => Ok(Redirect::to(&format!("/rate/{counter}?ok=1")).into_response()),
         Err(e) => {
+            let first_step = f.get("step").is_none() && e.code() == "rating-reasons-required";
             let (status, msg) = message_or_fail(&t, e)?;
+            if first_step {
+                // A low score: the reasons are the next step, not a mistake.
+                return tablet_page(
+                    &s,
+                    t,
+                    counter,
+                    secret.as_deref(),
+                    value,
+                    false,
+                    None,
+                    StatusCode::OK,
+                )
+                .await;
+            }
             tablet_page(
                 &s,
                 t,
@@ -389,6 +404,12 @@ impl StaffPage {
     }
     fn at(&self, m: &i64) -> String {
         local_time(*m)
+    }
+    /// `YYYY-MM-DD` as `dd/mm/yyyy`.
+    fn dmy(&self, d: &str) -> String {
+        d.parse::<jiff::civil::Date>()
+            .map(|d| d.strftime("%d/%m/%Y").to_string())
+            .unwrap_or(d.to_string())
     }
 }
 
