@@ -306,6 +306,7 @@ err-unknown-list = Unknown list.
 err-unknown-notify-channel = Unknown notification channel (email, SMS, Zalo).
 err-unknown-procedure = No such administrative procedure (or none in force on the receipt day).
 err-unknown-state = Unknown dossier state.
+field-channel = Channel
 field-id_number = Citizen ID / tax code
 field-list = List
 field-notify = Notify by
