@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 use congbo_domain::DomainError;
 use congbo_domain::conduct::{self, CodeOfConduct};
 use congbo_domain::dossier::{parse_email, parse_phone};
-use congbo_domain::identity::{Perm, Role};
-use congbo_domain::office::OfficePath;
+use congbo_domain::identity::Perm;
 use congbo_domain::rating::{
     self as dom, Channel, Checked, Criterion, Indicator54, RatingSettings, Scale, Score,
     Submission, Summary,
@@ -28,32 +27,13 @@ use jiff::civil::Date;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::access::{office, path, require};
 use crate::audit::{self, Entry};
 use crate::dossier::{local, micros};
 use crate::{Actor, App, AppError, Result, new_id, random_token, sha256_hex};
 
 /// How long a pairing code works (micros): 15 minutes.
 const PAIR_VALID: i64 = 15 * 60 * 1_000_000;
-
-async fn office(tx: &mut Tx, id: Uuid) -> Result<OfficeRow> {
-    office_repo::get(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))
-}
-
-fn path(o: &OfficeRow) -> OfficePath {
-    OfficePath::from_stored(o.path.clone())
-}
-
-/// Require `perm` over the office; out of every scope the office "does not exist" (404).
-fn require(actor: &Actor, perm: Perm, o: &OfficeRow) -> Result<Role> {
-    let p = path(o);
-    match actor.principal.require(perm, &p) {
-        Ok(a) => Ok(a.role),
-        Err(_) if actor.principal.can(Perm::OfficeRead, &p) => Err(AppError::Forbidden),
-        Err(_) => Err(AppError::NotFound("office-not-found")),
-    }
-}
 
 fn day_of(now: i64) -> Date {
     local(now).date()

@@ -36,6 +36,28 @@ impl Nav {
     }
 }
 
+/// A page shown again with a refused rule's message is 422; otherwise 200.
+pub fn status_for(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// A refused rule becomes its status and the translated message to show on the page again;
+/// anything else (not found, forbidden, a server error) stays a failure page.
+pub fn refusal(t: &Locale, e: congbo_app::AppError) -> Result<(StatusCode, String), Failure> {
+    let f = Failure::from(e);
+    if f.status.is_server_error()
+        || f.status == StatusCode::FORBIDDEN
+        || f.status == StatusCode::NOT_FOUND
+    {
+        return Err(f);
+    }
+    Ok((f.status, t.t(&format!("err-{}", f.code))))
+}
+
 /// Render a page, 200.
 pub fn page<T: Template>(t: T) -> Result<Response, Failure> {
     page_with(StatusCode::OK, t)

@@ -17,7 +17,6 @@ use congbo_domain::dossier::{
     NotifyChannel, lookup_secret, parse_email, parse_phone, secret_matches,
 };
 use congbo_domain::identity::{Perm, Role};
-use congbo_domain::office::OfficePath;
 use congbo_domain::queue::{
     self as dom, CallContext, Candidate, QueueSettings, ServiceSample, TicketAction, TicketChannel,
     TicketState, WaitEstimate,
@@ -30,6 +29,7 @@ use congbo_store::{StoreError, Tx};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::access::{office, path, require};
 use crate::audit::{self, Entry};
 use crate::dossier::local;
 use crate::live::Signal;
@@ -44,32 +44,12 @@ fn today(now: i64) -> String {
     local(now).date().to_string()
 }
 
-async fn office(tx: &mut Tx, id: Uuid) -> Result<OfficeRow> {
-    office_repo::get(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))
-}
-
-fn path(o: &OfficeRow) -> OfficePath {
-    OfficePath::from_stored(o.path.clone())
-}
-
 /// The office's queue settings (the defaults until someone saves them).
 pub(crate) async fn settings_in(tx: &mut Tx, office_id: Uuid) -> Result<QueueSettings> {
     Ok(repo::settings(tx, office_id)
         .await?
         .and_then(|b| serde_json::from_str::<QueueSettings>(&b).ok())
         .unwrap_or_default())
-}
-
-/// Require `perm` over the office; out of every scope the office "does not exist" (404).
-fn require(actor: &Actor, perm: Perm, o: &OfficeRow) -> Result<Role> {
-    let p = path(o);
-    match actor.principal.require(perm, &p) {
-        Ok(a) => Ok(a.role),
-        Err(_) if actor.principal.can(Perm::OfficeRead, &p) => Err(AppError::Forbidden),
-        Err(_) => Err(AppError::NotFound("office-not-found")),
-    }
 }
 
 fn role_str(r: Role) -> Option<&'static str> {

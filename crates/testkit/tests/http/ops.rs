@@ -154,6 +154,17 @@ app_test!(openapi_describes_every_api_route, |app| {
         ("/api/v1/public/offices/{code}/events", vec!["get"]),
         ("/api/v1/public/tickets/{id}", vec!["get"]),
         ("/api/v1/public/tickets/{id}/subscribe", vec!["post"]),
+        ("/api/v1/offices/{id}/rating-settings", vec!["get", "put"]),
+        ("/api/v1/offices/{id}/satisfaction", vec!["get"]),
+        ("/api/v1/offices/{id}/recovery-cases", vec!["get"]),
+        ("/api/v1/counters/{id}/rating-devices", vec!["post"]),
+        ("/api/v1/rating-devices/{id}", vec!["delete"]),
+        ("/api/v1/ratings/mine", vec!["get"]),
+        ("/api/v1/ratings/{id}/set-aside", vec!["post"]),
+        ("/api/v1/recovery-cases/{id}/close", vec!["post"]),
+        ("/api/v1/conduct-codes", vec!["get"]),
+        ("/api/v1/conduct-codes/{code}", vec!["put"]),
+        ("/api/v1/public/dossier-ratings/{code}", vec!["get", "post"]),
     ] {
         for m in methods {
             assert!(
@@ -164,7 +175,7 @@ app_test!(openapi_describes_every_api_route, |app| {
     }
     assert_eq!(
         paths.len(),
-        55,
+        66,
         "a route was added without its OpenAPI description, or vice versa"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());

@@ -406,6 +406,20 @@ async fn new_dossier(desk: &Client<'_>) -> Value {
     r.json()
 }
 
+/// Transfer, finish and return the dossier as the head.
+async fn return_dossier(head: &Client<'_>, id: &str) {
+    for (action, body) in [
+        ("transfer", json!({"to_step": 2})),
+        ("finish", json!({})),
+        ("return", json!({})),
+    ] {
+        let r = head
+            .post_json(&format!("/api/v1/dossiers/{id}/{action}"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{action}: {}", r.text());
+    }
+}
+
 async fn token_of(app: &TestApp, id: &str) -> String {
     let mut tx = app.db().read().await.unwrap();
     let d = congbo_store::repo::dossier::get(&mut tx, id.parse().unwrap())
@@ -516,17 +530,7 @@ app_test!(a_dossier_is_rated_once_through_its_link, |app| {
     let code2 = d2["code"].as_str().unwrap();
     let token2 = token_of(&app, id2).await;
     let head = app.token_client("tl.truong").await;
-    for action in ["transfer", "finish", "return"] {
-        let body = if action == "transfer" {
-            json!({"to_step": 2})
-        } else {
-            json!({})
-        };
-        let r = head
-            .post_json(&format!("/api/v1/dossiers/{id2}/{action}"), &body)
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{action}: {}", r.text());
-    }
+    return_dossier(&head, id2).await;
     let mut tx = app.db().read().await.unwrap();
     let rows = congbo_store::repo::outbox::for_dossier(&mut tx, id2.parse().unwrap())
         .await
@@ -561,17 +565,7 @@ app_test!(figures_by_officer_with_indicator_and_corrections, |app| {
     for value in [1, 2, 3] {
         let d = new_dossier(&desk).await;
         let id = d["id"].as_str().unwrap().to_string();
-        for action in ["transfer", "finish", "return"] {
-            let body = if action == "transfer" {
-                json!({"to_step": 2})
-            } else {
-                json!({})
-            };
-            let r = head
-                .post_json(&format!("/api/v1/dossiers/{id}/{action}"), &body)
-                .await;
-            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        }
+        return_dossier(&head, &id).await;
         let token = token_of(&app, &id).await;
         let code = d["code"].as_str().unwrap();
         let body = if value == 3 {

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use congbo_app::Actor;
 use congbo_app::queue::{
@@ -19,28 +18,11 @@ use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam};
 use crate::forms::qr_svg;
 use crate::i18n::Locale;
-use crate::view::{Nav, page, page_with};
+use crate::view::{Nav, page, page_with, refusal, status_for};
 
-/// A page shown again with a refused rule's message is 422; otherwise 200.
-fn status_for(error: &Option<String>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    }
-}
-
-/// A refused rule becomes the translated message to show on the page again; anything else
-/// (not found, forbidden, a server error) stays a failure page.
+/// The translated message of a refused rule, to show on the page again.
 fn message_or_fail(t: &Locale, e: congbo_app::AppError) -> Result<String, Failure> {
-    let f = Failure::from(e);
-    if f.status.is_server_error()
-        || f.status == StatusCode::FORBIDDEN
-        || f.status == StatusCode::NOT_FOUND
-    {
-        return Err(f);
-    }
-    Ok(t.t(&format!("err-{}", f.code)))
+    Ok(refusal(t, e)?.1)
 }
 
 // ---------------------------------------------------------------------------------------------

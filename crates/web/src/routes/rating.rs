@@ -22,31 +22,10 @@ use crate::error::Failure;
 use crate::extract::{CurrentUser, MaybeUser, PageForm, PathParam, QueryParam};
 use crate::forms::qr_svg;
 use crate::i18n::Locale;
-use crate::view::{Nav, local_time, page_with};
+use crate::view::{Nav, local_time, page_with, refusal, status_for};
 
 /// The tablet's cookie: the device secret, sent only to the tablet's own pages.
 pub const DEVICE_COOKIE: &str = "congbo_device";
-
-fn status_for(error: &Option<String>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    }
-}
-
-/// A refused rule becomes the translated message to show on the page again, with its status;
-/// not found, forbidden and server errors stay failure pages.
-fn message_or_fail(t: &Locale, e: congbo_app::AppError) -> Result<(StatusCode, String), Failure> {
-    let f = Failure::from(e);
-    if f.status.is_server_error()
-        || f.status == StatusCode::FORBIDDEN
-        || f.status == StatusCode::NOT_FOUND
-    {
-        return Err(f);
-    }
-    Ok((f.status, t.t(&format!("err-{}", f.code))))
-}
 
 /// Repeated form fields (`reason`), and single ones.
 struct Fields(Vec<(String, String)>);
@@ -133,7 +112,7 @@ async fn tablet_page(
     let (tab, message, status) = match rating::tablet(&s.app, counter_id, secret).await {
         Ok(tab) => (Some(tab), message, status),
         Err(e) => {
-            let (st, m) = message_or_fail(&t, e)?;
+            let (st, m) = refusal(&t, e)?;
             // A refusal already being shown (a used pairing code) comes first.
             match message {
                 Some(first) => (None, Some(first), status),
@@ -228,7 +207,7 @@ pub async fn tablet_rate(
         Ok(_) => Ok(Redirect::to(&format!("/rate/{counter}?ok=1")).into_response()),
         Err(e) => {
             let first_step = f.get("step").is_none() && e.code() == "rating-reasons-required";
-            let (status, msg) = message_or_fail(&t, e)?;
+            let (status, msg) = refusal(&t, e)?;
             if first_step {
                 // A low score: the reasons are the next step, not a mistake.
                 return tablet_page(
@@ -284,7 +263,7 @@ pub async fn pair(
             Ok((jar.add(cookie), Redirect::to(&format!("/rate/{counter}"))).into_response())
         }
         Err(e) => {
-            let (status, msg) = message_or_fail(&t, e)?;
+            let (status, msg) = refusal(&t, e)?;
             tablet_page(&s, t, counter, None, None, false, Some(msg), status).await
         }
     }
@@ -373,7 +352,7 @@ pub async fn dossier_rate(
     match rating::rate_dossier(&s.app, &code, &p.t, &sub, f.get("contact"), staff.as_ref()).await {
         Ok(_) => Ok(Redirect::to(&format!("/danh-gia/{code}?t={}&ok=1", p.t)).into_response()),
         Err(e) => {
-            let (status, msg) = message_or_fail(&t, e)?;
+            let (status, msg) = refusal(&t, e)?;
             let d = rating::dossier_page(&s.app, &code, &p.t).await?;
             dossier_page(t, d, &p.t, false, Some(msg), status)
         }
@@ -509,7 +488,7 @@ pub async fn close_case(
     match rating::close_case(&s.app, &actor, id, f.called_back.is_some(), &f.outcome).await {
         Ok(()) => Ok(Redirect::to(&format!("/danh-gia?ok=1{office}")).into_response()),
         Err(e) => {
-            let (_, msg) = message_or_fail(&t, e)?;
+            let (_, msg) = refusal(&t, e)?;
             let p = StaffParams {
                 office: f.office,
                 from: None,
@@ -651,7 +630,7 @@ pub async fn save_settings(
     match rating::put_settings(&s.app, &actor, id, &settings).await {
         Ok(_) => Ok(Redirect::to(&format!("/offices/{id}/danh-gia")).into_response()),
         Err(e) => {
-            let (_, msg) = message_or_fail(&t, e)?;
+            let (_, msg) = refusal(&t, e)?;
             settings_page(&s, t, &actor, id, None, Some(msg)).await
         }
     }
