@@ -744,9 +744,14 @@ mod tests {
         assert!(first < pb && pb < second);
         // Each copy: header, code, QR.
         assert_eq!(body.matches(MOTTO).count(), 2);
-        assert_eq!(body.matches(CODE).count(), 2);
-        assert_eq!(body.matches("<svg ").count(), 2);
+        // The code twice, and once more in the rating link printed on the applicant's copy.
+        assert_eq!(body.matches(CODE).count(), 3);
+        assert_eq!(body.matches("<svg ").count(), 3);
         assert_eq!(body.matches("Quét mã để tra cứu hồ sơ").count(), 2);
+        // The rating link's QR: on the applicant's copy only.
+        assert_eq!(body.matches("Quét mã để đánh giá sự hài lòng").count(), 1);
+        assert!(body.find("Quét mã để đánh giá sự hài lòng").unwrap() > second);
+        assert!(body.contains(&format!("/danh-gia/{CODE}?t=abc")));
         // The lookup secret is on the applicant's copy only.
         assert_eq!(
             body.matches("Mã tra cứu: <strong>7KQ2-M9XD</strong>")
