@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod demo;
 pub mod dossier;
 pub mod error;
+pub mod feedback;
 pub mod live;
 pub mod notify;
 pub mod office;

@@ -48,7 +48,7 @@ pub(crate) async fn settings_in(tx: &mut Tx, office_id: Uuid) -> Result<RatingSe
 }
 
 /// The codes of conduct: the shipped ones, replaced or added to by administrators.
-async fn codes_in(tx: &mut Tx) -> Result<Vec<CodeOfConduct>> {
+pub(crate) async fn codes_in(tx: &mut Tx) -> Result<Vec<CodeOfConduct>> {
     let mut codes = conduct::builtin();
     for (code, body) in repo::conduct_codes(tx).await? {
         let Ok(c) = serde_json::from_str::<CodeOfConduct>(&body) else {
@@ -118,6 +118,14 @@ pub async fn conduct_codes(app: &App) -> Result<Vec<CodeOfConduct>> {
     let c = codes_in(&mut tx).await?;
     tx.commit().await?;
     Ok(c)
+}
+
+/// The codes of conduct an office follows (public: the form cites their clauses).
+pub async fn followed_codes(app: &App, office_id: Uuid) -> Result<Vec<String>> {
+    let mut tx = app.db.read().await?;
+    let s = settings_in(&mut tx, office_id).await?;
+    tx.commit().await?;
+    Ok(s.conduct_codes)
 }
 
 /// Define or replace a code of conduct: an administrator of a top-level office (codes are

@@ -74,6 +74,9 @@ struct Settings {
     /// Queue numbers a client address may take per minute without signing in (0: no limit).
     #[arg(long, env = "CONGBO_TICKETS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_TICKETS_PER_MINUTE, global = true)]
     tickets_per_minute: u32,
+    /// Feedback a client address may send per minute without signing in (0: no limit).
+    #[arg(long, env = "CONGBO_FEEDBACK_PER_MINUTE", default_value_t = congbo_web::DEFAULT_FEEDBACK_PER_MINUTE, global = true)]
+    feedback_per_minute: u32,
     /// E-mail notifications: smtps://user:pass@host[:465]?from=ADDR[&name=…] (implicit TLS),
     /// smtp+starttls://…[:587] (STARTTLS required) or smtp://…[:25] (no TLS: local relay).
     /// Unset: e-mails are written to the log.
@@ -416,6 +419,7 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
             secure_cookies: s.secure_cookies(),
             lookup_per_minute: Some(s.lookups_per_minute),
             tickets_per_minute: Some(s.tickets_per_minute),
+            feedback_per_minute: Some(s.feedback_per_minute),
         },
     );
     // The notification dispatcher stops first (finishing its round), then the server drains

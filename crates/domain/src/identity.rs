@@ -71,6 +71,16 @@ pub enum Perm {
     /// Call back a citizen who gave a low score and record what was done (sees the contact the
     /// citizen left); set a rating aside with a reason.
     RecoveryHandle,
+    /// Enter feedback that came by letter, the mailbox, phone or a meeting.
+    FeedbackIntake,
+    /// See an office's feedback cases (never the sender's identity, never a case about oneself).
+    FeedbackRead,
+    /// Classify, ask for information, answer and publish feedback (the head of unit: a conduct
+    /// complaint goes to the officer's superior).
+    FeedbackHandle,
+    /// See a sender's identity, each time with a recorded reason (the roles the law and the
+    /// office designate: head of unit, inspector).
+    FeedbackIdentity,
 }
 
 impl Role {
@@ -118,6 +128,10 @@ impl Role {
                     | QueueServe
                     | RatingRead
                     | RecoveryHandle
+                    | FeedbackIntake
+                    | FeedbackRead
+                    | FeedbackHandle
+                    | FeedbackIdentity
             ),
             Role::Head => matches!(
                 perm,
@@ -132,6 +146,10 @@ impl Role {
                     | RatingRead
                     | RatingManage
                     | RecoveryHandle
+                    | FeedbackIntake
+                    | FeedbackRead
+                    | FeedbackHandle
+                    | FeedbackIdentity
             ),
             Role::Deputy => matches!(
                 perm,
@@ -144,15 +162,29 @@ impl Role {
                     | QueueServe
                     | RatingRead
                     | RecoveryHandle
+                    | FeedbackIntake
+                    | FeedbackRead
+                    | FeedbackHandle
             ),
             Role::Reception => matches!(
                 perm,
-                OfficeRead | DossierRead | DossierIntake | DossierHandle | QueueServe
+                OfficeRead
+                    | DossierRead
+                    | DossierIntake
+                    | DossierHandle
+                    | QueueServe
+                    | FeedbackIntake
             ),
             Role::Specialist => matches!(perm, OfficeRead | DossierRead | DossierHandle),
             Role::Supervisor => matches!(
                 perm,
-                OfficeRead | StaffRead | AuditRead | DossierRead | RatingRead
+                OfficeRead
+                    | StaffRead
+                    | AuditRead
+                    | DossierRead
+                    | RatingRead
+                    | FeedbackRead
+                    | FeedbackIdentity
             ),
             Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead),
         }

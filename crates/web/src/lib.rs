@@ -21,6 +21,7 @@ pub mod extract;
 pub mod forms;
 pub mod i18n;
 pub mod middleware;
+pub mod open311;
 pub mod ratelimit;
 pub mod routes;
 pub mod view;
@@ -29,6 +30,8 @@ pub mod view;
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Catalogue imports (a province's procedures as CSV or JSON) may be larger.
 pub const IMPORT_LIMIT: usize = 4 * 1024 * 1024;
+/// The feedback form with its attachments (three of at most 5 MiB, and the text).
+pub const FEEDBACK_LIMIT: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
@@ -42,12 +45,17 @@ pub struct WebConfig {
     /// Queue numbers a client address may take per minute without signing in (kiosk, phone);
     /// default [`DEFAULT_TICKETS_PER_MINUTE`], 0 = unlimited.
     pub tickets_per_minute: Option<u32>,
+    /// Feedback a client address may send per minute without signing in; default
+    /// [`DEFAULT_FEEDBACK_PER_MINUTE`], 0 = unlimited.
+    pub feedback_per_minute: Option<u32>,
 }
 
 /// Default allowance of public dossier lookups per client address per minute.
 pub const DEFAULT_LOOKUPS_PER_MINUTE: u32 = 20;
 /// A lobby kiosk serves everyone from one address: generous, but a script cannot flood.
 pub const DEFAULT_TICKETS_PER_MINUTE: u32 = 30;
+/// Feedback is written by hand: a few a minute from one address is already a lot.
+pub const DEFAULT_FEEDBACK_PER_MINUTE: u32 = 5;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -56,6 +64,7 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     pub lookup_limiter: Arc<ratelimit::Limiter>,
     pub ticket_limiter: Arc<ratelimit::Limiter>,
+    pub feedback_limiter: Arc<ratelimit::Limiter>,
     /// Turns true when the server starts shutting down, so endless event streams end and the
     /// graceful shutdown does not wait for lobby displays to disconnect.
     pub stopping: tokio::sync::watch::Receiver<bool>,
@@ -71,12 +80,16 @@ impl AppState {
         let tickets_per_minute = config
             .tickets_per_minute
             .unwrap_or(DEFAULT_TICKETS_PER_MINUTE);
+        let feedback_per_minute = config
+            .feedback_per_minute
+            .unwrap_or(DEFAULT_FEEDBACK_PER_MINUTE);
         Self {
             app,
             config: Arc::new(config),
             metrics: metrics_handle(),
             lookup_limiter: Arc::new(ratelimit::Limiter::new(per_minute)),
             ticket_limiter: Arc::new(ratelimit::Limiter::new(tickets_per_minute)),
+            feedback_limiter: Arc::new(ratelimit::Limiter::new(feedback_per_minute)),
             stopping,
             stop: Arc::new(stop),
         }
@@ -128,6 +141,38 @@ pub fn router(state: AppState) -> Router {
                 .post(routes::queue::take_number_issue)
                 .layer(from_fn_with_state(state.clone(), ratelimit::ticket_limit)),
         )
+        .route(
+            "/api/v1/public/feedback",
+            post(api::feedback::create_public)
+                .layer(from_fn_with_state(state.clone(), ratelimit::feedback_limit)),
+        )
+        .route(
+            "/phan-anh/gui",
+            get(routes::feedback::form)
+                .post(routes::feedback::send)
+                .layer(DefaultBodyLimit::max(FEEDBACK_LIMIT))
+                .layer(from_fn_with_state(state.clone(), ratelimit::feedback_limit)),
+        )
+        .route(
+            "/phan-anh/theo-doi",
+            get(routes::feedback::follow)
+                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
+        )
+        .route(
+            "/api/v1/public/feedback/{code}",
+            get(api::feedback::follow)
+                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
+        )
+        .route(
+            "/open311/v2/{file}",
+            get(open311::get_root).post(open311::post_request),
+        )
+        .route(
+            "/open311/v2/services/{file}",
+            get(open311::service_definition),
+        )
+        .route("/open311/v2/requests/{file}", get(open311::request))
+        .route("/open311/v2/tokens/{file}", get(open311::token))
         .route("/static/{name}", get(assets::serve))
         .route("/healthz", get(routes::ops::healthz))
         .route("/readyz", get(routes::ops::readyz))

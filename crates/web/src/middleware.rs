@@ -64,7 +64,9 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         .is_some_and(|v| v.starts_with("Bearer "));
     // The public API carries no ambient authority (no session is read there), so devices and
     // integrations without an Origin header may use it.
-    let public_api = req.uri().path().starts_with("/api/v1/public/");
+    // Open311 clients prove themselves with the `api_key` in the body, not a cookie.
+    let public_api = req.uri().path().starts_with("/api/v1/public/")
+        || req.uri().path().starts_with("/open311/");
     if safe || bearer || public_api || same_origin(&state, req.headers()) {
         return next.run(req).await;
     }

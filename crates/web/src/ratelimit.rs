@@ -73,6 +73,15 @@ pub async fn ticket_limit(State(s): State<AppState>, req: Request, next: Next) -
     }
 }
 
+/// Middleware for sending feedback without signing in (the form, the kiosk, the public API).
+pub async fn feedback_limit(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() == axum::http::Method::POST {
+        limit(&s.feedback_limiter, req, next).await
+    } else {
+        next.run(req).await
+    }
+}
+
 async fn limit(limiter: &Limiter, req: Request, next: Next) -> Response {
     let ip = req
         .extensions()

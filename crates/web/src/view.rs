@@ -19,6 +19,7 @@ pub struct Nav {
     pub can_audit: bool,
     pub can_dossiers: bool,
     pub can_queue: bool,
+    pub can_feedback: bool,
 }
 
 impl Nav {
@@ -32,6 +33,8 @@ impl Nav {
             can_audit: !p.scopes(Perm::AuditRead).is_empty(),
             can_dossiers: !p.scopes(Perm::DossierRead).is_empty(),
             can_queue: !p.scopes(Perm::QueueServe).is_empty(),
+            can_feedback: !p.scopes(Perm::FeedbackRead).is_empty()
+                || !p.scopes(Perm::FeedbackIntake).is_empty(),
         }
     }
 }

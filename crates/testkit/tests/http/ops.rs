@@ -165,6 +165,17 @@ app_test!(openapi_describes_every_api_route, |app| {
         ("/api/v1/conduct-codes", vec!["get"]),
         ("/api/v1/conduct-codes/{code}", vec!["put"]),
         ("/api/v1/public/dossier-ratings/{code}", vec!["get", "post"]),
+        ("/api/v1/feedback", vec!["get", "post"]),
+        ("/api/v1/public/feedback", vec!["post"]),
+        ("/api/v1/feedback/{id}", vec!["get"]),
+        ("/api/v1/feedback/{id}/identity", vec!["post"]),
+        ("/api/v1/feedback/{id}/identity-log", vec!["get"]),
+        ("/api/v1/feedback/{id}/{action}", vec!["post"]),
+        ("/api/v1/offices/{id}/feedback-stats", vec!["get"]),
+        ("/api/v1/staff/{id}/conduct-record", vec!["get"]),
+        ("/api/v1/public/feedback/{code}", vec!["get"]),
+        ("/api/v1/public/feedback/{code}/{action}", vec!["post"]),
+        ("/api/v1/public/feedback-answers", vec!["get"]),
     ] {
         for m in methods {
             assert!(
@@ -175,7 +186,7 @@ app_test!(openapi_describes_every_api_route, |app| {
     }
     assert_eq!(
         paths.len(),
-        66,
+        77,
         "a route was added without its OpenAPI description, or vice versa"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod dossier;
+pub mod feedback;
 pub mod office;
 pub mod queue;
 pub mod rating;
@@ -103,6 +104,18 @@ pub fn router() -> Router<AppState> {
         .route("/recovery-cases/{id}/close", post(rating::close_case))
         .route("/conduct-codes", get(rating::conduct_codes))
         .route("/conduct-codes/{code}", put(rating::put_conduct_code))
+        .route("/feedback", get(feedback::list).post(feedback::create))
+        .route("/feedback/{id}", get(feedback::get))
+        .route("/feedback/{id}/identity", post(feedback::reveal))
+        .route("/feedback/{id}/identity-log", get(feedback::identity_log))
+        .route("/feedback/{id}/{action}", post(feedback::act))
+        .route("/offices/{id}/feedback-stats", get(feedback::stats))
+        .route("/staff/{id}/conduct-record", get(feedback::record))
+        .route(
+            "/public/feedback/{code}/{action}",
+            post(feedback::sender_act),
+        )
+        .route("/public/feedback-answers", get(feedback::answers))
         .route(
             "/public/dossier-ratings/{code}",
             get(rating::dossier_form).post(rating::rate_dossier),
@@ -165,6 +178,9 @@ impl Modify for BearerAuth {
         rating::conduct_codes, rating::put_conduct_code, rating::dossier_form,
         rating::rate_dossier, rating::mine, rating::figures, rating::cases, rating::close_case,
         rating::set_aside,
+        feedback::create, feedback::create_public, feedback::list, feedback::get,
+        feedback::reveal, feedback::identity_log, feedback::act, feedback::stats,
+        feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

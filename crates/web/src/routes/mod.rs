@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod dossier;
+pub mod feedback;
 pub mod home;
 pub mod office;
 pub mod ops;
@@ -94,6 +95,12 @@ pub fn router() -> Router<AppState> {
             "/offices/{id}/danh-gia/thiet-bi/{device}/go",
             post(rating::revoke),
         )
+        .route("/phan-anh", get(feedback::list))
+        .route("/phan-anh/cong-khai", get(feedback::answers))
+        .route("/phan-anh/theo-doi/{action}", post(feedback::sender_act))
+        .route("/phan-anh/tep/{id}", get(feedback::attachment))
+        .route("/phan-anh/{id}", get(feedback::show))
+        .route("/phan-anh/{id}/{action}", post(feedback::act))
         .route("/calendar", get(calendar::page_for_year))
         .route("/calendar/days", post(calendar::set_day))
         .route("/calendar/days/{date}/delete", post(calendar::remove_day))
