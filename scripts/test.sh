@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every congbo test. First installs and starts what is missing: a PostgreSQL server,
-# Chromium and chromedriver (Debian packages). Then runs the whole workspace's tests with the
+# Chromium and chromedriver (Debian packages), and the georeport Open311 client (PyPI).
+# Then runs the whole workspace's tests with the
 # PostgreSQL and browser tests required (never skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,8 +44,21 @@ if ! psql "$PG_URL" -qtAc 'SELECT 1' >/dev/null 2>&1; then
   psql "$PG_URL" -qtAc 'SELECT 1' >/dev/null || { echo "cannot connect to $PG_URL" >&2; exit 1; }
 fi
 
-# 3. The tests, with nothing skipped.
+# 3. An existing Open311 client library (PyPI georeport) for the Open311 conformance test.
+if ! python3 -c 'import georeport' >/dev/null 2>&1; then
+  if ! command -v python3 >/dev/null 2>&1; then
+    say "installing python3"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3 python3-pip >/dev/null
+  fi
+  say "installing the georeport Open311 client (PyPI)"
+  python3 -m pip install -q --disable-pip-version-check 'georeport==0.3.1' 2>/dev/null \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages 'georeport==0.3.1'
+fi
+
+# 4. The tests, with nothing skipped.
 export CONGBO_TEST_PG_URL="$PG_URL" CONGBO_REQUIRE_PG=1 CONGBO_REQUIRE_BROWSER=1
+export CONGBO_REQUIRE_OPEN311_CLIENT=1
 log=$(mktemp)
 say "cargo test --workspace (PostgreSQL at ${PG_URL%%@*}@…, Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'))"
 set +e

@@ -519,3 +519,222 @@ async fn tablet_takes_a_low_rating_and_the_head_sees_the_recovery_case() {
     assert!(case.contains("Nguyễn Thị Lan"), "{case}");
     browser.close().await;
 }
+
+/// Feedback end to end in Chromium: an anonymous citizen sends a conduct complaint about an
+/// officer with a photo and gets a code and a secret; the officer concerned, signed in, cannot
+/// open the case; the superior (head) accepts and answers it; the citizen reads the answer
+/// with the code and the secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_complaint_with_a_photo_is_answered_by_the_superior() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::demo(congbo_store::Backend::Sqlite).await.unwrap();
+    let base = spawn_server(&app).await;
+    let c = &browser.client;
+    let wait = Duration::from_secs(10);
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("anh-quay-2.jpg");
+    std::fs::write(
+        &photo,
+        [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0],
+    )
+    .unwrap();
+
+    // The citizen's form, on a phone: about the deputy, with a photo, anonymous.
+    c.goto(&format!("{base}/phan-anh/gui?co-quan=DB-TL"))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("input[name=category][value=conduct]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::XPath(
+        "//select[@id='officer_id']/option[text()='Quàng Thị Mai']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Id("content"))
+        .await
+        .unwrap()
+        .send_keys("Cán bộ quầy 2 không chào hỏi, nói trống không với người già.")
+        .await
+        .unwrap();
+    c.find(Locator::Id("attachments"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.feedback-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let code = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("case-code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let secret = c
+        .find(Locator::Id("case-secret"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(code.starts_with("DB-TL-PA-"), "{code}");
+
+    // The case id, and its photo, as the head sees them through the API.
+    let head = app.token_client("tl.truong").await;
+    let list = head.get("/api/v1/feedback").await.json();
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let case = head.get(&format!("/api/v1/feedback/{id}")).await.json();
+    assert_eq!(case["attachments"][0]["mime"], "image/jpeg");
+    assert_eq!(case["privacy"], "anonymous");
+
+    // The officer concerned cannot open it, nor find it in their list.
+    sign_in(c, &base, "tl.pho", &app.password).await;
+    c.goto(&format!("{base}/phan-anh/{id}")).await.unwrap();
+    let h1 = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!h1.contains("không chào hỏi"), "{h1}");
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!body.contains("nói trống không"), "{body}");
+    c.goto(&format!("{base}/phan-anh")).await.unwrap();
+    let listing = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!listing.contains(&code), "{listing}");
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The superior accepts and answers it.
+    sign_in(c, &base, "tl.truong", &app.password).await;
+    c.goto(&format!("{base}/phan-anh")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::LinkText(&code))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css(&format!(
+            "form[action='/phan-anh/{id}/accept'] button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Id("answer-text"))
+        .await
+        .unwrap()
+        .send_keys("Cơ quan đã kiểm tra, phản ánh đúng; cán bộ đã được nhắc nhở và xin lỗi ông/bà.")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=upheld][value='1']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!(
+        "form[action='/phan-anh/{id}/answer'] button"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let state = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("case-answer"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(state.contains("phản ánh đúng"), "{state}");
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The citizen reads the answer with the code and the secret.
+    c.goto(&format!("{base}/phan-anh/theo-doi")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Id("ma"))
+        .await
+        .unwrap()
+        .send_keys(&code)
+        .await
+        .unwrap();
+    c.find(Locator::Id("k"))
+        .await
+        .unwrap()
+        .send_keys(&secret)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/phan-anh/theo-doi'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let answer = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("answer-text"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(answer.contains("phản ánh đúng"), "{answer}");
+    browser.close().await;
+}
