@@ -23,6 +23,8 @@ struct Target {
     rating: Uuid,
     case: Uuid,
     device: Uuid,
+    /// A feedback case received by B (with a named sender).
+    feedback: Uuid,
 }
 
 async fn target(app: &TestApp) -> Target {
@@ -93,7 +95,18 @@ async fn target(app: &TestApp) -> Target {
         )
         .await
         .json();
+    let feedback = app
+        .anon()
+        .post_json(
+            "/api/v1/public/feedback",
+            &json!({"office_code": "DB-MN", "category": "procedure", "privacy": "named",
+                    "name": "Giàng A Chu", "contact": "0911111111",
+                    "content": "Phản ánh của xã Mường Nhé về thủ tục."}),
+        )
+        .await
+        .json();
     Target {
+        feedback: feedback["id"].as_str().unwrap().parse().unwrap(),
         rating: rating["rating_id"].as_str().unwrap().parse().unwrap(),
         case: cases[0]["id"].as_str().unwrap().parse().unwrap(),
         device: device["device_id"].as_str().unwrap().parse().unwrap(),
@@ -249,6 +262,29 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/ratings/{}/set-aside", t.rating),
             Some(json!({"reason": "Xóa trái phép"})),
         ),
+        (Method::GET, format!("/api/v1/feedback/{}", t.feedback), None),
+        (
+            Method::POST,
+            format!("/api/v1/feedback/{}/accept", t.feedback),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/feedback/{}/identity", t.feedback),
+            Some(json!({"reason": "Xem trái phép"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/feedback/{}/identity-log", t.feedback),
+            None,
+        ),
+        (Method::GET, format!("/api/v1/offices/{b}/feedback-stats"), None),
+        (
+            Method::POST,
+            "/api/v1/feedback".into(),
+            Some(json!({"office_id": b, "category": "procedure", "channel": "letter",
+                        "content": "Nhập trái phép vào xã khác."})),
+        ),
     ]
     .into_iter()
     .chain(
@@ -358,6 +394,17 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
             format!("/account/tokens/{}/revoke", t.token),
             vec![],
         ),
+        (Method::GET, format!("/phan-anh/{}", t.feedback), vec![]),
+        (
+            Method::POST,
+            format!("/phan-anh/{}/accept", t.feedback),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/phan-anh/{}/nguoi-gui", t.feedback),
+            vec![("reason", "Xem trái phép".into())],
+        ),
         (Method::GET, format!("/offices/{b}/danh-gia"), vec![]),
         (
             Method::POST,
@@ -435,6 +482,7 @@ async fn snapshot(app: &TestApp, t: &Target) -> Value {
         "rating_settings": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/rating-settings", t.office)).await.json(),
         "recovery": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/recovery-cases", t.office)).await.json(),
         "satisfaction": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/satisfaction", t.office)).await.json(),
+        "feedback": app.login("mn.truong").await.get(&format!("/api/v1/feedback/{}", t.feedback)).await.json(),
     })
 }
 

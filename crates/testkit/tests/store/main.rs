@@ -4,6 +4,7 @@
 mod audit;
 mod calendar;
 mod catalog;
+mod feedback;
 mod notify;
 mod office;
 mod rating;
