@@ -1249,7 +1249,7 @@ pub async fn figures(
     )
     .await?;
     tx.commit().await?;
-    // A case about the viewer is not counted in what they see (it would reveal it).
+    // The office's figures count what its subtree received (not what it handles for others).
     let rows: Vec<CaseRow> = rows
         .into_iter()
         .filter(|k| k.office_path.starts_with(&o.path))
@@ -1343,6 +1343,21 @@ pub async fn office_by_code(app: &App, code: &str) -> Result<OfficeRow> {
         .ok_or(AppError::NotFound("office-not-found"))?;
     tx.commit().await?;
     Ok(o)
+}
+
+/// The names of the offices, by id (for public lists).
+pub async fn office_names(app: &App, ids: &[Uuid]) -> Result<BTreeMap<Uuid, String>> {
+    let mut tx = app.db.read().await?;
+    let mut out = BTreeMap::new();
+    for id in ids {
+        if !out.contains_key(id)
+            && let Some(o) = office_repo::get(&mut tx, *id).await?
+        {
+            out.insert(*id, o.name);
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Every case received on `from..=to` (Open311's public list), newest first.

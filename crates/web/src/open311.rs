@@ -381,21 +381,10 @@ async fn office_names(
     s: &AppState,
     rows: &[CaseRow],
 ) -> std::collections::BTreeMap<uuid::Uuid, String> {
-    let mut names = std::collections::BTreeMap::new();
-    for k in rows {
-        if !names.contains_key(&k.office_id)
-            && let Ok(Some(o)) = async {
-                let mut tx = s.app.db.read().await?;
-                let o = congbo_store::repo::office::get(&mut tx, k.office_id).await?;
-                tx.commit().await?;
-                Ok::<_, congbo_store::StoreError>(o)
-            }
-            .await
-        {
-            names.insert(k.office_id, o.name);
-        }
-    }
-    names
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|k| k.office_id).collect();
+    feedback::office_names(&s.app, &ids)
+        .await
+        .unwrap_or_default()
 }
 
 async fn requests(s: &AppState, fmt: Format, p: &[(String, String)]) -> Response {
