@@ -833,6 +833,7 @@ pub async fn act(
         |max| -> Result<String> { multiline(input.text.as_deref().unwrap_or(""), "text", 1, max) };
     let mut note = None;
     let mut record = None;
+    let mut notice = None;
     if action == "disclose" {
         if k.officer_id.is_none() || k.disclosed {
             return Err(DomainError::new("feedback-illegal-transition").into());
@@ -860,6 +861,9 @@ pub async fn act(
             Action::RequestInfo => {
                 let t = text(2000)?;
                 note = Some(t.clone());
+                notice = Some(dom::Notice::InfoRequested {
+                    question: t.clone(),
+                });
                 k.info_question = Some(t);
             }
             Action::Answer => {
@@ -869,6 +873,7 @@ pub async fn act(
                     return Err(DomainError::field("feedback-upheld-required", "upheld").into());
                 }
                 k.answer = Some(t);
+                notice = Some(dom::Notice::Answered);
                 k.answered_at = Some(now);
                 k.answered_on_time = Some(today.to_string() <= k.answer_due);
                 k.publish_due = Some(deadlines.publish_due(&cal, today).to_string());
@@ -925,6 +930,9 @@ pub async fn act(
     if let Some(r) = &record {
         repo::insert_officer_record(&mut tx, r).await?;
     }
+    if let Some(n) = &notice {
+        tell_sender(&mut tx, app, &k, n, now).await?;
+    }
     let seq = repo::events(&mut tx, k.id).await?.len() as i64 + 1;
     event(
         &mut tx,
@@ -964,6 +972,44 @@ pub async fn act(
     let v = view_in(&mut tx, actor, k, now).await?;
     tx.commit().await?;
     Ok(v)
+}
+
+/// The sender's follow page (code and secret), for notices.
+pub fn follow_url(app: &App, k: &CaseRow) -> String {
+    format!(
+        "{}/phan-anh/theo-doi?ma={}&k={}",
+        app.settings.public_url.trim_end_matches('/'),
+        k.code,
+        k.secret
+    )
+}
+
+/// An outbox row for a sender who left a phone number (SMS) or an e-mail address, in the
+/// caller's transaction. Anonymous senders are told nothing: they follow the case themselves.
+async fn tell_sender(tx: &mut Tx, app: &App, k: &CaseRow, n: &dom::Notice, now: i64) -> Result<()> {
+    let Some(to) = k.sender_contact.as_deref() else {
+        return Ok(());
+    };
+    if k.privacy == Privacy::Anonymous.as_str() {
+        return Ok(());
+    }
+    let o = office(tx, k.office_id).await?;
+    let (subject, body) = n.render(&k.code, &o.name, &follow_url(app, k));
+    congbo_store::repo::outbox::insert(
+        tx,
+        &congbo_store::repo::outbox::NewOutbox {
+            id: new_id(),
+            created_at: now,
+            topic: n.topic().into(),
+            dossier_id: None,
+            channel: if to.contains('@') { "email" } else { "sms" }.into(),
+            recipient: to.into(),
+            subject,
+            body,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -254,6 +254,41 @@ impl Action {
     }
 }
 
+/// What the sender is told, when they left a contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The office asks for more information.
+    InfoRequested { question: String },
+    /// The answer is ready.
+    Answered,
+}
+
+impl Notice {
+    /// Outbox topic.
+    pub fn topic(&self) -> &'static str {
+        match self {
+            Notice::InfoRequested { .. } => "feedback.info-requested",
+            Notice::Answered => "feedback.answered",
+        }
+    }
+
+    /// `(subject, body)` in Vietnamese; `url` is the sender's follow page.
+    pub fn render(&self, code: &str, office: &str, url: &str) -> (String, String) {
+        match self {
+            Notice::InfoRequested { question } => (
+                format!("Phản ánh {code} cần bổ sung thông tin"),
+                format!(
+                    "{office} đề nghị ông/bà bổ sung thông tin cho phản ánh {code}: {question}\nTrả lời tại: {url}"
+                ),
+            ),
+            Notice::Answered => (
+                format!("Phản ánh {code} đã có câu trả lời"),
+                format!("{office} đã trả lời phản ánh {code} của ông/bà.\nXem câu trả lời: {url}"),
+            ),
+        }
+    }
+}
+
 /// How many times a sender may reopen a case whose answer did not help.
 pub const MAX_REOPEN: u32 = 1;
 

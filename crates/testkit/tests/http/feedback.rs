@@ -323,6 +323,63 @@ app_test!(
         )
         .await;
         assert_eq!(who["name"], "Lê Văn Cường");
+
+        // Senders who left a contact are told when the office asks them something or answers;
+        // anonymous ones are not (they follow the case themselves).
+        ok(
+            &head,
+            &format!("/api/v1/feedback/{id}/request-info"),
+            json!({"text": "Ông cho biết ngày nộp hồ sơ."}),
+        )
+        .await;
+        for k in [nid, aid] {
+            ok(&head, &format!("/api/v1/feedback/{k}/accept"), json!({})).await;
+            ok(
+                &head,
+                &format!("/api/v1/feedback/{k}/answer"),
+                json!({"text": "Đã niêm yết lại phí chứng thực."}),
+            )
+            .await;
+        }
+        let mut tx = app.db().read().await.unwrap();
+        let rows = congbo_store::repo::outbox::due(&mut tx, i64::MAX, 100)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let sent: Vec<(String, String, String)> = rows
+            .iter()
+            .filter(|r| r.topic.starts_with("feedback."))
+            .map(|r| (r.topic.clone(), r.channel.clone(), r.recipient.clone()))
+            .collect();
+        assert_eq!(
+            sent,
+            vec![
+                (
+                    "feedback.info-requested".into(),
+                    "sms".into(),
+                    "0987654321".into()
+                ),
+                (
+                    "feedback.answered".into(),
+                    "email".into(),
+                    "thu@example.vn".into()
+                ),
+            ]
+        );
+        let answered = rows
+            .iter()
+            .find(|r| r.topic == "feedback.answered")
+            .unwrap();
+        let code = named["code"].as_str().unwrap();
+        assert_eq!(
+            answered.subject,
+            format!("Phản ánh {code} đã có câu trả lời")
+        );
+        assert!(
+            answered
+                .body
+                .contains(&format!("/phan-anh/theo-doi?ma={code}&k="))
+        );
     }
 );
 

@@ -693,3 +693,5 @@ err-open311-jurisdiction-unknown = Unknown jurisdiction_id (use an office code, 
 err-open311-service-code-missing = service_code is missing.
 err-open311-bad-date = start_date or end_date is not a W3C datetime.
 err-open311-range = Invalid period (90 days at most).
+feedback-title-label = Title (optional)
+feedback-name-label = Full name

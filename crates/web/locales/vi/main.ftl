@@ -693,3 +693,5 @@ err-open311-jurisdiction-unknown = jurisdiction_id không tồn tại (dùng mã
 err-open311-service-code-missing = Thiếu service_code.
 err-open311-bad-date = start_date hoặc end_date không đúng định dạng W3C.
 err-open311-range = Khoảng thời gian không hợp lệ (tối đa 90 ngày).
+feedback-title-label = Tiêu đề (không bắt buộc)
+feedback-name-label = Họ và tên
