@@ -79,6 +79,13 @@ pub fn vietnam() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7))
 }
 
+/// A `YYYY-MM-DD` day as `dd/mm/yyyy` (unchanged if it is not a date).
+pub fn dmy(d: &str) -> String {
+    d.parse::<jiff::civil::Date>()
+        .map(|d| d.strftime("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| d.to_string())
+}
+
 /// Vietnam time for display: `dd/mm/yyyy HH:MM`.
 pub fn local_time(micros: i64) -> String {
     jiff::Timestamp::from_microsecond(micros)

@@ -267,6 +267,9 @@ impl FollowPage {
     fn at(&self, m: &i64) -> String {
         local_time(*m)
     }
+    fn dmy(&self, d: &str) -> String {
+        crate::view::dmy(d)
+    }
 }
 
 #[derive(Deserialize)]
@@ -424,6 +427,9 @@ impl ListPage {
     fn at(&self, m: &i64) -> String {
         local_time(*m)
     }
+    fn dmy(&self, d: &str) -> String {
+        crate::view::dmy(d)
+    }
 }
 
 #[derive(Deserialize)]
@@ -467,6 +473,9 @@ struct CasePage {
 impl CasePage {
     fn at(&self, m: &i64) -> String {
         local_time(*m)
+    }
+    fn dmy(&self, d: &str) -> String {
+        crate::view::dmy(d)
     }
     fn can(&self, a: &str) -> bool {
         self.c.actions.contains(&a)

@@ -386,9 +386,7 @@ impl StaffPage {
     }
     /// `YYYY-MM-DD` as `dd/mm/yyyy`.
     fn dmy(&self, d: &str) -> String {
-        d.parse::<jiff::civil::Date>()
-            .map(|d| d.strftime("%d/%m/%Y").to_string())
-            .unwrap_or(d.to_string())
+        crate::view::dmy(d)
     }
 }
 
