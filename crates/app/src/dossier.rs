@@ -872,7 +872,8 @@ fn step_due(
 }
 
 /// Take `input` on dossier `id`. Errors: `dossier-not-found` (404, also outside the caller's
-/// scope), `forbidden` (403: visible but not the caller's role — audited), the domain's
+/// scope — audited for the dossier's office), `forbidden` (403: visible but not the caller's
+/// role — audited), the domain's
 /// lifecycle errors (422), `invalid-date` (`new_due`), `office-not-found` (`to_office_id`),
 /// `conflict` when the dossier changed meanwhile.
 pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Result<DossierView> {
@@ -880,10 +881,16 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
     let now_micros = app.now();
     let now = local(now_micros);
     let mut tx = app.db.begin().await?;
-    let mut row = repo::get_for_update(&mut tx, id)
-        .await?
-        .filter(|r| visible(actor, r))
-        .ok_or(AppError::NotFound("dossier-not-found"))?;
+    let mut row = match repo::get_for_update(&mut tx, id).await? {
+        Some(r) if visible(actor, &r) => r,
+        Some(r) => {
+            // Another office's dossier: not found for the caller, and audited for its office.
+            drop(tx);
+            record_refusal(app, actor, &r, input.name(), "scope").await;
+            return Err(AppError::NotFound("dossier-not-found"));
+        }
+        None => return Err(AppError::NotFound("dossier-not-found")),
+    };
     let perm = perm_for(input.name());
     let Some(assignment) = grant(actor, perm, &row).cloned() else {
         drop(tx);

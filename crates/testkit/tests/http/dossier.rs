@@ -157,6 +157,15 @@ app_test!(
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert!(audit_actions(&app, "dossier.refused").await.len() == 1);
+        // Another commune's officer: not found, nothing changes, and the attempt is audited.
+        let other = app.token_client("mn.motcua1").await;
+        let r = other
+            .post_json(&format!("/api/v1/dossiers/{id}/return"), &json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(audit_actions(&app, "dossier.refused").await.len(), 2);
+        let state = sv.get(&format!("/api/v1/dossiers/{id}")).await.json();
+        assert_eq!(state["state"], "done");
         let ret = act(&desk, &id, "return", json!({})).await;
         assert_eq!(ret["state"], "returned");
         assert_eq!(ret["national_state"], "DA_TRA_KET_QUA");
