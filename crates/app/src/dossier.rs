@@ -189,6 +189,8 @@ pub struct PublicView {
     pub on_time: Option<String>,
     pub apologized: bool,
     pub timeline: Vec<PublicEvent>,
+    /// The dossier's one-time rating link (the holder of the secret may rate the service).
+    pub rating_url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -1304,6 +1306,7 @@ pub async fn lookup(
     let facts = facts_of(&row)?;
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
     Ok(PublicView {
+        rating_url: crate::rating::dossier_link(app, row.id, &row.code, &row.secret),
         code: row.code.clone(),
         applicant_initials: initials(&row.applicant_name),
         procedure_name: row.procedure_name.clone(),

@@ -444,6 +444,30 @@ app_test!(a_dossier_is_rated_once_through_its_link, |app| {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.text().contains(&format!("/danh-gia/{code}?t={token}")));
 
+    // So does the public lookup (code and secret).
+    let secret = {
+        let mut tx = app.db().read().await.unwrap();
+        let d = congbo_store::repo::dossier::get(&mut tx, id.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        d.secret
+    };
+    let found = app
+        .anon()
+        .get(&format!(
+            "/api/v1/public/dossiers?code={code}&secret={secret}"
+        ))
+        .await
+        .json();
+    assert!(
+        found["rating_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/danh-gia/{code}?t={token}"))
+    );
+
     // A forged token or an unknown code: not found, nothing stored.
     let r = app
         .anon()

@@ -584,6 +584,8 @@ pub struct PublicDossier {
     pub on_time: Option<String>,
     pub apologized: bool,
     pub timeline: Vec<PublicEventOut>,
+    /// The dossier's one-time rating link.
+    pub rating_url: String,
 }
 
 impl From<PublicView> for PublicDossier {
@@ -602,6 +604,7 @@ impl From<PublicView> for PublicDossier {
             current_due: v.current_due.map(|d| d.to_string()),
             on_time: v.on_time,
             apologized: v.apologized,
+            rating_url: v.rating_url,
             timeline: v
                 .timeline
                 .into_iter()
