@@ -13,6 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
+use crate::password;
 use crate::{Actor, App, AppError, Result, random_token, sha256_hex};
 
 /// Idle session lifetime: a working day plus margin. Each use slides it forward.
@@ -22,25 +23,6 @@ const SESSION_TOUCH_MICROS: i64 = 5 * 60 * 1_000_000;
 /// A setup link works for a day.
 const SETUP_LINK_MICROS: i64 = 24 * 3600 * 1_000_000;
 const MINUTE: i64 = 60 * 1_000_000;
-
-/// Hash a password with argon2id off the async runtime.
-pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-async fn verify_password(password: String, hash: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-/// A hash to verify against when the user does not exist, so both paths take the same time.
-fn dummy_hash() -> &'static str {
-    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    H.get_or_init(|| password_auth::generate_hash("congbo-timing-equaliser"))
-}
 
 /// Build the principal for a user id from the database.
 pub async fn load_principal(tx: &mut Tx, user_id: Uuid) -> Result<Option<Principal>> {
@@ -88,7 +70,7 @@ pub async fn login(
     let mut tx = app.db.begin().await?;
     let user = staff::get_by_username(&mut tx, &name).await?;
     let Some(user) = user.filter(|u| u.active) else {
-        verify_password(password.to_string(), dummy_hash().to_string()).await?;
+        password::verify(password.to_string(), password::dummy_hash().to_string()).await?;
         audit::record_as(
             &mut tx,
             now,
@@ -128,7 +110,7 @@ pub async fn login(
         tx.commit().await?;
         return Err(AppError::Locked((until - now + MINUTE - 1) / MINUTE));
     }
-    if !verify_password(password.to_string(), user.password_hash.clone()).await? {
+    if !password::verify(password.to_string(), user.password_hash.clone()).await? {
         let failures = user.failed_logins + 1;
         let lock = lockout_after_failure(failures).map(|m| now + m * MINUTE);
         staff::set_login_failures(&mut tx, user.id, failures, lock).await?;
@@ -281,13 +263,13 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
     let user = staff::get(&mut tx, actor.principal.user_id)
         .await?
         .ok_or(AppError::Unauthorized("signed-out"))?;
-    if !verify_password(current.to_string(), user.password_hash.clone()).await? {
+    if !password::verify(current.to_string(), user.password_hash.clone()).await? {
         return Err(AppError::Invalid(DomainError::field(
             "wrong-current-password",
             "current_password",
         )));
     }
-    let hash = hash_password(new.to_string()).await?;
+    let hash = password::hash(new.to_string()).await?;
     staff::set_password(&mut tx, user.id, &hash, now).await?;
     let ended = match &actor.session_hash {
         Some(h) => session::delete_others(&mut tx, user.id, h).await?,
@@ -356,7 +338,7 @@ pub async fn complete_setup(
     let username = Username::parse(&input.username)?;
     let full_name = text::clean(&input.full_name, "full_name", 1, 120)?;
     check_new_password(&input.password, username.as_str())?;
-    let hash = hash_password(input.password.clone()).await?;
+    let hash = password::hash(input.password.clone()).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     if staff::count(&mut tx).await? > 0 || !setup::consume(&mut tx, &sha256_hex(token), now).await?

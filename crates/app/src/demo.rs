@@ -8,8 +8,8 @@ use congbo_store::repo::office as office_repo;
 use serde_json::json;
 
 use crate::audit::{self, Entry};
-use crate::auth::hash_password;
 use crate::office::{insert_counter, insert_office};
+use crate::password;
 use crate::staff::insert_user;
 use crate::{App, AppError, Result, random_token};
 
@@ -110,7 +110,7 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
         let office = office_repo::get_by_code(&mut tx, office_code)
             .await?
             .ok_or(AppError::NotFound("office-not-found"))?;
-        let hash = hash_password(password.clone()).await?;
+        let hash = password::hash(password.clone()).await?;
         let role = Role::parse(role)?;
         insert_user(
             &mut tx,

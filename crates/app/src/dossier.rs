@@ -17,42 +17,19 @@ use congbo_domain::dossier::{
 };
 use congbo_domain::identity::{Assignment, Perm, Role};
 use congbo_domain::office::OfficePath;
+use congbo_domain::time::{local, micros};
 use congbo_store::Tx;
 use congbo_store::repo::dossier::{self as repo, DossierFilter, DossierRow, EventRow};
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
 use congbo_store::repo::outbox::{self as outbox, NewOutbox};
 use congbo_store::repo::{catalog as catalog_repo, sequence};
+use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
-use jiff::tz::{Offset, TimeZone};
-use jiff::{Timestamp, ToSpan};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
 use crate::{Actor, App, AppError, Result, new_id};
-
-// ---------------------------------------------------------------------------------------------
-// Time in Vietnam (UTC+7)
-
-fn vn() -> TimeZone {
-    TimeZone::fixed(Offset::constant(7))
-}
-
-/// Micros UTC → Vietnam local date-time.
-pub fn local(micros: i64) -> DateTime {
-    Timestamp::from_microsecond(micros)
-        .unwrap_or(Timestamp::UNIX_EPOCH)
-        .to_zoned(vn())
-        .datetime()
-}
-
-/// Vietnam local date-time → micros UTC.
-pub fn micros(local: DateTime) -> i64 {
-    local
-        .to_zoned(vn())
-        .map(|z| z.timestamp().as_microsecond())
-        .unwrap_or(0)
-}
 
 /// `YYYY-MM-DDTHH:MM[:SS]` (Vietnam local time). Error: `invalid-datetime` (`field`).
 fn parse_local(s: &str, field: &'static str) -> Result<DateTime> {
@@ -752,22 +729,13 @@ fn notice_for(app: &App, a: &Action, t: &Transition, row: &DossierRow) -> Option
             new_due: *new_due,
         }),
         Action::Finish if t.to == DossierState::Done => Some(Notice::ResultReady {
-            rating_url: crate::rating::dossier_link(app, row.id, &row.code, &row.secret),
+            rating_url: crate::links::rating_link(app, row.id, &row.code, &row.secret),
         }),
         Action::Stop { reason } => Some(Notice::Stopped {
             reason: reason.clone(),
         }),
         _ => None,
     }
-}
-
-/// The public lookup URL of a dossier (code prefilled; the secret is typed by the citizen).
-pub fn lookup_url(app: &App, code: &str) -> String {
-    format!(
-        "{}/tra-cuu?ma={}",
-        app.settings.public_url.trim_end_matches('/'),
-        code
-    )
 }
 
 /// One outbox row per channel the citizen chose, in the caller's transaction.
@@ -784,7 +752,7 @@ async fn enqueue(
         &row.code,
         &office_row.name,
         &row.procedure_name,
-        &lookup_url(app, &row.code),
+        &crate::links::lookup_url(app, &row.code),
     );
     for &channel in &applicant.notify {
         let Some(to) = applicant.contact(channel) else {
@@ -1306,7 +1274,7 @@ pub async fn lookup(
     let facts = facts_of(&row)?;
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
     Ok(PublicView {
-        rating_url: crate::rating::dossier_link(app, row.id, &row.code, &row.secret),
+        rating_url: crate::links::rating_link(app, row.id, &row.code, &row.secret),
         code: row.code.clone(),
         applicant_initials: initials(&row.applicant_name),
         procedure_name: row.procedure_name.clone(),

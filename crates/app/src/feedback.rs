@@ -30,15 +30,11 @@ use uuid::Uuid;
 
 use crate::access::{office, path, require};
 use crate::audit::{self, Entry};
-use crate::dossier::local;
 use crate::{Actor, App, AppError, Result, new_id};
+use congbo_domain::time::local_date;
 
 /// The most characters of the content (Open311's `description` limit).
 pub const CONTENT_MAX: usize = 4000;
-
-fn day_of(now: i64) -> Date {
-    local(now).date()
-}
 
 /// Trimmed, NFC text of `min..=max` characters that may span lines (a letter, a complaint).
 fn multiline(input: &str, field: &'static str, min: usize, max: usize) -> Result<String> {
@@ -204,7 +200,7 @@ pub async fn submit(app: &App, staff: Option<&Actor>, input: &NewFeedback) -> Re
     let reference = optional(input.reference.as_deref(), "reference", 60)?;
     let clause = optional(input.clause.as_deref(), "clause", 120)?;
     let now = app.now();
-    let day = day_of(now);
+    let day = local_date(now);
     let cal = app.calendar().await?;
     let deadlines = Deadlines::default();
     let mut tx = app.db.begin().await?;
@@ -215,8 +211,8 @@ pub async fn submit(app: &App, staff: Option<&Actor>, input: &NewFeedback) -> Re
     };
     // The clause must belong to a code of conduct the office follows.
     if let Some(c) = &clause {
-        let s = crate::rating::settings_in(&mut tx, o.id).await?;
-        let codes = crate::rating::codes_in(&mut tx).await?;
+        let s = crate::settings::rating_settings(&mut tx, o.id).await?;
+        let codes = crate::conduct::codes_in(&mut tx).await?;
         let known = codes
             .iter()
             .filter(|k| s.conduct_codes.contains(&k.code))
@@ -561,7 +557,7 @@ async fn view_in(tx: &mut Tx, actor: &Actor, k: CaseRow, now: i64) -> Result<Cas
             actions.push("disclose");
         }
     }
-    let (due, overdue) = overdue_on(&k, &day_of(now).to_string());
+    let (due, overdue) = overdue_on(&k, &local_date(now).to_string());
     Ok(CaseView {
         may_reveal: may_reveal(actor, &k),
         has_identity: k.sender_name.is_some() || k.sender_contact.is_some(),
@@ -642,7 +638,7 @@ pub async fn list(
     to: Date,
     overdue_only: bool,
 ) -> Result<Vec<CaseLine>> {
-    let today = day_of(app.now()).to_string();
+    let today = local_date(app.now()).to_string();
     let scopes = actor.principal.scopes(Perm::FeedbackRead);
     if scopes.is_empty() {
         return Err(AppError::Forbidden);
@@ -821,7 +817,7 @@ pub async fn act(
     input: &ActInput,
 ) -> Result<CaseView> {
     let now = app.now();
-    let today = day_of(now);
+    let today = local_date(now);
     let cal = app.calendar().await?;
     let deadlines = Deadlines::default();
     let mut tx = app.db.begin().await?;
@@ -1100,7 +1096,7 @@ pub async fn sender_act(
     helpful: Option<bool>,
 ) -> Result<PublicCase> {
     let now = app.now();
-    let today = day_of(now);
+    let today = local_date(now);
     let cal = app.calendar().await?;
     let deadlines = Deadlines::default();
     let mut tx = app.db.begin().await?;
@@ -1282,7 +1278,7 @@ pub async fn figures(
     from: Date,
     to: Date,
 ) -> Result<Figures> {
-    let today = day_of(app.now()).to_string();
+    let today = local_date(app.now()).to_string();
     let mut tx = app.db.read().await?;
     let o = office(&mut tx, office_id).await?;
     require(actor, Perm::FeedbackRead, &o)?;

@@ -17,15 +17,18 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod catalog;
+pub mod conduct;
 pub mod demo;
 pub mod dossier;
 pub mod error;
 pub mod feedback;
-pub mod live;
+pub mod links;
 pub mod notify;
 pub mod office;
+pub mod password;
 pub mod queue;
 pub mod rating;
+pub mod settings;
 pub mod staff;
 pub mod token;
 
@@ -42,7 +45,7 @@ pub struct App {
     pub settings: Arc<Settings>,
     calendar: Arc<RwLock<Option<Arc<WorkCalendar>>>>,
     /// Live signals and the lobby displays' hub.
-    pub live: Arc<live::Live>,
+    pub live: Arc<queue::live::Live>,
     /// Parsed procedure versions, cleared by catalogue imports.
     pub(crate) procedures: Arc<catalog::ProcedureCache>,
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use congbo_domain::DomainError;
-use congbo_domain::conduct::{self, CodeOfConduct};
+use congbo_domain::conduct::CodeOfConduct;
 use congbo_domain::dossier::{parse_email, parse_phone};
 use congbo_domain::identity::Perm;
 use congbo_domain::rating::{
@@ -29,38 +29,12 @@ use uuid::Uuid;
 
 use crate::access::{office, path, require};
 use crate::audit::{self, Entry};
-use crate::dossier::{local, micros};
+use crate::settings::rating_settings;
 use crate::{Actor, App, AppError, Result, new_id, random_token, sha256_hex};
+use congbo_domain::time::{days_range, local_date};
 
 /// How long a pairing code works (micros): 15 minutes.
 const PAIR_VALID: i64 = 15 * 60 * 1_000_000;
-
-fn day_of(now: i64) -> Date {
-    local(now).date()
-}
-
-/// The office's rating settings (the defaults until someone saves them).
-pub(crate) async fn settings_in(tx: &mut Tx, office_id: Uuid) -> Result<RatingSettings> {
-    Ok(repo::settings(tx, office_id)
-        .await?
-        .and_then(|b| serde_json::from_str::<RatingSettings>(&b).ok())
-        .unwrap_or_default())
-}
-
-/// The codes of conduct: the shipped ones, replaced or added to by administrators.
-pub(crate) async fn codes_in(tx: &mut Tx) -> Result<Vec<CodeOfConduct>> {
-    let mut codes = conduct::builtin();
-    for (code, body) in repo::conduct_codes(tx).await? {
-        let Ok(c) = serde_json::from_str::<CodeOfConduct>(&body) else {
-            continue;
-        };
-        match codes.iter_mut().find(|k| k.code == code) {
-            Some(k) => *k = c,
-            None => codes.push(c),
-        }
-    }
-    Ok(codes)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Settings and codes of conduct
@@ -74,8 +48,8 @@ pub async fn settings(
     let mut tx = app.db.read().await?;
     let o = office(&mut tx, office_id).await?;
     require(actor, Perm::OfficeRead, &o)?;
-    let s = settings_in(&mut tx, office_id).await?;
-    let codes = codes_in(&mut tx).await?;
+    let s = rating_settings(&mut tx, office_id).await?;
+    let codes = crate::conduct::codes_in(&mut tx).await?;
     tx.commit().await?;
     Ok((o, s, codes))
 }
@@ -91,7 +65,7 @@ pub async fn put_settings(
     let mut tx = app.db.begin().await?;
     let o = office(&mut tx, office_id).await?;
     let role = require(actor, Perm::RatingManage, &o)?;
-    s.validate(&codes_in(&mut tx).await?)?;
+    s.validate(&crate::conduct::codes_in(&mut tx).await?)?;
     let body = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;
     repo::put_settings(&mut tx, office_id, &body, now).await?;
     audit::record(
@@ -110,51 +84,6 @@ pub async fn put_settings(
     .await?;
     tx.commit().await?;
     Ok(s.clone())
-}
-
-/// Every code of conduct known to the installation (public: they are published rules).
-pub async fn conduct_codes(app: &App) -> Result<Vec<CodeOfConduct>> {
-    let mut tx = app.db.read().await?;
-    let c = codes_in(&mut tx).await?;
-    tx.commit().await?;
-    Ok(c)
-}
-
-/// The codes of conduct an office follows (public: the form cites their clauses).
-pub async fn followed_codes(app: &App, office_id: Uuid) -> Result<Vec<String>> {
-    let mut tx = app.db.read().await?;
-    let s = settings_in(&mut tx, office_id).await?;
-    tx.commit().await?;
-    Ok(s.conduct_codes)
-}
-
-/// Define or replace a code of conduct: an administrator of a top-level office (codes are
-/// shared by the province; each office picks its own in its settings). Errors: see
-/// [`CodeOfConduct::validate`].
-pub async fn put_conduct_code(app: &App, actor: &Actor, c: &CodeOfConduct) -> Result<()> {
-    c.validate()?;
-    let a = actor.principal.require_top_level(Perm::RatingManage)?;
-    let role = a.role;
-    let now = app.now();
-    let body = serde_json::to_string(c).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = app.db.begin().await?;
-    repo::put_conduct_code(&mut tx, &c.code, &body, now, Some(actor.principal.user_id)).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Entry {
-            action: "conduct.put",
-            role: Some(role.as_str()),
-            office_id: None,
-            target_type: "conduct-code",
-            target_id: Some(c.code.clone()),
-            summary: json!({"title": c.title, "items": c.items.len(), "effective_from": c.effective_from}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +263,7 @@ async fn open_ticket(
     office_id: Uuid,
     now: i64,
 ) -> Result<Option<(queue_repo::TicketRow, u32)>> {
-    let window = crate::queue::settings_in(tx, office_id)
+    let window = crate::settings::queue_settings(tx, office_id)
         .await?
         .rating_window_seconds;
     let Some(t) = queue_repo::last_finished_at(tx, counter_id).await? else {
@@ -361,7 +290,7 @@ pub async fn tablet(app: &App, counter_id: Uuid, secret: Option<&str>) -> Result
         .ok_or(AppError::NotFound("counter-not-found"))?;
     device_of(&mut tx, counter_id, secret).await?;
     let o = office(&mut tx, k.office_id).await?;
-    let settings = settings_in(&mut tx, o.id).await?;
+    let settings = rating_settings(&mut tx, o.id).await?;
     let open = match open_ticket(&mut tx, counter_id, o.id, now).await? {
         Some((t, left)) => {
             let officer_name = match t.officer_id {
@@ -434,7 +363,7 @@ async fn store(
     contact: Option<(String, String)>,
 ) -> Result<Receipt> {
     let submission = new_id();
-    let day = day_of(now).to_string();
+    let day = local_date(now).to_string();
     let mut first = None;
     for (i, (criterion, score)) in checked.scores.iter().enumerate() {
         let r = RatingRow {
@@ -554,7 +483,7 @@ pub struct Receipt {
 /// The recovery deadline for a case opened now.
 async fn recovery_due(app: &App, s: &RatingSettings, now: i64) -> Result<Date> {
     let cal = app.calendar().await?;
-    Ok(cal.add_working_days(day_of(now), s.recovery_working_days))
+    Ok(cal.add_working_days(local_date(now), s.recovery_working_days))
 }
 
 /// The citizen rates the ticket just finished at the counter, on the paired tablet.
@@ -580,7 +509,7 @@ pub async fn rate_at_counter(
         let k = queue_repo::counter(&mut tx, counter_id)
             .await?
             .ok_or(AppError::NotFound("counter-not-found"))?;
-        let s = settings_in(&mut tx, k.office_id).await?;
+        let s = rating_settings(&mut tx, k.office_id).await?;
         tx.commit().await?;
         (k.office_id, s)
     };
@@ -641,24 +570,6 @@ pub async fn rate_at_counter(
     Ok(r)
 }
 
-// ---------------------------------------------------------------------------------------------
-// The dossier's rating link
-
-/// The token of a dossier's rating link: derived from the dossier's id and its lookup secret,
-/// so it is printed on the receipt without being stored, and cannot be made without the secret.
-pub fn dossier_token(id: Uuid, secret: &str) -> String {
-    sha256_hex(&format!("congbo-rating:{id}:{secret}"))[..20].to_string()
-}
-
-/// The link printed on the receipt and sent with the result.
-pub fn dossier_link(app: &App, id: Uuid, code: &str, secret: &str) -> String {
-    format!(
-        "{}/danh-gia/{code}?t={}",
-        app.settings.public_url.trim_end_matches('/'),
-        dossier_token(id, secret)
-    )
-}
-
 /// What the rating page of a dossier shows.
 #[derive(Debug, Clone)]
 pub struct DossierRating {
@@ -677,7 +588,7 @@ async fn dossier_by_token(
     let d = dossier_repo::get_by_code(tx, code.trim())
         .await?
         .filter(|d| {
-            let want = dossier_token(d.id, &d.secret);
+            let want = crate::links::rating_token(d.id, &d.secret);
             want.len() == token.trim().len()
                 && want
                     .bytes()
@@ -695,7 +606,7 @@ pub async fn dossier_page(app: &App, code: &str, token: &str) -> Result<DossierR
     let now = app.now();
     let mut tx = app.db.read().await?;
     let d = dossier_by_token(&mut tx, code, token).await?;
-    let s = settings_in(&mut tx, d.office_id).await?;
+    let s = rating_settings(&mut tx, d.office_id).await?;
     if !dom::link_open(d.closed_at, now, s.link_valid_days) {
         return Err(DomainError::new("rating-token-expired").into());
     }
@@ -727,7 +638,7 @@ pub async fn rate_dossier(
     let (office_id, s) = {
         let mut tx = app.db.read().await?;
         let d = dossier_by_token(&mut tx, code, token).await?;
-        let s = settings_in(&mut tx, d.office_id).await?;
+        let s = rating_settings(&mut tx, d.office_id).await?;
         tx.commit().await?;
         (d.office_id, s)
     };
@@ -901,7 +812,7 @@ fn figure(key: String, label: String, rows: &[&RatingRow], s: &RatingSettings) -
 /// A period of local days, `from..=to` ('YYYY-MM-DD'); by default this month up to today.
 /// Error: `invalid-date` (`from` / `to`).
 pub fn period(now: i64, from: Option<&str>, to: Option<&str>) -> Result<(Date, Date)> {
-    let today = day_of(now);
+    let today = local_date(now);
     let parse = |s: Option<&str>, field: &'static str, default: Date| -> Result<Date> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(default),
@@ -942,7 +853,7 @@ pub async fn mine(app: &App, actor: &Actor, from: Date, to: Date) -> Result<Mine
     let mut settings: BTreeMap<Uuid, RatingSettings> = BTreeMap::new();
     for r in &rows {
         if let std::collections::btree_map::Entry::Vacant(e) = settings.entry(r.office_id) {
-            e.insert(settings_in(&mut tx, r.office_id).await?);
+            e.insert(rating_settings(&mut tx, r.office_id).await?);
         }
     }
     tx.commit().await?;
@@ -1044,13 +955,8 @@ pub async fn figures(
     let o = office(&mut tx, office_id).await?;
     require(actor, Perm::RatingRead, &o)?;
     let rows = repo::ratings_under(&mut tx, &o.path, &from.to_string(), &to.to_string()).await?;
-    let s = settings_in(&mut tx, o.id).await?;
-    let start = micros(from.to_datetime(jiff::civil::Time::midnight()));
-    let end = micros(
-        to.tomorrow()
-            .unwrap_or(to)
-            .to_datetime(jiff::civil::Time::midnight()),
-    );
+    let s = rating_settings(&mut tx, o.id).await?;
+    let (start, end) = days_range(from, to);
     let closed = repo::dossiers_closed_under(&mut tx, &o.path, start, end).await?;
     let disliked = repo::disliked_dossiers(&mut tx, &o.path).await?;
     // Labels for the breakdown.
@@ -1199,7 +1105,7 @@ pub async fn cases(
     open_only: bool,
 ) -> Result<Vec<CaseView>> {
     let now = app.now();
-    let today = day_of(now).to_string();
+    let today = local_date(now).to_string();
     let mut tx = app.db.read().await?;
     let o = office(&mut tx, office_id).await?;
     require(actor, Perm::RatingRead, &o)?;
@@ -1210,7 +1116,7 @@ pub async fn cases(
             continue;
         };
         let ko = office(&mut tx, k.office_id).await?;
-        let s = settings_in(&mut tx, k.office_id).await?;
+        let s = rating_settings(&mut tx, k.office_id).await?;
         let officer_name = match k.officer_id {
             Some(u) => staff_repo::get(&mut tx, u).await?.map(|u| u.full_name),
             None => None,
@@ -1285,7 +1191,7 @@ pub async fn close_case(
             office_id: Some(k.office_id),
             target_type: "recovery-case",
             target_id: Some(k.id.to_string()),
-            summary: json!({"called_back": called_back, "late": k.due_date < day_of(now).to_string()}),
+            summary: json!({"called_back": called_back, "late": k.due_date < local_date(now).to_string()}),
         },
     )
     .await?;

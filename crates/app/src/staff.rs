@@ -10,8 +10,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
-use crate::auth::hash_password;
 use crate::office::load_for;
+use crate::password;
 use crate::{Actor, App, AppError, Result, new_id};
 
 /// A staff member with their roles, as lists and pages show them.
@@ -116,7 +116,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewStaff) -> Result<StaffV
     for (r, o) in &input.roles {
         roles.push((Role::parse(r)?, *o));
     }
-    let hash = hash_password(input.password.clone()).await?;
+    let hash = password::hash(input.password.clone()).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let (home, role) = load_for(

@@ -13,5 +13,6 @@ pub mod office;
 pub mod queue;
 pub mod rating;
 pub mod text;
+pub mod time;
 
 pub use error::DomainError;

@@ -78,11 +78,8 @@ impl TestApp {
     /// Set the clock to a Vietnam local time, `YYYY-MM-DDTHH:MM`.
     pub fn set_local_time(&self, local: &str) {
         let t: jiff::civil::DateTime = local.parse().expect("local date-time");
-        let z = t
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7)))
-            .unwrap();
         self.clock
-            .store(z.timestamp().as_microsecond(), Ordering::SeqCst);
+            .store(congbo_domain::time::micros(t), Ordering::SeqCst);
     }
 
     pub fn advance_minutes(&self, m: i64) {

@@ -420,10 +420,7 @@ pub fn time_phrase(at: DateTime) -> String {
     )
 }
 
-/// "23/11/2026".
-pub fn dmy(d: Date) -> String {
-    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
-}
+pub use congbo_domain::time::dmy;
 
 #[cfg(test)]
 mod tests {

@@ -15,13 +15,13 @@ use congbo_app::feedback::{self, NewFeedback};
 use congbo_app::{Actor, AppError, auth};
 use congbo_domain::feedback::{Category, State as CaseState};
 use congbo_domain::identity::Perm;
+use congbo_domain::time::vn as vietnam;
 use congbo_store::repo::feedback::CaseRow;
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::extract::PathParam;
-use crate::view::vietnam;
 
 /// Procedure feedback (quy định, thủ tục hành chính).
 pub const SERVICE_PROCEDURE: &str = "pakn-thu-tuc";
@@ -320,7 +320,7 @@ pub async fn service_definition(
     if !known {
         return error(fmt, StatusCode::NOT_FOUND, "open311-no-service");
     }
-    let clauses = match congbo_app::rating::conduct_codes(&s.app).await {
+    let clauses = match congbo_app::conduct::all(&s.app).await {
         Ok(codes) => codes
             .into_iter()
             .flat_map(|c| {

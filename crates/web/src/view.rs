@@ -74,39 +74,6 @@ pub fn page_with<T: Template>(status: StatusCode, t: T) -> Result<Response, Fail
     Ok((status, Html(html)).into_response())
 }
 
-/// Vietnam's time zone: UTC+7, no daylight saving.
-pub fn vietnam() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7))
-}
-
-/// A `YYYY-MM-DD` day as `dd/mm/yyyy` (unchanged if it is not a date).
-pub fn dmy(d: &str) -> String {
-    d.parse::<jiff::civil::Date>()
-        .map(|d| d.strftime("%d/%m/%Y").to_string())
-        .unwrap_or_else(|_| d.to_string())
-}
-
-/// Vietnam time for display: `dd/mm/yyyy HH:MM`.
-pub fn local_time(micros: i64) -> String {
-    jiff::Timestamp::from_microsecond(micros)
-        .map(|t| t.to_zoned(vietnam()).strftime("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_default()
-}
-
-/// The local date in Vietnam at an instant.
-pub fn local_date(micros: i64) -> jiff::civil::Date {
-    jiff::Timestamp::from_microsecond(micros)
-        .map(|t| t.to_zoned(vietnam()).date())
-        .unwrap_or_default()
-}
-
-/// `yyyy-mm-dd` in Vietnam time → the UTC instant (micros) of that local midnight.
-pub fn local_date_start(date: &str) -> Option<i64> {
-    let d: jiff::civil::Date = date.trim().parse().ok()?;
-    let z = d.to_zoned(vietnam()).ok()?;
-    Some(z.timestamp().as_microsecond())
-}
-
 pub fn role_label(t: &Locale, role: &str) -> String {
     t.t(&format!("role-{role}"))
 }

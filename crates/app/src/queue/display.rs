@@ -6,9 +6,11 @@ use congbo_store::repo::queue as repo;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{group_order, samples, settings_in, streak, today};
-use crate::dossier::local;
+use super::{group_order, samples, streak};
+use crate::settings::queue_settings;
 use crate::{App, AppError, Result};
+use congbo_domain::time::local;
+use congbo_domain::time::local_date;
 
 /// How many waiting numbers per group the board carries (the follower's page finds its own
 /// place in this list).
@@ -124,12 +126,12 @@ pub async fn office_id(app: &App, code: &str) -> Result<Uuid> {
 
 pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
     let now = app.now();
-    let day = today(now);
+    let day = local_date(now).to_string();
     let mut tx = app.db.read().await?;
     let o = office_repo::get(&mut tx, office_id)
         .await?
         .ok_or(AppError::NotFound("office-not-found"))?;
-    let s = settings_in(&mut tx, office_id).await?;
+    let s = queue_settings(&mut tx, office_id).await?;
     let duty = repo::duty(&mut tx, office_id).await?;
     let services = repo::counter_services(&mut tx, office_id).await?;
     let at = repo::at_counters(&mut tx, office_id).await?;

@@ -7,6 +7,7 @@
 //! commit; other processes hear the `NOTIFY`.
 
 pub mod display;
+pub mod live;
 mod stats;
 
 pub use display::{CallInfo, CounterBoard, DisplayView, GroupBoard};
@@ -31,26 +32,15 @@ use uuid::Uuid;
 
 use crate::access::{office, path, require};
 use crate::audit::{self, Entry};
-use crate::dossier::local;
-use crate::live::Signal;
+use crate::settings::queue_settings;
 use crate::{Actor, App, AppError, Result, new_id};
+use congbo_domain::time::local_date;
+use live::Signal;
 
 /// How far back service times count for estimates (micros): one week.
 const SAMPLE_WINDOW: i64 = 7 * 24 * 3600 * 1_000_000;
 /// How many recent services an estimate uses.
 const SAMPLE_COUNT: i64 = 20;
-
-fn today(now: i64) -> String {
-    local(now).date().to_string()
-}
-
-/// The office's queue settings (the defaults until someone saves them).
-pub(crate) async fn settings_in(tx: &mut Tx, office_id: Uuid) -> Result<QueueSettings> {
-    Ok(repo::settings(tx, office_id)
-        .await?
-        .and_then(|b| serde_json::from_str::<QueueSettings>(&b).ok())
-        .unwrap_or_default())
-}
 
 fn role_str(r: Role) -> Option<&'static str> {
     Some(r.as_str())
@@ -96,7 +86,7 @@ async fn config_in(tx: &mut Tx, o: OfficeRow) -> Result<QueueConfig> {
             officer: duty.iter().find(|d| d.counter_id == c.id).cloned(),
         })
         .collect();
-    let settings = settings_in(tx, o.id).await?;
+    let settings = queue_settings(tx, o.id).await?;
     Ok(QueueConfig {
         office: o,
         groups,
@@ -508,7 +498,7 @@ async fn view_in(tx: &mut Tx, now: i64, row: TicketRow) -> Result<TicketView> {
         .await?
         .ok_or(AppError::Internal("ticket group missing".into()))?;
     let o = office(tx, row.office_id).await?;
-    let s = settings_in(tx, row.office_id).await?;
+    let s = queue_settings(tx, row.office_id).await?;
     let state = TicketState::parse(&row.state)?;
     let estimate = if state == TicketState::Waiting {
         let waiting = repo::tickets_in_state(tx, row.office_id, "waiting").await?;
@@ -599,12 +589,12 @@ pub async fn issue(
         .await?
         .filter(|g| g.office_id == office_id && g.active)
         .ok_or(DomainError::field("queue-unknown-group", "group_id"))?;
-    let s = settings_in(&mut tx, office_id).await?;
+    let s = queue_settings(&mut tx, office_id).await?;
     let priority = match input.priority.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => Some(s.priority(p)?.code.clone()),
     };
-    let day = today(now);
+    let day = local_date(now).to_string();
     let letter = group.letter.chars().next().unwrap_or('A');
     let serial = sequence::next(&mut tx, &format!("ticket:{office_id}:{}:{day}", group.id)).await?;
     let mut secret = [0u8; 5];
@@ -705,8 +695,8 @@ pub async fn call_next(app: &App, actor: &Actor, counter_id: Option<Uuid>) -> Re
     if busy(&mut tx, o.id, k.id).await? {
         return Err(AppError::Conflict("queue-counter-busy"));
     }
-    let s = settings_in(&mut tx, o.id).await?;
-    let day = today(now);
+    let s = queue_settings(&mut tx, o.id).await?;
+    let day = local_date(now).to_string();
     let st = streak(&mut tx, o.id, &day, s.priority_burst).await?;
     let groups: Vec<Uuid> = repo::counter_services(&mut tx, o.id)
         .await?
@@ -865,7 +855,7 @@ pub async fn act(
         return Err(AppError::NotFound("queue-ticket-not-found"));
     }
     let (d, k, _, role) = on_duty(&mut tx, actor).await?;
-    let s = settings_in(&mut tx, o.id).await?;
+    let s = queue_settings(&mut tx, o.id).await?;
     let state = TicketState::parse(&t.state)?;
     let next = dom::apply(
         state,

@@ -12,8 +12,8 @@ use jiff::civil::Date;
 use uuid::Uuid;
 
 use super::{office, path};
-use crate::dossier::local;
 use crate::{Actor, App, AppError, Result};
+use congbo_domain::time::local;
 
 /// One line of figures. Times in minutes, `None` when there is no sample.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -114,7 +114,7 @@ pub async fn stats(
     if !actor.principal.can(Perm::OfficeRead, &path(&o)) {
         return Err(AppError::NotFound("office-not-found"));
     }
-    let s = super::settings_in(&mut tx, office_id).await?;
+    let s = crate::settings::queue_settings(&mut tx, office_id).await?;
     let tickets =
         repo::tickets_between(&mut tx, office_id, &from.to_string(), &to.to_string()).await?;
     let groups = repo::groups(&mut tx, office_id).await?;

@@ -28,7 +28,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// Vietnam's time offset used by the calendar (UTC+7, no daylight saving).
-pub const VN_TZ_HOURS: f64 = 7.0;
+pub const VN_TZ_HOURS: f64 = crate::time::VN_OFFSET_HOURS as f64;
 /// China's time offset (UTC+8), for comparisons with the Chinese calendar.
 pub const CN_TZ_HOURS: f64 = 8.0;
 

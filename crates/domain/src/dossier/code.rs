@@ -2,9 +2,7 @@
 //! `YYMMDD` is the receipt date in Vietnam (UTC+7) and `NNNN` the daily serial of the receiving
 //! office, plus the short lookup secret printed on the receipt slip.
 
-use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::{Offset, TimeZone};
 
 use crate::DomainError;
 
@@ -21,7 +19,7 @@ pub struct DossierCode {
 
 impl DossierCode {
     /// The code of the `serial`-th dossier received by `office_code` on `local_date` (the
-    /// Vietnam date, see [`local_date_vn`]).
+    /// Vietnam date, see [`crate::time::date_of`]).
     ///
     /// Errors: `office-code-format` (`office_code`) unless the office code is a valid
     /// [`crate::office::OfficeCode`] as stored (upper case); `dossier-code-date` (`local_date`) outside 2000–2099;
@@ -105,12 +103,6 @@ impl std::str::FromStr for DossierCode {
 /// is unambiguous because a dossier code is parsed from the right.
 fn valid_office(s: &str) -> bool {
     crate::office::OfficeCode::parse(s).is_ok_and(|c| c.as_str() == s)
-}
-
-/// The Vietnam (UTC+7, no daylight saving) calendar date of an instant. The daily serial rolls
-/// over at 00:00 of this date, not at 00:00 UTC.
-pub fn local_date_vn(at: Timestamp) -> Date {
-    at.to_zoned(TimeZone::fixed(Offset::constant(7))).date()
 }
 
 /// The serial after `last` (the highest serial already issued today by the office, `None` for

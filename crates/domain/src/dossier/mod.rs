@@ -20,8 +20,7 @@ pub mod ontime;
 mod tests;
 
 pub use code::{
-    DossierCode, SECRET_ALPHABET, local_date_vn, lookup_secret, next_serial, normalize_secret,
-    secret_matches,
+    DossierCode, SECRET_ALPHABET, lookup_secret, next_serial, normalize_secret, secret_matches,
 };
 pub use intake::{
     Applicant, Channel, ChecklistItem, NotifyChannel, initials, missing_documents_text,

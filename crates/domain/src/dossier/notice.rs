@@ -42,7 +42,7 @@ impl Notice {
         procedure: &str,
         lookup_url: &str,
     ) -> (String, String) {
-        let d = |d: &Date| d.strftime("%d/%m/%Y").to_string();
+        let d = |d: &Date| crate::time::dmy(*d);
         let (subject, lines) = match self {
             Self::Received { due, secret } => (
                 format!("Hồ sơ {code} đã được tiếp nhận"),

@@ -763,11 +763,12 @@ fn dossier_serial_limits() {
 
 #[test]
 fn serial_day_rolls_over_at_midnight_vietnam_time() {
+    use crate::time::date_of;
     let ts = |s: &str| s.parse::<Timestamp>().unwrap();
-    assert_eq!(local_date_vn(ts("2026-02-22T16:59:59Z")), date(2026, 2, 22));
-    assert_eq!(local_date_vn(ts("2026-02-22T17:00:00Z")), date(2026, 2, 23));
-    assert_eq!(local_date_vn(ts("2026-02-23T00:00:00Z")), date(2026, 2, 23));
-    assert_eq!(local_date_vn(ts("2026-02-23T16:59:59Z")), date(2026, 2, 23));
+    assert_eq!(date_of(ts("2026-02-22T16:59:59Z")), date(2026, 2, 22));
+    assert_eq!(date_of(ts("2026-02-22T17:00:00Z")), date(2026, 2, 23));
+    assert_eq!(date_of(ts("2026-02-23T00:00:00Z")), date(2026, 2, 23));
+    assert_eq!(date_of(ts("2026-02-23T16:59:59Z")), date(2026, 2, 23));
 }
 
 #[test]

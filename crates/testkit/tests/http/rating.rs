@@ -427,7 +427,7 @@ async fn token_of(app: &TestApp, id: &str) -> String {
         .unwrap()
         .unwrap();
     tx.commit().await.unwrap();
-    congbo_app::rating::dossier_token(d.id, &d.secret)
+    congbo_app::links::rating_token(d.id, &d.secret)
 }
 
 app_test!(a_dossier_is_rated_once_through_its_link, |app| {

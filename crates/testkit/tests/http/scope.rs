@@ -67,7 +67,7 @@ async fn target(app: &TestApp) -> Target {
             .unwrap()
             .unwrap();
         tx.commit().await.unwrap();
-        congbo_app::rating::dossier_token(d.id, &d.secret)
+        congbo_app::links::rating_token(d.id, &d.secret)
     };
     let rating = app
         .anon()

@@ -14,7 +14,6 @@ use super::ErrorBody;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PathParam, QueryParam};
-use crate::routes::catalog::today;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -32,7 +31,8 @@ pub async fn list(
     State(s): State<AppState>,
     QueryParam(q): QueryParam<ListQuery>,
 ) -> Result<Json<Vec<serde_json::Value>>, Failure> {
-    let on = q.on.unwrap_or_else(|| today(s.app.now()));
+    let on =
+        q.on.unwrap_or_else(|| congbo_domain::time::local_date(s.app.now()).to_string());
     let found = catalog::search(&s.app.db, q.q.as_deref().unwrap_or(""), &on).await?;
     Ok(Json(
         found

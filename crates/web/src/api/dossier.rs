@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use congbo_app::dossier::{
-    self, ActionInput, DossierView, ListItem, ListKind, ListQuery, NewDossier, PublicView, local,
+    self, ActionInput, DossierView, ListItem, ListKind, ListQuery, NewDossier, PublicView,
 };
 use congbo_domain::dossier::DeadlineFlag;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ fn flag_str(f: DeadlineFlag) -> &'static str {
 }
 
 fn local_text(micros: Option<i64>) -> Option<String> {
-    micros.map(|m| local(m).strftime("%Y-%m-%dT%H:%M:%S").to_string())
+    micros.map(congbo_domain::time::iso_local)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -597,9 +597,7 @@ impl From<PublicView> for PublicDossier {
             office_name: v.office_name,
             handler_office_name: v.handler_office_name,
             state: v.state.as_str().to_string(),
-            received_at: v
-                .received_at
-                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
+            received_at: v.received_at.map(congbo_domain::time::iso),
             original_due: v.original_due.map(|d| d.to_string()),
             current_due: v.current_due.map(|d| d.to_string()),
             on_time: v.on_time,
@@ -609,7 +607,7 @@ impl From<PublicView> for PublicDossier {
                 .timeline
                 .into_iter()
                 .map(|e| PublicEventOut {
-                    at: e.at.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+                    at: congbo_domain::time::iso(e.at),
                     action: e.action,
                     to_state: e.to_state,
                     office_name: e.office_name,

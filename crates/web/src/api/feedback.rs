@@ -144,7 +144,7 @@ pub fn period(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<(jiff::civil::Date, jiff::civil::Date), Failure> {
-    let today = congbo_app::dossier::local(now).date();
+    let today = congbo_domain::time::local_date(now);
     let default_from = today
         .checked_sub(jiff::Span::new().days(90))
         .unwrap_or(today)

@@ -8,12 +8,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use congbo_app::dossier::local;
-use congbo_app::live::Frame;
+use congbo_app::queue::live::Frame;
 use congbo_app::queue::{
     self, IssueInput, QueueConfig, QueueStats, StatsLine, TicketView, TransferTo, display,
 };
 use congbo_domain::queue::{QueueSettings, TicketAction};
+use congbo_domain::time::local;
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,7 +25,7 @@ use crate::error::Failure;
 use crate::extract::{ApiJson, CurrentUser, PathParam, QueryParam};
 
 fn local_text(micros: Option<i64>) -> Option<String> {
-    micros.map(|m| local(m).strftime("%Y-%m-%dT%H:%M:%S").to_string())
+    micros.map(congbo_domain::time::iso_local)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -99,7 +99,7 @@ pub async fn revoke_device(
 #[utoipa::path(get, path = "/api/v1/conduct-codes", tag = "rating", security(()),
     responses((status = 200, body = Object)))]
 pub async fn conduct_codes(State(s): State<AppState>) -> Result<Json<Vec<CodeOfConduct>>, Failure> {
-    Ok(Json(rating::conduct_codes(&s.app).await?))
+    Ok(Json(congbo_app::conduct::all(&s.app).await?))
 }
 
 /// Define or replace a code of conduct (administrator of a top-level office). The path's code
@@ -122,7 +122,7 @@ pub async fn put_conduct_code(
             .into(),
         );
     }
-    rating::put_conduct_code(&s.app, &a, &c).await?;
+    congbo_app::conduct::put(&s.app, &a, &c).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -13,7 +13,8 @@ use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam};
 use crate::i18n::Locale;
 use crate::middleware::message;
-use crate::view::{Nav, local_time, page_with};
+use crate::view::{Nav, page_with};
+use congbo_domain::time::dmy_hm;
 
 pub struct TokenLine {
     pub id: Uuid,
@@ -51,8 +52,8 @@ async fn render(
             id: r.id,
             name: r.name,
             prefix: r.prefix,
-            created: local_time(r.created_at),
-            last_used: r.last_used_at.map(local_time).unwrap_or_else(|| "—".into()),
+            created: dmy_hm(r.created_at),
+            last_used: r.last_used_at.map(dmy_hm).unwrap_or_else(|| "—".into()),
             revoked: r.revoked_at.is_some(),
         })
         .collect();

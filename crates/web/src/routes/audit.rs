@@ -11,7 +11,9 @@ use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, QueryParam};
 use crate::i18n::Locale;
-use crate::view::{self, Nav, local_date_start, local_time};
+use crate::view::{self, Nav};
+use congbo_domain::time::dmy_hm;
+use congbo_domain::time::{DAY_MICROS, day_start};
 
 pub const PAGE_SIZE: i64 = 100;
 
@@ -34,9 +36,14 @@ impl Filter {
         AuditFilter {
             action_prefix: opt(&self.action),
             actor_name: opt(&self.actor).map(|a| a.to_lowercase()),
-            from: local_date_start(&self.from),
+            from: self.from.trim().parse().ok().map(day_start),
             // "to" is inclusive of that whole local day.
-            to: local_date_start(&self.to).map(|d| d + 24 * 3600 * 1_000_000),
+            to: self
+                .to
+                .trim()
+                .parse()
+                .ok()
+                .map(|d| day_start(d) + DAY_MICROS),
             before_id: self.before,
             limit,
         }
@@ -87,7 +94,7 @@ pub async fn page(
         .into_iter()
         .map(|r| AuditLine {
             seq: r.seq.map(|s| s.to_string()).unwrap_or_default(),
-            at: local_time(r.at),
+            at: dmy_hm(r.at),
             actor: r.actor_name,
             role: r
                 .role

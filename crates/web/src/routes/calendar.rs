@@ -33,7 +33,7 @@ pub fn day_lines(t: &Locale, cal: &WorkCalendar, year: i32) -> Vec<DayLine> {
         .into_iter()
         .map(|d| DayLine {
             iso: d.date.to_string(),
-            date: d.date.strftime("%d/%m/%Y").to_string(),
+            date: congbo_domain::time::dmy(d.date),
             weekday: weekday_label(t, d.date),
             kind: t.t(&format!("daykind-{}", d.kind.as_str())),
             kind_code: d.kind.as_str().to_string(),
@@ -69,7 +69,7 @@ pub async fn page_for_year(
     CurrentUser(actor): CurrentUser,
     QueryParam(q): QueryParam<YearQuery>,
 ) -> Result<Response, Failure> {
-    let this_year = i32::from(crate::view::local_date(state.app.now()).year());
+    let this_year = i32::from(congbo_domain::time::local_date(state.app.now()).year());
     let year = q.year.unwrap_or(this_year).clamp(1901, 2198);
     let cal = calendar::load(&state.app.db).await?;
     let kinds = [
@@ -82,9 +82,7 @@ pub async fn page_for_year(
     .map(|k| (k.as_str(), t.t(&format!("daykind-{}", k.as_str()))))
     .collect();
     page(CalendarPage {
-        tet: tet(year)
-            .map(|d| d.strftime("%d/%m/%Y").to_string())
-            .unwrap_or_default(),
+        tet: tet(year).map(congbo_domain::time::dmy).unwrap_or_default(),
         lunar_name: year_name_vi(year),
         working_days: cal.working_days_in_year(year),
         announced: cal.is_announced_year(year),

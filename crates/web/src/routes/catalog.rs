@@ -15,11 +15,7 @@ use crate::error::Failure;
 use crate::extract::{CurrentUser, MaybeUser, PageForm, PathParam, QueryParam};
 use crate::i18n::Locale;
 use crate::view::{Nav, page, page_with};
-
-/// Today's local date in Vietnam as `YYYY-MM-DD`.
-pub fn today(now_micros: i64) -> String {
-    crate::view::local_date(now_micros).to_string()
-}
+use congbo_domain::time::local_date;
 
 pub struct ProcedureLine {
     pub code: String,
@@ -83,7 +79,12 @@ pub async fn public_list(
     QueryParam(q): QueryParam<SearchQuery>,
 ) -> Result<Response, Failure> {
     let query: String = q.q.chars().take(200).collect();
-    let found = catalog::search(&state.app.db, &query, &today(state.app.now())).await?;
+    let found = catalog::search(
+        &state.app.db,
+        &query,
+        &local_date(state.app.now()).to_string(),
+    )
+    .await?;
     page(ProceduresPage {
         procedures: found
             .iter()
@@ -122,7 +123,7 @@ pub async fn public_detail(
     PathParam(code): PathParam<String>,
 ) -> Result<Response, Failure> {
     let versions = catalog::versions(&state.app.db, &code).await?;
-    let on = crate::view::local_date(state.app.now());
+    let on = local_date(state.app.now());
     let v = version_in_force(&versions, on)
         .cloned()
         .ok_or(Failure::new(StatusCode::NOT_FOUND, "procedure-not-found"))?;
@@ -169,7 +170,7 @@ async fn import_page(
         .principal
         .require_top_level(Perm::CatalogManage)
         .map_err(congbo_app::AppError::from)?;
-    let count = catalog::search(&state.app.db, "", &today(state.app.now()))
+    let count = catalog::search(&state.app.db, "", &local_date(state.app.now()).to_string())
         .await?
         .len();
     let messages = report

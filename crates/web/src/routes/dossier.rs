@@ -7,10 +7,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use congbo_app::catalog;
 use congbo_app::dossier::{
-    self, ActionInput, DossierView, ListItem, ListKind, ListQuery, NewDossier, PublicView, local,
+    self, ActionInput, DossierView, ListItem, ListKind, ListQuery, NewDossier, PublicView,
 };
 use congbo_domain::dossier::DeadlineFlag;
 use congbo_domain::identity::Perm;
+use congbo_domain::time::{dmy, dmy_hm as hm, dmy_text, local};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -37,16 +38,6 @@ fn flag_key(f: DeadlineFlag) -> &'static str {
     }
 }
 
-fn dmy(d: &str) -> String {
-    d.parse::<jiff::civil::Date>()
-        .map(|d| d.strftime("%d/%m/%Y").to_string())
-        .unwrap_or_default()
-}
-
-fn hm(micros: i64) -> String {
-    local(micros).strftime("%d/%m/%Y %H:%M").to_string()
-}
-
 pub struct Line {
     pub id: Uuid,
     pub code: String,
@@ -71,8 +62,8 @@ impl From<ListItem> for Line {
             received: i.row.received_at.map(hm).unwrap_or_default(),
             due: i
                 .effective_due
-                .map(|d| d.strftime("%d/%m/%Y").to_string())
-                .or(i.row.current_due.as_deref().map(dmy))
+                .map(dmy)
+                .or(i.row.current_due.as_deref().map(dmy_text))
                 .unwrap_or_default(),
             flag_class: flag_class(i.flag),
             flag_key: flag_key(i.flag),
@@ -190,7 +181,7 @@ pub async fn new_form(
     if actor.principal.scopes(Perm::DossierIntake).is_empty() {
         return Err(congbo_app::AppError::Forbidden.into());
     }
-    let today = crate::routes::catalog::today(s.app.now());
+    let today = congbo_domain::time::local_date(s.app.now()).to_string();
     let all = catalog::search(&s.app.db, "", &today).await?;
     let chosen = all
         .iter()
@@ -398,12 +389,14 @@ pub async fn show(
         flag_class: flag_class(v.flag),
         flag_key: flag_key(v.flag),
         received: v.row.received_at.map(hm).unwrap_or_default(),
-        due: v.row.due_date.as_deref().map(dmy).unwrap_or_default(),
-        current_due: v.row.current_due.as_deref().map(dmy).unwrap_or_default(),
-        effective_due: v
-            .effective_due
-            .map(|d| d.strftime("%d/%m/%Y").to_string())
+        due: v.row.due_date.as_deref().map(dmy_text).unwrap_or_default(),
+        current_due: v
+            .row
+            .current_due
+            .as_deref()
+            .map(dmy_text)
             .unwrap_or_default(),
+        effective_due: v.effective_due.map(dmy).unwrap_or_default(),
         events,
         forms,
         can: v.allowed.clone(),
@@ -574,8 +567,8 @@ fn form_data(s: &AppState, v: &DossierView, kind: FormKind) -> FormData {
         effective_at: ev.map(|e| local(e.at)),
         control_rows: control_rows(v),
         book_rows: Vec::<BookRow>::new(),
-        lookup_url: dossier::lookup_url(&s.app, &r.code),
-        rating_url: congbo_app::rating::dossier_link(&s.app, r.id, &r.code, &r.secret),
+        lookup_url: congbo_app::links::lookup_url(&s.app, &r.code),
+        rating_url: congbo_app::links::rating_link(&s.app, r.id, &r.code, &r.secret),
     }
 }
 
@@ -659,7 +652,7 @@ pub async fn book(
     QueryParam(p): QueryParam<BookParams>,
 ) -> Result<Response, Failure> {
     let day = if p.ngay.is_empty() {
-        crate::routes::catalog::today(s.app.now())
+        congbo_domain::time::local_date(s.app.now()).to_string()
     } else {
         p.ngay.clone()
     };
@@ -748,8 +741,7 @@ struct LookupPage {
 
 impl LookupPage {
     fn dmy(&self, d: &Option<jiff::civil::Date>) -> String {
-        d.map(|d| d.strftime("%d/%m/%Y").to_string())
-            .unwrap_or_default()
+        d.map(dmy).unwrap_or_default()
     }
 }
 

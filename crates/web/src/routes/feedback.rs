@@ -21,7 +21,8 @@ use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, MaybeUser, PageForm, PathParam, QueryParam};
 use crate::i18n::Locale;
-use crate::view::{Nav, local_time, page_with, refusal, status_for};
+use crate::view::{Nav, page_with, refusal, status_for};
+use congbo_domain::time::dmy_hm;
 
 // ---------------------------------------------------------------------------------------------
 // The form
@@ -66,8 +67,8 @@ pub struct FormParams {
 
 /// The clauses of the codes of conduct the office follows, as (citation, text).
 async fn clauses_of(s: &AppState, office: &OfficeRow) -> Result<Vec<(String, String)>, Failure> {
-    let codes: Vec<CodeOfConduct> = congbo_app::rating::conduct_codes(&s.app).await?;
-    let followed = congbo_app::rating::followed_codes(&s.app, office.id).await?;
+    let codes: Vec<CodeOfConduct> = congbo_app::conduct::all(&s.app).await?;
+    let followed = congbo_app::conduct::followed(&s.app, office.id).await?;
     Ok(codes
         .into_iter()
         .filter(|c| followed.contains(&c.code))
@@ -265,10 +266,10 @@ struct FollowPage {
 
 impl FollowPage {
     fn at(&self, m: &i64) -> String {
-        local_time(*m)
+        dmy_hm(*m)
     }
     fn dmy(&self, d: &str) -> String {
-        crate::view::dmy(d)
+        congbo_domain::time::dmy_text(d)
     }
 }
 
@@ -382,7 +383,7 @@ struct AnswersPage {
 
 impl AnswersPage {
     fn at(&self, m: &i64) -> String {
-        local_time(*m)
+        dmy_hm(*m)
     }
 }
 
@@ -425,10 +426,10 @@ struct ListPage {
 
 impl ListPage {
     fn at(&self, m: &i64) -> String {
-        local_time(*m)
+        dmy_hm(*m)
     }
     fn dmy(&self, d: &str) -> String {
-        crate::view::dmy(d)
+        congbo_domain::time::dmy_text(d)
     }
 }
 
@@ -472,10 +473,10 @@ struct CasePage {
 
 impl CasePage {
     fn at(&self, m: &i64) -> String {
-        local_time(*m)
+        dmy_hm(*m)
     }
     fn dmy(&self, d: &str) -> String {
-        crate::view::dmy(d)
+        congbo_domain::time::dmy_text(d)
     }
     fn can(&self, a: &str) -> bool {
         self.c.actions.contains(&a)

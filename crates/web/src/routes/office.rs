@@ -14,7 +14,8 @@ use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam};
 use crate::i18n::Locale;
-use crate::view::{Nav, kind_label, local_time, page};
+use crate::view::{Nav, kind_label, page};
+use congbo_domain::time::dmy_hm;
 
 /// An office row as the tree shows it.
 pub struct OfficeLine {
@@ -144,7 +145,7 @@ pub async fn show(
         .await?
         .into_iter()
         .map(|h| HistoryLine {
-            at: local_time(h.at),
+            at: dmy_hm(h.at),
             change: t.t(&format!("history-{}", h.change)),
             detail: match h.change.as_str() {
                 "rename" => format!(

@@ -208,7 +208,7 @@ fn ticket_page(
         status,
         TicketPage {
             qr: qr_svg(&follow_url),
-            issued: crate::view::local_time(v.row.issued_at),
+            issued: congbo_domain::time::dmy_hm(v.row.issued_at),
             t,
             v,
             secret: secret.to_string(),
@@ -319,7 +319,7 @@ struct CounterPage {
 
 impl CounterPage {
     fn time(&self, m: &i64) -> String {
-        congbo_app::dossier::local(*m).strftime("%H:%M").to_string()
+        congbo_domain::time::local(*m).strftime("%H:%M").to_string()
     }
 }
 

@@ -22,7 +22,8 @@ use crate::error::Failure;
 use crate::extract::{CurrentUser, MaybeUser, PageForm, PathParam, QueryParam};
 use crate::forms::qr_svg;
 use crate::i18n::Locale;
-use crate::view::{Nav, local_time, page_with, refusal, status_for};
+use crate::view::{Nav, page_with, refusal, status_for};
+use congbo_domain::time::dmy_hm;
 
 /// The tablet's cookie: the device secret, sent only to the tablet's own pages.
 pub const DEVICE_COOKIE: &str = "congbo_device";
@@ -382,11 +383,11 @@ impl StaffPage {
         p.map(|p| format!("{p:.2} %")).unwrap_or("—".into())
     }
     fn at(&self, m: &i64) -> String {
-        local_time(*m)
+        dmy_hm(*m)
     }
     /// `YYYY-MM-DD` as `dd/mm/yyyy`.
     fn dmy(&self, d: &str) -> String {
-        crate::view::dmy(d)
+        congbo_domain::time::dmy_text(d)
     }
 }
 
@@ -526,7 +527,7 @@ impl SettingsPage {
             .unwrap_or_default()
     }
     fn at(&self, m: &Option<i64>) -> String {
-        m.map(local_time).unwrap_or("—".into())
+        m.map(dmy_hm).unwrap_or("—".into())
     }
     fn low(&self) -> String {
         self.s

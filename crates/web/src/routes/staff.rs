@@ -15,7 +15,8 @@ use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam};
 use crate::i18n::Locale;
 use crate::routes::office::OfficeLine;
-use crate::view::{Nav, local_time, page, role_label};
+use crate::view::{Nav, page, role_label};
+use congbo_domain::time::dmy_hm;
 
 pub struct StaffLine {
     pub id: Uuid,
@@ -161,7 +162,7 @@ pub async fn show(
     let offices = manageable_offices(&state, &actor).await?;
     let manage = offices.iter().any(|o| o.id == v.user.home_office_id);
     let email = v.user.email.clone().unwrap_or_default();
-    let created = local_time(v.user.created_at);
+    let created = dmy_hm(v.user.created_at);
     page(StaffPage {
         member: line(&t, state.app.now(), v),
         email,

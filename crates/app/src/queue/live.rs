@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{OnceCell, broadcast};
 use uuid::Uuid;
 
-use crate::queue::{CallInfo, DisplayView};
+use super::{CallInfo, DisplayView};
 use crate::{App, Result};
 
 /// "Something changed at this office" (and, for a call, which ticket was called).
@@ -120,7 +120,7 @@ impl Live {
         office_id: Uuid,
         call: Option<Uuid>,
     ) -> Result<Arc<Frame>> {
-        let view = crate::queue::display::load(app, office_id).await?;
+        let view = super::display::load(app, office_id).await?;
         let call = call.and_then(|t| view.call_of(t));
         let mut frame = Frame {
             seq: self.seq.fetch_add(1, Ordering::Relaxed) + 1,
