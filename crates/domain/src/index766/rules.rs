@@ -272,12 +272,14 @@ pub struct Rules766 {
 }
 
 impl Default for Rules766 {
-    /// Decision 766/QĐ-TTg of 23/6/2022. Confirmed [C]: the five groups and their maxima
-    /// (18/20/22/22/18; groups 3 and 4 are [C2]), 5.4 = 6 points with full points at ≥ 90 %,
-    /// "published on time" = 4 points, the thresholds 80 % (3.1, 3.5, 4.2, 4.3), 50 % (3.3),
-    /// 90 % (5.4), and the bands ≥ 90 excellent, < 50 weak. The other weights and the
-    /// intermediate bands (80 good, 70 fair, 50 average) are [B]: an even split of what is
-    /// left of each group, kept as data to replace when the appendix is read.
+    /// Decision 766/QĐ-TTg of 23/6/2022. Confirmed \[C\]: the five groups and their maxima
+    /// (18/20/22/22/18; groups 3 and 4 are \[C2\]), 5.4 = 6 points with full points at ≥ 90 %,
+    /// "procedures updated and published on time" = 4 points (read as 1.2), the thresholds
+    /// 80 % (3.1, 3.5, 4.2, 4.3), 50 % (3.3), 90 % (5.4), and the bands ≥ 90 excellent,
+    /// < 50 weak; 2.1 carries the whole of group 2 ("on-time processing earns up to 20
+    /// points"). The other weights and the intermediate bands (80 good, 70 fair, 50 average)
+    /// are \[B\]: weights chosen to add up to each group's maximum (3.3 = 6 as in §3's
+    /// worked example), kept as data to replace when the appendix is read.
     fn default() -> Self {
         let g = |group, max_points| GroupRule { group, max_points };
         let i = |indicator, max_points, full_at_pct| IndicatorRule {
