@@ -9,6 +9,7 @@ pub mod dossier;
 pub mod error;
 pub mod feedback;
 pub mod identity;
+pub mod index766;
 pub mod office;
 pub mod queue;
 pub mod rating;

@@ -26,5 +26,5 @@ pub use lunar::{
     CN_TZ_HOURS, LunarDate, VN_TZ_HOURS, leap_month, lunar_to_solar, month_length, solar_to_lunar,
     tet, year_name_vi,
 };
-pub use statutory::statutory_days;
+pub use statutory::{national_day_second, statutory_days};
 pub use work::{AnnouncedDay, DayKind, Reason, WorkCalendar};

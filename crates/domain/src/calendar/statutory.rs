@@ -7,8 +7,22 @@
 //!   public-sector choice);
 //! - Giỗ Tổ Hùng Vương: 10th day of the 3rd lunar month;
 //! - Ngày Chiến thắng: 30 April; Ngày Quốc tế Lao động: 1 May;
-//! - Quốc khánh: 2 September **and the day before or after**, chosen by the government. We use
-//!   **1 September** (the day before), the choice of 2022, 2023, 2025 and 2026.
+//! - Quốc khánh: 2 September **and the day before or after**, chosen by the government. We
+//!   follow precedent ([`national_day_second`]): the adjacent day that joins a weekend, by the
+//!   weekday of 2 September:
+//!
+//!   | 2/9 on    | second day            | precedent |
+//!   |-----------|-----------------------|-----------|
+//!   | Monday    | Tuesday 3/9           | 2024      |
+//!   | Tuesday   | Monday 1/9            | 2025      |
+//!   | Wednesday | Tuesday 1/9 (before)  | 2026      |
+//!   | Thursday  | Friday 3/9            | 2021      |
+//!   | Friday    | Thursday 1/9 (before) | 2022      |
+//!   | Saturday  | Friday 1/9            | 2023      |
+//!   | Sunday    | Monday 3/9            | —         |
+//!
+//!   A Saturday or Sunday 2/9 is then compensated like any other holiday (below): Monday 4/9
+//!   after a Saturday, Tuesday 4/9 after a Sunday (Monday 3/9 is already the holiday).
 //!
 //! Art. 111.3: a holiday falling on the weekly rest day (Saturday or Sunday for the public
 //! sector) gives a compensatory day off on the next working day. Holidays are taken in date
@@ -66,7 +80,7 @@ pub fn statutory_days(year: i32) -> Vec<AnnouncedDay> {
     holidays.extend(ymd(4, 30).map(|d| (d, "Ngày Chiến thắng")));
     holidays.extend(ymd(5, 1).map(|d| (d, "Ngày Quốc tế Lao động")));
     if year >= LC2019_FROM {
-        holidays.extend(ymd(9, 1).map(|d| (d, "Quốc khánh")));
+        holidays.extend(national_day_second(year).map(|d| (d, "Quốc khánh")));
     }
     holidays.extend(ymd(9, 2).map(|d| (d, "Quốc khánh")));
     // Two holidays on one date (possible only for Giỗ Tổ and 30 April) count once.
@@ -99,6 +113,26 @@ pub fn statutory_days(year: i32) -> Vec<AnnouncedDay> {
     }
     out.sort_by_key(|r| r.date);
     out
+}
+
+/// The second National Day holiday (Labour Code 2019, Art. 112: "2 September and the day
+/// before or after") for a year without an announced schedule: the adjacent day that joins a
+/// weekend, as the government chose in 2021–2026 (table in the module docs). `None` before
+/// 2021 (one day only) and for years outside jiff's range.
+pub fn national_day_second(year: i32) -> Option<Date> {
+    if year < LC2019_FROM {
+        return None;
+    }
+    let national_day = Date::new(i16::try_from(year).ok()?, 9, 2).ok()?;
+    let day_after = match national_day.weekday() {
+        Weekday::Monday | Weekday::Thursday | Weekday::Sunday => true,
+        Weekday::Tuesday | Weekday::Wednesday | Weekday::Friday | Weekday::Saturday => false,
+    };
+    if day_after {
+        national_day.tomorrow().ok()
+    } else {
+        national_day.yesterday().ok()
+    }
 }
 
 fn is_weekend(d: Date) -> bool {
@@ -137,10 +171,78 @@ mod tests {
                 (date(2027, 4, 30), Holiday),
                 (date(2027, 5, 1), Holiday),
                 (date(2027, 5, 3), CompensatoryOff),
-                (date(2027, 9, 1), Holiday),
+                // 2/9 is a Thursday: Friday 3/9 joins the weekend (as in 2021).
                 (date(2027, 9, 2), Holiday),
+                (date(2027, 9, 3), Holiday),
             ]
         );
+    }
+
+    /// The National Day days off (holidays and compensatory days, 25/8–10/9) of a year.
+    fn national_day_off(year: i32) -> Vec<(Date, DayKind)> {
+        let y = i16::try_from(year).unwrap();
+        summary(year)
+            .into_iter()
+            .filter(|&(d, _)| d >= date(y, 8, 25) && d <= date(y, 9, 10))
+            .collect()
+    }
+
+    #[test]
+    fn national_day_follows_precedent_for_every_weekday() {
+        use DayKind::*;
+        // One year without an announced schedule for each weekday of 2 September.
+        let table = [
+            (2030, Weekday::Monday, vec![(2, Holiday), (3, Holiday)]),
+            (2031, Weekday::Tuesday, vec![(1, Holiday), (2, Holiday)]),
+            (2037, Weekday::Wednesday, vec![(1, Holiday), (2, Holiday)]),
+            (2032, Weekday::Thursday, vec![(2, Holiday), (3, Holiday)]),
+            (2033, Weekday::Friday, vec![(1, Holiday), (2, Holiday)]),
+            // Saturday 2/9: Friday 1/9, and Monday 4/9 compensates the Saturday (as in 2023).
+            (
+                2028,
+                Weekday::Saturday,
+                vec![(1, Holiday), (2, Holiday), (4, CompensatoryOff)],
+            ),
+            // Sunday 2/9: Monday 3/9, and the Sunday is compensated on Tuesday 4/9.
+            (
+                2029,
+                Weekday::Sunday,
+                vec![(2, Holiday), (3, Holiday), (4, CompensatoryOff)],
+            ),
+        ];
+        for (year, weekday, days) in table {
+            let y = i16::try_from(year).unwrap();
+            assert_eq!(date(y, 9, 2).weekday(), weekday, "{year}");
+            let want: Vec<(Date, DayKind)> =
+                days.into_iter().map(|(d, k)| (date(y, 9, d), k)).collect();
+            assert_eq!(national_day_off(year), want, "{year}: 2/9 on {weekday:?}");
+        }
+        // The same rule on the years 2021–2026 reproduces every announced choice.
+        for (year, second) in [
+            (2021, date(2021, 9, 3)),
+            (2022, date(2022, 9, 1)),
+            (2023, date(2023, 9, 1)),
+            (2024, date(2024, 9, 3)),
+            (2025, date(2025, 9, 1)),
+            (2026, date(2026, 9, 1)),
+        ] {
+            assert_eq!(national_day_second(year), Some(second), "{year}");
+        }
+        assert_eq!(national_day_second(2020), None, "Labour Code 2012: one day");
+    }
+
+    #[test]
+    fn national_day_off_in_the_working_calendar_of_unannounced_years() {
+        use crate::calendar::WorkCalendar;
+        let c = WorkCalendar::builtin();
+        let off = |y, m, d| !c.is_working_day(date(y, m, d));
+        // Thursday 2/9/2032: Friday 3/9 off, Wednesday 1/9 worked.
+        assert!(!c.is_announced_year(2032));
+        assert!(off(2032, 9, 2) && off(2032, 9, 3) && !off(2032, 9, 1));
+        // Sunday 2/9/2029: Monday 3/9 holiday, Tuesday 4/9 compensatory, Wednesday 5/9 worked.
+        assert!(off(2029, 9, 3) && off(2029, 9, 4) && !off(2029, 9, 5));
+        // 2027 is shipped in the schedule file but not announced: it follows the same rule.
+        assert!(off(2027, 9, 2) && off(2027, 9, 3) && !off(2027, 9, 1));
     }
 
     #[test]

@@ -482,7 +482,7 @@ mod tests {
         assert!((25..=31).all(|d| !c.is_working_day(date(2028, 1, d))));
         assert!(c.is_working_day(date(2028, 1, 24)));
         assert!(c.is_working_day(date(2028, 2, 1)));
-        // 2030: 1 and 2 September fall on Sunday and Monday → Tuesday 3 September off.
+        // 2030: 2 September is a Monday → Tuesday 3 September is the second holiday.
         assert!(!c.is_working_day(date(2030, 9, 3)));
         assert!(c.is_working_day(date(2030, 9, 4)));
         // Far years work too.

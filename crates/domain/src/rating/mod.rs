@@ -132,7 +132,7 @@ pub struct Summary {
 pub const MIN_SAMPLE: u32 = 30;
 
 fn pct(part: u32, whole: u32) -> Option<f64> {
-    (whole > 0).then(|| (f64::from(part) * 10_000.0 / f64::from(whole)).round() / 100.0)
+    crate::index766::percent(u64::from(part), u64::from(whole))
 }
 
 pub fn summarize(scores: &[Score]) -> Summary {
@@ -164,16 +164,22 @@ pub struct Indicator54 {
     pub points: f64,
 }
 
+/// Indicator 5.4 from the two published shares, with `max_points` and the full-points
+/// threshold of the 2022 rules. The rule itself lives in [`crate::index766`].
 pub fn indicator_5_4(late_pct: f64, disliked_pct: f64, max_points: f64) -> Indicator54 {
-    let rate = (100.0 - late_pct - disliked_pct).max(0.0);
-    let points = if rate >= 90.0 {
-        max_points
-    } else {
-        rate * max_points / 90.0
+    use crate::index766::{Indicator, IndicatorRule, Rules766, handling_satisfaction_pct};
+    let rules = Rules766::default();
+    let rule = IndicatorRule {
+        max_points,
+        // Static data, checked by the index766 tests.
+        ..*rules
+            .rule(Indicator::HandlingSatisfaction)
+            .expect("the 2022 rules weigh 5.4")
     };
+    let rate = handling_satisfaction_pct(late_pct, disliked_pct);
     Indicator54 {
-        rate: (rate * 100.0).round() / 100.0,
-        points: (points * 100.0).round() / 100.0,
+        rate,
+        points: rule.points(rate),
     }
 }
 
