@@ -24,10 +24,12 @@
 //! recommendation (the authority decides), it is only recorded; a council tie between forms
 //! recommends the lighter form; "in the year" is the year of the decision date.
 //!
-//! Errors (code, field): `discipline-time-barred` (`detected_on`), `date-order` (`on`),
-//! `illegal-transition`, `discipline-deferred` (an action other than resume while deferred),
-//! `council-quorum` (`ballot`), `ballot-count-invalid` (`ballot`), `removal-leaders-only`
-//! (`sanction`), `decision-no-required` (`number`).
+//! Errors (code, field): `discipline-time-barred` (`detected_on`), `date-order` (`date`,
+//! `detected_on`, `effective_from`: a date before the previous step's),
+//! `discipline-illegal-transition` (the state does not accept the action),
+//! `discipline-deferred` (an action other than resume while deferred), `council-quorum`
+//! (`ballot`), `ballot-count-invalid` (`ballot`), `removal-leaders-only` (`sanction`),
+//! `decision-no-required` (`decision_no`).
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -411,11 +413,11 @@ impl DisciplineCase {
     }
 }
 
-const ILLEGAL: DomainError = DomainError::new("illegal-transition");
+const ILLEGAL: DomainError = DomainError::new("discipline-illegal-transition");
 
 fn after(on: Date, not_before: Date) -> Result<(), DomainError> {
     if on < not_before {
-        Err(DomainError::field("date-order", "on"))
+        Err(DomainError::field("date-order", "date"))
     } else {
         Ok(())
     }
@@ -460,7 +462,7 @@ fn decide(
     skipped: Option<SkipBasis>,
 ) -> Result<(), DomainError> {
     if number.trim().is_empty() {
-        return Err(DomainError::field("decision-no-required", "number"));
+        return Err(DomainError::field("decision-no-required", "decision_no"));
     }
     if sanction == Some(Sanction::Removal) && !c.is_leader {
         return Err(DomainError::field("removal-leaders-only", "sanction"));

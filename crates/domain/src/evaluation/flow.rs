@@ -19,9 +19,10 @@
 //! reviewer (default off [C]: small communes may have one head).
 //!
 //! Errors (code, field): `evaluation-locked` (any action or edit on a locked form),
-//! `evaluation-approved` (editing an approved form: return it first), `illegal-transition`,
-//! `self-assessment-not-own` (`by`), `evaluate-own` (`by`), `approve-own-evaluation` (`by`),
-//! `return-own` (`by`), `approver-is-reviewer` (`by`), `reason-required` (`reason`),
+//! `evaluation-approved` (editing an approved form: return it first),
+//! `evaluation-illegal-transition` (the state does not accept the action),
+//! `self-assessment-not-own` (`actor`), `evaluate-own` (`actor`), `approve-own-evaluation`
+//! (`actor`), `return-own` (`actor`), `approver-is-reviewer` (`actor`), `reason-required` (`reason`),
 //! `score-wrong-form` (`score`): the snapshot is for another officer or period.
 
 use serde::{Deserialize, Serialize};
@@ -166,7 +167,7 @@ pub struct FlowTransition {
 }
 
 const LOCKED: DomainError = DomainError::new("evaluation-locked");
-const ILLEGAL: DomainError = DomainError::new("illegal-transition");
+const ILLEGAL: DomainError = DomainError::new("evaluation-illegal-transition");
 
 /// May `by` change the inputs (task lines, general criteria) of `form` now? The app calls this
 /// before saving a draft of the inputs. Errors: `evaluation-locked`, `evaluation-approved`,
@@ -175,14 +176,16 @@ pub fn check_editable(form: &EvaluationForm, by: Uuid) -> Result<(), DomainError
     match form.state {
         FlowState::Locked => Err(LOCKED),
         FlowState::Approved => Err(DomainError::new("evaluation-approved")),
-        FlowState::Reviewed if by == form.officer => Err(DomainError::field("evaluate-own", "by")),
+        FlowState::Reviewed if by == form.officer => {
+            Err(DomainError::field("evaluate-own", "actor"))
+        }
         _ => Ok(()),
     }
 }
 
-fn not_officer(form: &EvaluationForm, by: Uuid, code: &'static str) -> Result<(), DomainError> {
+fn not_officer(form: &EvaluationForm, by: Uuid, refusal: DomainError) -> Result<(), DomainError> {
     if by == form.officer {
-        Err(DomainError::field(code, "by"))
+        Err(refusal)
     } else {
         Ok(())
     }
@@ -212,29 +215,33 @@ pub fn apply(
     match (from, action) {
         (S::Draft | S::Returned | S::SelfAssessed, FlowAction::SelfAssess { score }) => {
             if by != form.officer {
-                return Err(DomainError::field("self-assessment-not-own", "by"));
+                return Err(DomainError::field("self-assessment-not-own", "actor"));
             }
             check_score(form, score)?;
             f.self_assessment = Some((**score).clone());
             f.state = S::SelfAssessed;
         }
         (S::SelfAssessed | S::Reviewed, FlowAction::Review { score }) => {
-            not_officer(form, by, "evaluate-own")?;
+            not_officer(form, by, DomainError::field("evaluate-own", "actor"))?;
             check_score(form, score)?;
             f.review = Some((**score).clone());
             f.reviewer = Some(by);
             f.state = S::Reviewed;
         }
         (S::Reviewed, FlowAction::Approve) => {
-            not_officer(form, by, "approve-own-evaluation")?;
+            not_officer(
+                form,
+                by,
+                DomainError::field("approve-own-evaluation", "actor"),
+            )?;
             if rules.separate_approver && form.reviewer == Some(by) {
-                return Err(DomainError::field("approver-is-reviewer", "by"));
+                return Err(DomainError::field("approver-is-reviewer", "actor"));
             }
             f.approver = Some(by);
             f.state = S::Approved;
         }
         (S::SelfAssessed | S::Reviewed | S::Approved, FlowAction::Return { reason }) => {
-            not_officer(form, by, "return-own")?;
+            not_officer(form, by, DomainError::field("return-own", "actor"))?;
             if reason.trim().is_empty() {
                 return Err(DomainError::field("reason-required", "reason"));
             }

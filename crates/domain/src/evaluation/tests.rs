@@ -296,7 +296,7 @@ fn e5_discipline_dates() {
     assert_eq!(case.limitation_ends(&dr), Some(date(2031, 1, 10)));
     assert_eq!(
         discipline::apply(&extended, &CaseAction::Extend, &dr),
-        Err(DomainError::new("illegal-transition")),
+        Err(DomainError::new("discipline-illegal-transition")),
         "extended once only"
     );
 }
@@ -661,7 +661,7 @@ fn approving_or_reviewing_ones_own_evaluation_is_refused() {
             },
             OFFICER
         ),
-        Err(DomainError::field("evaluate-own", "by"))
+        Err(DomainError::field("evaluate-own", "actor"))
     );
     let f = step(
         &f,
@@ -673,11 +673,11 @@ fn approving_or_reviewing_ones_own_evaluation_is_refused() {
     .unwrap();
     assert_eq!(
         step(&f, FlowAction::Approve, OFFICER),
-        Err(DomainError::field("approve-own-evaluation", "by"))
+        Err(DomainError::field("approve-own-evaluation", "actor"))
     );
     assert_eq!(
         step(&f, FlowAction::Return { reason: "x".into() }, OFFICER),
-        Err(DomainError::field("return-own", "by"))
+        Err(DomainError::field("return-own", "actor"))
     );
     let strict = FlowRules {
         separate_approver: true,
@@ -718,7 +718,7 @@ fn only_the_officer_self_assesses_and_only_their_own_score() {
     );
     assert_eq!(
         step(&f, FlowAction::Approve, CHAIR),
-        Err(DomainError::new("illegal-transition"))
+        Err(DomainError::new("evaluation-illegal-transition"))
     );
 }
 
@@ -1096,7 +1096,7 @@ fn discipline_steps_ballots_and_forms() {
     assert!(d.affects_ranking(2026) && !d.affects_ranking(2027));
     assert_eq!(
         discipline::apply(&d, &CaseAction::Extend, &dr),
-        Err(DomainError::new("illegal-transition"))
+        Err(DomainError::new("discipline-illegal-transition"))
     );
 }
 
