@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::ranking::AnnualRanking;
 use super::rules::{Rounding, share_of};
 use super::units::{Level, Points};
 
@@ -72,6 +73,24 @@ pub struct Candidate {
     pub average: Option<Points>,
     pub meets_emulation_conduct: bool,
     pub recognised_initiative: bool,
+}
+
+impl Candidate {
+    /// A candidate from a final annual ranking; the two judgements come from the emulation
+    /// review (*bình xét*).
+    pub fn from_ranking(
+        r: &AnnualRanking,
+        meets_emulation_conduct: bool,
+        recognised_initiative: bool,
+    ) -> Self {
+        Self {
+            officer: r.officer,
+            level: r.level,
+            average: r.average,
+            meets_emulation_conduct,
+            recognised_initiative,
+        }
+    }
 }
 
 /// Why a candidate gets no title (or not the higher one).

@@ -57,9 +57,9 @@ pub use rules::{
     rule_set_for, share_of,
 };
 pub use score::{
-    CatalogueItem, Delay, Excuse, Factor, Formula, GeneralEntry, LeaderInputs, LineResult,
-    OutputCatalogue, QualityFailure, ScoreInput, ScoreSnapshot, TaskLine, check_general, compute,
-    unit_result,
+    CatalogueItem, Delay, Excuse, Factor, Formula, GeneralEntry, ItemOutcome, LeaderInputs,
+    LineResult, OutputCatalogue, QualityFailure, ScoreInput, ScoreSnapshot, TaskLine,
+    check_general, compute, unit_result,
 };
 pub use suggestions::{
     AttitudeEvidence, AttitudeRules, AttitudeSuggestion, LowRating, MonthFigures, Suggestion,

@@ -36,7 +36,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::rules::{RankingBasis, RuleSet};
+use super::rules::{Bands, CriterionMax, RankingBasis, RuleSet};
 use super::units::{Level, Pct, Period, Points};
 use crate::DomainError;
 
@@ -154,6 +154,60 @@ pub struct TaskLine {
     pub evidence: Vec<String>,
 }
 
+/// What one dossier or ticket contributed to a product, as the app reads it from the dossier
+/// (or queue) records: used by [`TaskLine::from_items`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemOutcome {
+    /// Dossier code or ticket reference.
+    pub reference: String,
+    /// Finished in the period (dossier `done`/`returned`, ticket served).
+    pub completed: bool,
+    /// The dossier's stored on-time status (`late` → one delay), `None` if not finished.
+    pub on_time: Option<crate::dossier::OnTime>,
+    /// Days late, for the record.
+    pub days_late: u16,
+    /// Quality failures found on it (a returned or rejected result), with their date and reason.
+    pub failures: Vec<(jiff::civil::Date, String)>,
+}
+
+impl TaskLine {
+    /// A task line of `product` from the items assigned to the officer in the period: every
+    /// item counts as assigned, finished ones as completed, a `late` one as one delay, each
+    /// failure as one quality failure; excuses start empty (an approver adds them).
+    pub fn from_items(product: &str, items: &[ItemOutcome]) -> Self {
+        let count = |f: fn(&ItemOutcome) -> bool| {
+            u32::try_from(items.iter().filter(|i| f(i)).count()).unwrap_or(u32::MAX)
+        };
+        Self {
+            product: product.to_owned(),
+            assigned: count(|_| true),
+            completed: count(|i| i.completed),
+            quality_failures: items
+                .iter()
+                .filter(|i| i.completed)
+                .flat_map(|i| {
+                    i.failures.iter().map(|(on, reason)| QualityFailure {
+                        item: i.reference.clone(),
+                        on: *on,
+                        reason: reason.clone(),
+                        excuse: None,
+                    })
+                })
+                .collect(),
+            delays: items
+                .iter()
+                .filter(|i| i.completed && i.on_time == Some(crate::dossier::OnTime::Late))
+                .map(|i| Delay {
+                    item: i.reference.clone(),
+                    days: i.days_late,
+                    excuse: None,
+                })
+                .collect(),
+            evidence: items.iter().map(|i| i.reference.clone()).collect(),
+        }
+    }
+}
+
 /// Points the evaluator gives one general criterion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GeneralEntry {
@@ -227,7 +281,12 @@ pub struct LineResult {
 pub struct ScoreSnapshot {
     pub rule_set: String,
     pub formula: Formula,
+    /// The rule values used, copied so that a later edit of the rule set does not change how
+    /// this score reads.
     pub deduction_per_failure_pct: u8,
+    pub task_max: Points,
+    pub criteria: Vec<CriterionMax>,
+    pub bands: Bands,
     pub input: ScoreInput,
     pub lines: Vec<LineResult>,
     /// (a) quantity.
@@ -416,6 +475,9 @@ pub fn compute(
         rule_set: rules.code.clone(),
         formula,
         deduction_per_failure_pct: rules.deduction_per_failure_pct,
+        task_max: rules.task_max,
+        criteria: rules.general_criteria.clone(),
+        bands: rules.bands,
         input: input.clone(),
         lines,
         quantity,

@@ -499,6 +499,36 @@ fn conversion_factors_weight_the_products_and_over_fulfilment_is_capped() {
 }
 
 #[test]
+fn a_task_line_is_filled_from_dossier_outcomes() {
+    use crate::dossier::OnTime;
+    let item = |n: u32, completed, on_time, failures: usize| ItemOutcome {
+        reference: format!("TL-260302-{n:04}"),
+        completed,
+        on_time,
+        days_late: if on_time == Some(OnTime::Late) { 2 } else { 0 },
+        failures: vec![(date(2026, 3, 20), "trả lại do sai kết quả".to_owned()); failures],
+    };
+    let items = [
+        item(1, true, Some(OnTime::Early), 0),
+        item(2, true, Some(OnTime::Late), 1),
+        item(3, true, Some(OnTime::OnTime), 0),
+        item(4, false, None, 0),
+    ];
+    let l = TaskLine::from_items("dossier_received", &items);
+    assert_eq!((l.assigned, l.completed), (4, 3));
+    assert_eq!(l.delays.len(), 1);
+    assert_eq!(l.delays[0].item, "TL-260302-0002");
+    assert_eq!(l.quality_failures.len(), 1);
+    assert_eq!(l.evidence.len(), 4);
+    let s = score(&input(vec![l], general(0, 0, 0))).unwrap();
+    // a = 3/4, b = c = 2.75/4.
+    assert_eq!(
+        (s.quantity, s.quality, s.progress),
+        (Pct(75_000), Pct(68_750), Pct(68_750))
+    );
+}
+
+#[test]
 fn a_leader_is_scored_on_six_criteria() {
     let mut i = input(vec![line(100, 100, 0, 0)], general(9_000, 9_000, 9_000));
     i.leader = Some(LeaderInputs {
@@ -534,6 +564,8 @@ fn the_snapshot_round_trips_through_json() {
     assert!(json.contains("\"formula\":\"avg3_x70\""));
     assert!(json.contains("\"level\":\"excellent\""));
     assert!(json.contains("\"kind\":\"month\""));
+    assert_eq!(s.task_max, Points::whole(70));
+    assert_eq!(s.bands.excellent, Points::whole(90));
     let back: ScoreSnapshot = serde_json::from_str(&json).unwrap();
     assert_eq!(back, s);
     assert_eq!(score(&back.input).unwrap(), s, "inputs reproduce the score");
@@ -1225,6 +1257,9 @@ fn title_eligibility() {
         eligible(&unranked, Title::AdvancedWorker),
         Err(TitleReason::NotRanked)
     );
+    let from_ranking = Candidate::from_ranking(&ranked(OFFICER, 80_000), true, false);
+    assert_eq!(from_ranking.level, Some(Level::Good));
+    assert_eq!(from_ranking.average, Some(Points::whole(80)));
     let p = propose(&[c, completed], &CommendationRules::default());
     assert_eq!(p.advanced_workers, vec![id(OFFICER)]);
     assert_eq!(p.fighter_cap, 0);
