@@ -22,6 +22,9 @@
 //! with kebab-case codes, listed in each module's header. Nothing here reads a clock: callers
 //! pass dates in.
 //!
+//! The two state machines keep their `apply` in their module: `flow::apply` (evaluation form)
+//! and `discipline::apply` (discipline case).
+//!
 //! Worked examples of the reference §8.3 are tests in `tests.rs` (`e1_…` to `e7_…`).
 
 pub mod commendation;

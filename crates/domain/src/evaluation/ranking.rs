@@ -90,7 +90,8 @@ pub struct AnnualInput {
     pub qualitative: Option<QualitativeInput>,
 }
 
-/// Why a level was lowered.
+/// Why a level was lowered. Codes as in `as_str`; `Override(kind)` serialises as
+/// `{"override": "<kind>"}` and its `as_str` is the kind's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AdjustReason {

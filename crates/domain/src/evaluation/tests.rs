@@ -619,6 +619,48 @@ fn deadlines_and_reminders() {
     );
 }
 
+/// The stable codes are the same in `as_str` and in serde (pages, API and storage agree).
+#[test]
+fn codes_are_the_same_in_as_str_and_serde() {
+    fn same<T: serde::Serialize>(v: T, code: &str) {
+        assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(code));
+    }
+    for l in Level::ALL {
+        same(l, l.as_str());
+    }
+    for s in FlowState::ALL {
+        same(s, s.as_str());
+    }
+    for t in [Title::AdvancedWorker, Title::GrassrootsEmulationFighter] {
+        same(t, t.as_str());
+    }
+    for s in [
+        Sanction::Reprimand,
+        Sanction::Warning,
+        Sanction::Removal,
+        Sanction::Dismissal,
+    ] {
+        same(s, s.as_str());
+    }
+    for r in [AdjustReason::QuotaExceeded, AdjustReason::AboveUnitLevel] {
+        same(r, r.as_str());
+    }
+    for b in [QuotaBase::GoodOnly, QuotaBase::GoodAndExcellent] {
+        same(b, b.as_str());
+    }
+    same(Formula::Avg6X70, Formula::Avg6X70.as_str());
+    same(CaseState::CouncilHeld, CaseState::CouncilHeld.as_str());
+    same(Severity::VerySerious, Severity::VerySerious.as_str());
+    same(
+        TitleReason::LevelBelowGood,
+        TitleReason::LevelBelowGood.as_str(),
+    );
+    same(
+        SuggestionCode::RepeatedLowRatingsClause,
+        SuggestionCode::RepeatedLowRatingsClause.as_str(),
+    );
+}
+
 #[test]
 fn points_parse_and_print() {
     assert_eq!(Points::parse("8,5"), Ok(Points(8_500)));
