@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod conduct;
 pub mod dossier;
 pub mod error;
+pub mod evaluation;
 pub mod feedback;
 pub mod identity;
 pub mod index766;
