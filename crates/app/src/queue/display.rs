@@ -1,16 +1,15 @@
 //! The lobby board: numbers at each counter, the next numbers, today's count. No personal data.
 
 use congbo_domain::queue::{TicketState, announce, estimate_wait};
-use congbo_store::repo::office::{self as office_repo};
-use congbo_store::repo::queue as repo;
+use congbo_domain::time::{local, local_date};
+use congbo_store::repo::office::{self as office_repo, CounterRow};
+use congbo_store::repo::queue::{self as repo, DutyRow, TicketRow};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{group_order, samples, streak};
+use super::order::{group_order, samples, streak};
 use crate::settings::queue_settings;
 use crate::{App, AppError, Result};
-use congbo_domain::time::local;
-use congbo_domain::time::local_date;
 
 /// How many waiting numbers per group the board carries (the follower's page finds its own
 /// place in this list).
@@ -106,12 +105,7 @@ fn call_info(c: &CounterBoard) -> CallInfo {
 
 /// The board of the office with this code.
 pub async fn by_code(app: &App, code: &str) -> Result<DisplayView> {
-    let mut tx = app.db.read().await?;
-    let o = office_repo::get_by_code(&mut tx, code.trim())
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))?;
-    tx.commit().await?;
-    load(app, o.id).await
+    load(app, office_id(app, code).await?).await
 }
 
 /// The office's id by code (for the event stream).
@@ -124,21 +118,13 @@ pub async fn office_id(app: &App, code: &str) -> Result<Uuid> {
     Ok(o.id)
 }
 
-pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
-    let now = app.now();
-    let day = local_date(now).to_string();
-    let mut tx = app.db.read().await?;
-    let o = office_repo::get(&mut tx, office_id)
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))?;
-    let s = queue_settings(&mut tx, office_id).await?;
-    let duty = repo::duty(&mut tx, office_id).await?;
-    let services = repo::counter_services(&mut tx, office_id).await?;
-    let at = repo::at_counters(&mut tx, office_id).await?;
-    let waiting = repo::tickets_in_state(&mut tx, office_id, TicketState::Waiting.as_str()).await?;
-    let st = streak(&mut tx, office_id, &day, s.priority_burst).await?;
-    let counters: Vec<CounterBoard> = office_repo::list_counters(&mut tx, office_id)
-        .await?
+/// Each counter: open or not, and the ticket called or served there.
+fn counter_boards(
+    counters: Vec<CounterRow>,
+    at: &[TicketRow],
+    duty: &[DutyRow],
+) -> Vec<CounterBoard> {
+    counters
         .into_iter()
         .map(|c| {
             let t = at.iter().find(|t| t.counter_id == Some(c.id));
@@ -152,7 +138,25 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
                 called_at: t.and_then(|t| t.called_at),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The office's board now.
+pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
+    let now = app.now();
+    let day = local_date(now).to_string();
+    let mut tx = app.db.read().await?;
+    let o = office_repo::get(&mut tx, office_id)
+        .await?
+        .ok_or(AppError::NotFound("office-not-found"))?;
+    let s = queue_settings(&mut tx, office_id).await?;
+    let duty = repo::duty(&mut tx, office_id).await?;
+    let services = repo::counter_services(&mut tx, office_id).await?;
+    let at = repo::at_counters(&mut tx, office_id).await?;
+    let waiting = repo::tickets_in_state(&mut tx, office_id, TicketState::Waiting.as_str()).await?;
+    let st = streak(&mut tx, office_id, &day, s.priority_burst).await?;
+    let counters = office_repo::list_counters(&mut tx, office_id).await?;
+    let counters = counter_boards(counters, &at, &duty);
     let mut groups = Vec::new();
     for g in repo::groups(&mut tx, office_id).await? {
         if !g.active {
@@ -183,7 +187,7 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
     let served_today =
         repo::count_in_state(&mut tx, office_id, &day, TicketState::Done.as_str()).await?;
     tx.commit().await?;
-    let mut heads: Vec<&congbo_store::repo::queue::TicketRow> = waiting
+    let mut heads: Vec<&TicketRow> = waiting
         .iter()
         .filter(|t| t.target_counter_id.is_none())
         .collect();

@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 use congbo_domain::DomainError;
 use congbo_domain::identity::Perm;
 use congbo_domain::queue::{TicketState, percentile};
+use congbo_domain::time::{local, local_date};
+use congbo_store::Tx;
 use congbo_store::repo::queue::{self as repo, TicketRow};
 use congbo_store::repo::{office as office_repo, staff as staff_repo};
 use jiff::civil::Date;
 use uuid::Uuid;
 
-use super::{office, path};
+use crate::access::{office, path};
+use crate::settings::queue_settings;
 use crate::{Actor, App, AppError, Result};
-use congbo_domain::time::local;
 
 /// One line of figures. Times in minutes, `None` when there is no sample.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,6 +99,82 @@ impl Acc {
     }
 }
 
+/// The tickets' figures, one accumulator per breakdown.
+#[derive(Default)]
+struct Tally {
+    total: Acc,
+    by_group: BTreeMap<Uuid, Acc>,
+    by_counter: BTreeMap<Uuid, Acc>,
+    by_officer: BTreeMap<Uuid, Acc>,
+    by_hour: BTreeMap<i8, Acc>,
+}
+
+impl Tally {
+    fn of(tickets: &[TicketRow], threshold: f64) -> Self {
+        let mut x = Tally::default();
+        for t in tickets {
+            x.total.add(t, threshold);
+            x.by_group
+                .entry(t.first_group_id)
+                .or_default()
+                .add(t, threshold);
+            if let Some(k) = t.counter_id {
+                x.by_counter.entry(k).or_default().add(t, threshold);
+            }
+            if let Some(u) = t.officer_id {
+                x.by_officer.entry(u).or_default().add(t, threshold);
+            }
+            x.by_hour
+                .entry(local(t.issued_at).hour())
+                .or_default()
+                .add(t, threshold);
+        }
+        x
+    }
+}
+
+/// One line per key, with the key and label `name` gives it.
+fn lines<K>(m: BTreeMap<K, Acc>, name: impl Fn(K) -> (String, String)) -> Vec<StatsLine> {
+    m.into_iter()
+        .map(|(k, a)| {
+            let (key, label) = name(k);
+            a.finish(key, label)
+        })
+        .collect()
+}
+
+/// The names of the officers who served the tickets.
+async fn officer_names(tx: &mut Tx, tickets: &[TicketRow]) -> Result<BTreeMap<Uuid, String>> {
+    let mut officers: BTreeMap<Uuid, String> = BTreeMap::new();
+    for id in tickets.iter().filter_map(|t| t.officer_id) {
+        if let std::collections::btree_map::Entry::Vacant(e) = officers.entry(id) {
+            let name = staff_repo::get(tx, id)
+                .await?
+                .map(|u| u.full_name)
+                .unwrap_or_default();
+            e.insert(name);
+        }
+    }
+    Ok(officers)
+}
+
+/// The days a statistics request covers: `from` (default today) to `to` (default `from`), as
+/// `YYYY-MM-DD` local days. Error: `invalid-date` (`from` / `to`).
+pub fn period(now: i64, from: Option<&str>, to: Option<&str>) -> Result<(Date, Date)> {
+    let day = |v: Option<&str>, field: &'static str| -> Result<Option<Date>> {
+        v.map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| DomainError::field("invalid-date", field).into())
+            })
+            .transpose()
+    };
+    let from = day(from, "from")?.unwrap_or_else(|| local_date(now));
+    let to = day(to, "to")?.unwrap_or(from);
+    Ok((from, to))
+}
+
 /// Figures for the office between two local days (inclusive, at most 366 days).
 /// Errors: `queue-stats-range` (`to`).
 pub async fn stats(
@@ -114,83 +192,42 @@ pub async fn stats(
     if !actor.principal.can(Perm::OfficeRead, &path(&o)) {
         return Err(AppError::NotFound("office-not-found"));
     }
-    let s = crate::settings::queue_settings(&mut tx, office_id).await?;
+    let s = queue_settings(&mut tx, office_id).await?;
     let tickets =
         repo::tickets_between(&mut tx, office_id, &from.to_string(), &to.to_string()).await?;
     let groups = repo::groups(&mut tx, office_id).await?;
     let counters = office_repo::list_counters(&mut tx, office_id).await?;
-    let mut officers: BTreeMap<Uuid, String> = BTreeMap::new();
-    for id in tickets.iter().filter_map(|t| t.officer_id) {
-        if let std::collections::btree_map::Entry::Vacant(e) = officers.entry(id) {
-            let name = staff_repo::get(&mut tx, id)
-                .await?
-                .map(|u| u.full_name)
-                .unwrap_or_default();
-            e.insert(name);
-        }
-    }
+    let officers = officer_names(&mut tx, &tickets).await?;
     tx.commit().await?;
-    let threshold = f64::from(s.apology_after_minutes);
-    let mut total = Acc::default();
-    let mut by_group: BTreeMap<Uuid, Acc> = BTreeMap::new();
-    let mut by_counter: BTreeMap<Uuid, Acc> = BTreeMap::new();
-    let mut by_officer: BTreeMap<Uuid, Acc> = BTreeMap::new();
-    let mut by_hour: BTreeMap<i8, Acc> = BTreeMap::new();
-    for t in &tickets {
-        total.add(t, threshold);
-        by_group
-            .entry(t.first_group_id)
-            .or_default()
-            .add(t, threshold);
-        if let Some(k) = t.counter_id {
-            by_counter.entry(k).or_default().add(t, threshold);
-        }
-        if let Some(u) = t.officer_id {
-            by_officer.entry(u).or_default().add(t, threshold);
-        }
-        by_hour
-            .entry(local(t.issued_at).hour())
-            .or_default()
-            .add(t, threshold);
-    }
+    let x = Tally::of(&tickets, f64::from(s.apology_after_minutes));
     Ok(QueueStats {
         office_id,
         office_code: o.code.clone(),
         from,
         to,
-        total: total.finish("total".into(), o.name.clone()),
-        by_service: by_group
-            .into_iter()
-            .map(|(id, a)| {
-                let g = groups.iter().find(|g| g.id == id);
-                a.finish(
-                    g.map(|g| g.letter.clone()).unwrap_or_default(),
-                    g.map(|g| g.name.clone()).unwrap_or_default(),
-                )
-            })
-            .collect(),
-        by_counter: by_counter
-            .into_iter()
-            .map(|(id, a)| {
-                let c = counters.iter().find(|c| c.id == id);
-                a.finish(
-                    c.map(|c| c.number.to_string()).unwrap_or_default(),
-                    c.map(|c| c.name.clone()).unwrap_or_default(),
-                )
-            })
-            .collect(),
-        by_officer: by_officer
-            .into_iter()
-            .map(|(id, a)| {
-                a.finish(
-                    id.to_string(),
-                    officers.get(&id).cloned().unwrap_or_default(),
-                )
-            })
-            .collect(),
-        by_hour: by_hour
-            .into_iter()
-            .map(|(h, a)| a.finish(format!("{h:02}"), format!("{h:02}:00–{h:02}:59")))
-            .collect(),
+        total: x.total.finish("total".into(), o.name.clone()),
+        by_service: lines(x.by_group, |id| {
+            let g = groups.iter().find(|g| g.id == id);
+            (
+                g.map(|g| g.letter.clone()).unwrap_or_default(),
+                g.map(|g| g.name.clone()).unwrap_or_default(),
+            )
+        }),
+        by_counter: lines(x.by_counter, |id| {
+            let c = counters.iter().find(|c| c.id == id);
+            (
+                c.map(|c| c.number.to_string()).unwrap_or_default(),
+                c.map(|c| c.name.clone()).unwrap_or_default(),
+            )
+        }),
+        by_officer: lines(x.by_officer, |id| {
+            (
+                id.to_string(),
+                officers.get(&id).cloned().unwrap_or_default(),
+            )
+        }),
+        by_hour: lines(x.by_hour, |h| {
+            (format!("{h:02}"), format!("{h:02}:00–{h:02}:59"))
+        }),
     })
 }

@@ -13,7 +13,7 @@ use congbo_app::queue::{
     self, IssueInput, QueueConfig, QueueStats, StatsLine, TicketView, TransferTo, display,
 };
 use congbo_domain::queue::{QueueSettings, TicketAction};
-use congbo_domain::time::local;
+use congbo_domain::time::iso_local;
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,10 +23,6 @@ use super::ErrorBody;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{ApiJson, CurrentUser, PathParam, QueryParam};
-
-fn local_text(micros: Option<i64>) -> Option<String> {
-    micros.map(congbo_domain::time::iso_local)
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct GroupOut {
@@ -168,11 +164,11 @@ fn ticket_out(s: &AppState, v: TicketView) -> Ticket {
         channel: r.channel.clone(),
         priority: r.priority.clone(),
         priority_label: v.priority_label.clone(),
-        issued_at: local_text(Some(r.issued_at)).unwrap_or_default(),
-        first_called_at: local_text(r.first_called_at),
-        called_at: local_text(r.called_at),
-        serve_start: local_text(r.serve_start),
-        closed_at: local_text(r.closed_at),
+        issued_at: iso_local(r.issued_at),
+        first_called_at: r.first_called_at.map(iso_local),
+        called_at: r.called_at.map(iso_local),
+        serve_start: r.serve_start.map(iso_local),
+        closed_at: r.closed_at.map(iso_local),
         counter: v.counter.as_ref().map(|k| TicketCounter {
             id: k.id,
             number: k.number,
@@ -184,7 +180,7 @@ fn ticket_out(s: &AppState, v: TicketView) -> Ticket {
         recalls: r.recalls,
         transfers: r.transfers,
         owes_apology: v.owes_apology,
-        apologized_at: local_text(r.apologized_at),
+        apologized_at: r.apologized_at.map(iso_local),
         dossiers: v.dossiers.iter().map(|(_, c)| c.clone()).collect(),
         follow_url: queue::follow_url(&s.app, r),
     }
@@ -378,16 +374,8 @@ pub async fn issue_public(
     ApiJson(r): ApiJson<NewTicket>,
 ) -> Result<(StatusCode, Json<Ticket>), Failure> {
     let office = display::office_id(&s.app, &code).await?;
+    // `staff` is refused by the use case: a public ticket has no officer.
     let channel = q.channel.unwrap_or_else(|| "web".into());
-    if channel == "staff" {
-        return Err(
-            congbo_app::AppError::Invalid(congbo_domain::DomainError::field(
-                "queue-unknown-channel",
-                "channel",
-            ))
-            .into(),
-        );
-    }
     let v = queue::issue(
         &s.app,
         None,
@@ -697,21 +685,6 @@ pub async fn stats(
     PathParam(id): PathParam<Uuid>,
     QueryParam(p): QueryParam<StatsParams>,
 ) -> Result<Json<QueueStatsOut>, Failure> {
-    let day =
-        |v: Option<String>, field: &'static str| -> Result<Option<jiff::civil::Date>, Failure> {
-            match v.filter(|v| !v.trim().is_empty()) {
-                None => Ok(None),
-                Some(v) => v.trim().parse().map(Some).map_err(|_| {
-                    congbo_app::AppError::Invalid(congbo_domain::DomainError::field(
-                        "invalid-date",
-                        field,
-                    ))
-                    .into()
-                }),
-            }
-        };
-    let today = local(s.app.now()).date();
-    let from = day(p.from, "from")?.unwrap_or(today);
-    let to = day(p.to, "to")?.unwrap_or(from);
+    let (from, to) = queue::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
     Ok(Json(queue::stats(&s.app, &a, id, from, to).await?.into()))
 }

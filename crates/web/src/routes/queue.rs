@@ -8,7 +8,6 @@ use congbo_app::Actor;
 use congbo_app::queue::{
     self, CounterDesk, IssueInput, QueueConfig, TicketView, TransferTo, display,
 };
-use congbo_domain::identity::Perm;
 use congbo_domain::queue::TicketAction;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -335,7 +334,7 @@ async fn counter_page(
         status,
         CounterPage {
             nav: Some(Nav::of(actor)),
-            can_intake: !actor.principal.scopes(Perm::DossierIntake).is_empty(),
+            can_intake: d.may_intake,
             d,
             error,
             request_key: congbo_app::random_token()[..32].to_string(),
@@ -487,10 +486,7 @@ async fn config_page(
     error: Option<String>,
 ) -> Result<Response, Failure> {
     let c = queue::config(&s.app, actor, office_id).await?;
-    let can_manage = actor.principal.can(
-        Perm::QueueManage,
-        &congbo_domain::office::OfficePath::from_stored(c.office.path.clone()),
-    );
+    let can_manage = c.may_manage;
     let status = status_for(&error);
     page_with(
         status,
