@@ -14,4 +14,4 @@ pub mod queue;
 pub mod rating;
 pub mod text;
 
-pub use error::DomainError;
+pub use error::{DomainError, Forbidden};
