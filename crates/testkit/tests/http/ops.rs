@@ -127,7 +127,7 @@ app_test!(openapi_describes_every_api_route, |app| {
         unserved.is_empty(),
         "described in OpenAPI but not routed: {unserved:?}"
     );
-    assert!(served.len() > 100, "only {} API routes", served.len());
+    assert!(served.len() >= 85, "only {} API routes", served.len());
     // The one undocumented API route is the document itself, and it is served.
     let undocumented: Vec<&str> = congbo_web::router::entries()
         .into_iter()
