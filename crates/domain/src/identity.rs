@@ -375,6 +375,24 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_permission_is_refused_as_forbidden_by_type() {
+        let head = principal(Role::Head, path(&[1, 2]));
+        // Not a rule refusal with a code to compare: its own type, whatever the check.
+        assert_eq!(head.may_assign(Role::Admin, &path(&[1, 2])), Err(Forbidden));
+        assert_eq!(
+            head.require(Perm::StaffManage, &path(&[1, 2])).err(),
+            Some(Forbidden)
+        );
+        assert_eq!(
+            principal(Role::Admin, path(&[1, 2]))
+                .require_top_level(Perm::CalendarManage)
+                .err(),
+            Some(Forbidden)
+        );
+        assert_eq!(Forbidden.to_string(), Forbidden::CODE);
+    }
+
+    #[test]
     fn scopes_are_minimal_roots() {
         let mut p = principal(Role::Auditor, path(&[1, 2]));
         p.assignments.push(Assignment {
