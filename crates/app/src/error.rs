@@ -1,7 +1,7 @@
 //! The use-case error. Every variant has a stable code; the web edge maps it to a status and a
 //! translated message.
 
-use congbo_domain::DomainError;
+use congbo_domain::{DomainError, Forbidden};
 use congbo_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +36,7 @@ impl AppError {
         match self {
             AppError::Invalid(e) => e.code,
             AppError::Unauthorized(c) => c,
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden => Forbidden::CODE,
             AppError::Locked(_) => "account-locked",
             AppError::NotFound(c) => c,
             AppError::Conflict(c) => c,
@@ -47,32 +47,79 @@ impl AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
-        if e.code == "forbidden" {
-            AppError::Forbidden
-        } else {
-            AppError::Invalid(e)
-        }
+        AppError::Invalid(e)
     }
+}
+
+impl From<Forbidden> for AppError {
+    fn from(_: Forbidden) -> Self {
+        AppError::Forbidden
+    }
+}
+
+/// The unique constraints whose violation the user can cause, by the constraint's name (the
+/// store reports PostgreSQL's name on both backends), and the code each becomes. A duplicate
+/// on any other constraint is the plain `duplicate`.
+pub const DUPLICATES: &[(&str, &str)] = &[
+    ("offices_code_key", "duplicate-office-code"),
+    ("users_username_key", "duplicate-username"),
+    ("counters_office_id_number_key", "duplicate-counter-number"),
+    (
+        "role_assignments_user_id_role_office_id_key",
+        "duplicate-assignment",
+    ),
+];
+
+/// The code of a duplicate on `constraint` (see [`DUPLICATES`]).
+pub fn duplicate_code(constraint: &str) -> &'static str {
+    DUPLICATES
+        .iter()
+        .find(|(name, _)| *name == constraint)
+        .map_or("duplicate", |(_, code)| code)
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Duplicate(what) => {
-                let code = if what.contains("code") {
-                    "duplicate-office-code"
-                } else if what.contains("username") {
-                    "duplicate-username"
-                } else if what.contains("number") {
-                    "duplicate-counter-number"
-                } else if what.contains("role") {
-                    "duplicate-assignment"
-                } else {
-                    "duplicate"
-                };
-                AppError::Conflict(code)
-            }
+            StoreError::Duplicate(constraint) => AppError::Conflict(duplicate_code(&constraint)),
             e => AppError::Store(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duplicate_is_named_by_its_constraint_not_by_words_in_it() {
+        assert_eq!(
+            AppError::from(StoreError::Duplicate("offices_code_key".into())).code(),
+            "duplicate-office-code"
+        );
+        assert_eq!(
+            AppError::from(StoreError::Duplicate(
+                "role_assignments_user_id_role_office_id_key".into()
+            ))
+            .code(),
+            "duplicate-assignment"
+        );
+        // Another table's `code` column is not an office code.
+        assert_eq!(
+            AppError::from(StoreError::Duplicate("dossiers_code_key".into())).code(),
+            "duplicate"
+        );
+    }
+
+    #[test]
+    fn a_permission_refusal_is_forbidden_by_type() {
+        let e = AppError::from(Forbidden);
+        assert!(matches!(e, AppError::Forbidden));
+        assert_eq!(e.code(), "forbidden");
+        // A rule refusal is never taken for a permission refusal, whatever its code.
+        assert!(matches!(
+            AppError::from(DomainError::new("forbidden")),
+            AppError::Invalid(_)
+        ));
     }
 }

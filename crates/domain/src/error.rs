@@ -20,3 +20,15 @@ impl DomainError {
         }
     }
 }
+
+/// A permission check refused the actor: they hold no role that allows this here. Kept apart
+/// from [`DomainError`] (a refused input or rule) so the edge tells the two apart by type; its
+/// stable code on the wire is `forbidden`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("forbidden")]
+pub struct Forbidden;
+
+impl Forbidden {
+    /// The stable code (Fluent id `err-forbidden`).
+    pub const CODE: &'static str = "forbidden";
+}

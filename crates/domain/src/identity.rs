@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::DomainError;
 use crate::office::OfficePath;
+use crate::{DomainError, Forbidden};
 
 /// Failed sign-ins in a row that lock an account.
 pub const LOCKOUT_THRESHOLD: i64 = 5;
@@ -210,12 +210,12 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// The first role that grants `perm` over `target`, or a `forbidden` refusal.
-    pub fn require(&self, perm: Perm, target: &OfficePath) -> Result<&Assignment, DomainError> {
+    /// The first role that grants `perm` over `target`, or [`Forbidden`].
+    pub fn require(&self, perm: Perm, target: &OfficePath) -> Result<&Assignment, Forbidden> {
         self.assignments
             .iter()
             .find(|a| a.role.grants(perm) && a.office_path.contains(target))
-            .ok_or(DomainError::new("forbidden"))
+            .ok_or(Forbidden)
     }
 
     pub fn can(&self, perm: Perm, target: &OfficePath) -> bool {
@@ -236,7 +236,7 @@ impl Principal {
 
     /// A role is granted only by someone who manages staff over that office, and the
     /// administrator role only by an administrator (no escalation beyond one's own scope).
-    pub fn may_assign(&self, role: Role, target: &OfficePath) -> Result<(), DomainError> {
+    pub fn may_assign(&self, role: Role, target: &OfficePath) -> Result<(), Forbidden> {
         self.require(Perm::StaffManage, target)?;
         if role == Role::Admin
             && !self
@@ -244,7 +244,7 @@ impl Principal {
                 .iter()
                 .any(|a| a.role == Role::Admin && a.office_path.contains(target))
         {
-            return Err(DomainError::new("forbidden"));
+            return Err(Forbidden);
         }
         Ok(())
     }
@@ -252,11 +252,11 @@ impl Principal {
     /// Data shared by a whole province and its communes (the working calendar, the procedure
     /// catalogue) is changed only through a role held at a top-level office. Returns the
     /// assignment that allows it.
-    pub fn require_top_level(&self, perm: Perm) -> Result<&Assignment, DomainError> {
+    pub fn require_top_level(&self, perm: Perm) -> Result<&Assignment, Forbidden> {
         self.assignments
             .iter()
             .find(|a| a.role.grants(perm) && a.office_path.depth() == 1)
-            .ok_or(DomainError::new("forbidden"))
+            .ok_or(Forbidden)
     }
 
     /// The role shown on audit rows when no single permission check applies.
@@ -372,6 +372,24 @@ mod tests {
         assert!(admin_a.may_assign(Role::Reception, &path(&[1, 3])).is_err());
         let head = principal(Role::Head, path(&[1, 2]));
         assert!(head.may_assign(Role::Reception, &path(&[1, 2])).is_err());
+    }
+
+    #[test]
+    fn a_missing_permission_is_refused_as_forbidden_by_type() {
+        let head = principal(Role::Head, path(&[1, 2]));
+        // Not a rule refusal with a code to compare: its own type, whatever the check.
+        assert_eq!(head.may_assign(Role::Admin, &path(&[1, 2])), Err(Forbidden));
+        assert_eq!(
+            head.require(Perm::StaffManage, &path(&[1, 2])).err(),
+            Some(Forbidden)
+        );
+        assert_eq!(
+            principal(Role::Admin, path(&[1, 2]))
+                .require_top_level(Perm::CalendarManage)
+                .err(),
+            Some(Forbidden)
+        );
+        assert_eq!(Forbidden.to_string(), Forbidden::CODE);
     }
 
     #[test]

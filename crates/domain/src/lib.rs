@@ -17,4 +17,4 @@ pub mod rating;
 pub mod text;
 pub mod time;
 
-pub use error::DomainError;
+pub use error::{DomainError, Forbidden};

@@ -58,7 +58,8 @@ macro_rules! exec {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A unique constraint refused the write; carries the constraint or column text.
+    /// A unique constraint refused the write; carries the constraint's name as PostgreSQL
+    /// gives it (see [`unique_constraint`]), on both backends.
     #[error("duplicate: {0}")]
     Duplicate(String),
     #[error("database: {0}")]
@@ -74,14 +75,45 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::Database(d) = &e
             && d.is_unique_violation()
         {
-            return StoreError::Duplicate(
-                d.constraint()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| d.message().to_string()),
-            );
+            return StoreError::Duplicate(unique_constraint(d.constraint(), d.message()));
         }
         StoreError::Db(e)
     }
+}
+
+/// The name of the unique constraint a write broke, the same on both backends. PostgreSQL
+/// reports the name; SQLite reports only `UNIQUE constraint failed: t.a, t.b`, from which
+/// PostgreSQL's default name `t_a_b_key` is rebuilt. Every unique constraint of the schema
+/// keeps that default name (a schema test checks so), so the name identifies the constraint
+/// whichever backend refused the write. Anything else is passed on as the message.
+pub fn unique_constraint(constraint: Option<&str>, message: &str) -> String {
+    if let Some(name) = constraint {
+        return name.to_string();
+    }
+    let Some(columns) = message.strip_prefix("UNIQUE constraint failed: ") else {
+        return message.to_string();
+    };
+    let mut table = None;
+    let mut names = Vec::new();
+    for qualified in columns.split(", ") {
+        let Some((t, c)) = qualified.trim().split_once('.') else {
+            return message.to_string();
+        };
+        if table.is_some_and(|seen| seen != t) {
+            return message.to_string();
+        }
+        table = Some(t);
+        names.push(c);
+    }
+    match table {
+        Some(t) => default_unique_name(t, &names),
+        None => message.to_string(),
+    }
+}
+
+/// PostgreSQL's default name for `UNIQUE (columns)` on `table`: `table_col1_col2_key`.
+pub fn default_unique_name(table: &str, columns: &[&str]) -> String {
+    format!("{table}_{}_key", columns.join("_"))
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -291,6 +323,30 @@ mod tests {
             migration_names(Backend::Postgres)
         );
         assert!(!migration_names(Backend::Sqlite).is_empty());
+    }
+
+    #[test]
+    fn sqlite_unique_failures_read_as_postgresql_constraint_names() {
+        let n = |m: &str| unique_constraint(None, m);
+        assert_eq!(
+            n("UNIQUE constraint failed: offices.code"),
+            "offices_code_key"
+        );
+        assert_eq!(
+            n("UNIQUE constraint failed: counters.office_id, counters.number"),
+            "counters_office_id_number_key"
+        );
+        // PostgreSQL names its constraint itself.
+        assert_eq!(
+            unique_constraint(Some("users_username_key"), "duplicate key value"),
+            "users_username_key"
+        );
+        // Anything unexpected stays the message, never a made-up name.
+        assert_eq!(n("something else"), "something else");
+        assert_eq!(
+            n("UNIQUE constraint failed: a.x, b.y"),
+            "UNIQUE constraint failed: a.x, b.y"
+        );
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! One error type at the web edge. A handler returns `Failure`; the response carries it as an
-//! extension, and `render` (a middleware) writes the body in the caller's language: JSON
-//! `{"error":{"code","message"}}` under `/api`, an HTML page elsewhere.
+//! extension, and `render_failures` (a middleware) writes the body in the caller's language:
+//! JSON `{"error":{"code","message"}}` under `/api`, an HTML page elsewhere. Pages that show a
+//! refusal inline, and Open311, take the text from the same [`Failure::message`].
 
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use congbo_app::AppError;
+
+use crate::i18n::Locale;
 
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -31,6 +34,25 @@ impl Failure {
     pub fn with_detail(mut self, d: impl Into<String>) -> Self {
         self.detail = Some(d.into());
         self
+    }
+
+    /// The refusal in words, in the caller's language: the Fluent message `err-<code>` (an
+    /// unknown code reads as an internal error), after the field's label when the refusal
+    /// concerns one field. The only place a code becomes a message.
+    pub fn message(&self, t: &Locale) -> String {
+        let key = format!("err-{}", self.code);
+        let msg = if t.has(&key) {
+            t.t_args(
+                &key,
+                &[("minutes", self.minutes.unwrap_or_default().to_string())],
+            )
+        } else {
+            t.t("err-internal")
+        };
+        match self.field {
+            Some(field) => format!("{}: {msg}", t.t(&format!("field-{field}"))),
+            None => msg,
+        }
     }
 }
 

@@ -8,7 +8,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
 use congbo_app::App;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -23,6 +22,7 @@ pub mod i18n;
 pub mod middleware;
 pub mod open311;
 pub mod ratelimit;
+pub mod router;
 pub mod routes;
 pub mod view;
 
@@ -109,75 +109,12 @@ fn metrics_handle() -> PrometheusHandle {
     .clone()
 }
 
+/// The whole application: the routes of the one route table ([`router::routes`]) and the
+/// layers every request passes through.
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
-        .merge(routes::router())
-        .nest("/api/v1", api::router())
-        .route(
-            "/tra-cuu",
-            get(routes::dossier::lookup)
-                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
-        )
-        .route(
-            "/api/v1/public/dossiers",
-            get(api::dossier::lookup)
-                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
-        )
-        .route(
-            "/api/v1/public/offices/{code}/tickets",
-            post(api::queue::issue_public)
-                .layer(from_fn_with_state(state.clone(), ratelimit::ticket_limit)),
-        )
-        .route(
-            "/kiosk/{code}",
-            get(routes::queue::kiosk)
-                .post(routes::queue::kiosk_issue)
-                .layer(from_fn_with_state(state.clone(), ratelimit::ticket_limit)),
-        )
-        .route(
-            "/lay-so/{code}",
-            get(routes::queue::take_number)
-                .post(routes::queue::take_number_issue)
-                .layer(from_fn_with_state(state.clone(), ratelimit::ticket_limit)),
-        )
-        .route(
-            "/api/v1/public/feedback",
-            post(api::feedback::create_public)
-                .layer(from_fn_with_state(state.clone(), ratelimit::feedback_limit)),
-        )
-        .route(
-            "/phan-anh/gui",
-            get(routes::feedback::form)
-                .post(routes::feedback::send)
-                .layer(DefaultBodyLimit::max(FEEDBACK_LIMIT))
-                .layer(from_fn_with_state(state.clone(), ratelimit::feedback_limit)),
-        )
-        .route(
-            "/phan-anh/theo-doi",
-            get(routes::feedback::follow)
-                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
-        )
-        .route(
-            "/api/v1/public/feedback/{code}",
-            get(api::feedback::follow)
-                .layer(from_fn_with_state(state.clone(), ratelimit::lookup_limit)),
-        )
-        .route(
-            "/open311/v2/{file}",
-            get(open311::get_root).post(open311::post_request),
-        )
-        .route(
-            "/open311/v2/services/{file}",
-            get(open311::service_definition),
-        )
-        .route("/open311/v2/requests/{file}", get(open311::request))
-        .route("/open311/v2/tokens/{file}", get(open311::token))
-        .route("/static/{name}", get(assets::serve))
-        .route("/healthz", get(routes::ops::healthz))
-        .route("/readyz", get(routes::ops::readyz))
-        .route("/metrics", get(routes::ops::metrics))
-        .route("/lang/{code}", post(routes::home::set_language))
+        .merge(router::routes(&state))
         .fallback(routes::ops::not_found)
         .layer(from_fn(middleware::metrics))
         .layer(from_fn_with_state(state.clone(), middleware::csrf))

@@ -119,23 +119,6 @@ struct ErrorPage {
     detail: Option<String>,
 }
 
-/// The translated message for a failure.
-pub fn message(t: Locale, f: &Failure) -> String {
-    let key = format!("err-{}", f.code);
-    let msg = if t.has(&key) {
-        t.t_args(
-            &key,
-            &[("minutes", f.minutes.unwrap_or_default().to_string())],
-        )
-    } else {
-        t.t("err-internal")
-    };
-    match f.field {
-        Some(field) => format!("{}: {msg}", t.t(&format!("field-{field}"))),
-        None => msg,
-    }
-}
-
 /// Write the body of any `Failure` response: JSON under `/api`, else HTML (or a redirect to the
 /// sign-in page for a signed-out browser).
 pub async fn render_failures(req: Request, next: Next) -> Response {
@@ -151,7 +134,7 @@ pub async fn render_failures(req: Request, next: Next) -> Response {
     let Some(f) = res.extensions().get::<Failure>().cloned() else {
         return res;
     };
-    let msg = message(t, &f);
+    let msg = f.message(&t);
     if path.starts_with("/api/") {
         let mut err = json!({"code": f.code, "message": msg});
         if let Some(field) = f.field {

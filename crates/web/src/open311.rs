@@ -139,8 +139,8 @@ fn xml_response(status: StatusCode, body: String) -> Response {
 
 /// The Open311 error body, `errors/error{code, description}`; the description is the
 /// Vietnamese message of the error `code`.
-fn error(fmt: Format, status: StatusCode, code: &str) -> Response {
-    let description = crate::i18n::Locale::Vi.t(&format!("err-{code}"));
+fn error(fmt: Format, status: StatusCode, code: &'static str) -> Response {
+    let description = crate::error::Failure::new(status, code).message(&crate::i18n::Locale::Vi);
     describe(fmt, status, &description)
 }
 
@@ -156,8 +156,7 @@ fn describe(fmt: Format, status: StatusCode, description: &str) -> Response {
 
 fn app_error(fmt: Format, e: AppError) -> Response {
     let f = crate::error::Failure::from(e);
-    let t = crate::i18n::Locale::Vi;
-    let msg = t.t(&format!("err-{}", f.code));
+    let msg = f.message(&crate::i18n::Locale::Vi);
     let status = match f.status {
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => StatusCode::BAD_REQUEST,
         s => s,

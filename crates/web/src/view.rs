@@ -58,7 +58,8 @@ pub fn refusal(t: &Locale, e: congbo_app::AppError) -> Result<(StatusCode, Strin
     {
         return Err(f);
     }
-    Ok((f.status, t.t(&format!("err-{}", f.code))))
+    let msg = f.message(t);
+    Ok((f.status, msg))
 }
 
 /// Render a page, 200.

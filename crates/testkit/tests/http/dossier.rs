@@ -623,8 +623,10 @@ app_test!(receipt_notice_reaches_the_citizen_over_smtp, |app| {
         ..NotifyConfig::default()
     };
     let senders = Senders::from_config(&cfg).unwrap();
-    let report = notify::dispatch_once(&app.app, &cfg, &senders)
+    let patience = std::time::Duration::from_secs(30);
+    let report = tokio::time::timeout(patience, notify::dispatch_once(&app.app, &cfg, &senders))
         .await
+        .unwrap_or_else(|_| panic!("sending over SMTP did not finish within {patience:?}"))
         .unwrap();
     assert_eq!(report.sent, 1, "{report:?}");
     let mails = sink.received();

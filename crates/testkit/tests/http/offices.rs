@@ -214,3 +214,59 @@ app_test!(staff_pages_create_assign_and_revoke, |app| {
             .contains("Tên đăng nhập chỉ gồm chữ thường không dấu")
     );
 });
+
+app_test!(each_duplicate_is_named_by_its_constraint, |app| {
+    // The store reports the constraint a write broke by name on both databases; each name the
+    // user can cause has its own code and message.
+    let admin = app.login("quantri").await;
+    let province = app.office_id("DB").await;
+    let commune = app.office_id("DB-TL").await;
+    let res = admin
+        .post_json(
+            "/api/v1/offices",
+            &json!({"code": "DB-TL", "name": "Trùng mã", "kind": "commune", "parent_id": province}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());
+    assert_eq!(res.error_code(), "duplicate-office-code");
+    assert_eq!(res.json()["error"]["message"], "Mã đơn vị đã tồn tại.");
+
+    let res = admin
+        .post_json(
+            &format!("/api/v1/offices/{commune}/counters"),
+            &json!({"number": 31, "name": "Quầy mới"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let res = admin
+        .post_json(
+            &format!("/api/v1/offices/{commune}/counters"),
+            &json!({"number": 31, "name": "Quầy trùng"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());
+    assert_eq!(res.error_code(), "duplicate-counter-number");
+
+    let res = admin
+        .post_json(
+            "/api/v1/staff",
+            &json!({"username": "tl.motcua1", "full_name": "Trùng tên", "home_office_id": commune,
+                    "password": "Mot-mat-khau-dai", "roles": []}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());
+    assert_eq!(res.error_code(), "duplicate-username");
+
+    let user = app.user_id("tl.motcua1").await;
+    let staff = admin.get(&format!("/api/v1/staff/{user}")).await.json();
+    let role = staff["roles"][0]["role"].as_str().unwrap().to_string();
+    let office = staff["roles"][0]["office_id"].as_str().unwrap().to_string();
+    let res = admin
+        .post_json(
+            &format!("/api/v1/staff/{user}/roles"),
+            &json!({"role": role, "office_id": office}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());
+    assert_eq!(res.error_code(), "duplicate-assignment");
+});

@@ -457,6 +457,17 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
         ),
         (
             Method::POST,
+            format!("/offices/{b}/xep-hang/cai-dat"),
+            vec![
+                ("apology_after_minutes", "5".into()),
+                ("priority_burst", "1".into()),
+                ("no_show_after_recalls", "9".into()),
+                ("default_service_seconds", "60".into()),
+                ("notify_when_ahead", "1".into()),
+            ],
+        ),
+        (
+            Method::POST,
             "/quay/vao".into(),
             vec![("counter_id", t.counter.to_string())],
         ),
@@ -736,3 +747,356 @@ app_test!(the_last_top_admin_cannot_be_removed, |app| {
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 });
+
+/// Why a route that names B's data is left out of the derived sweep.
+const PUBLIC_OFFICE: &str = "public by design: the lobby display, kiosk and phone queue of an \
+office are reached by its code without signing in";
+const PUBLIC_TICKET: &str = "public by design: a ticket's holder follows it by its id without \
+signing in";
+const TABLET: &str = "a paired rating tablet authenticates with its device cookie, not as staff \
+(tested in rating.rs)";
+const PUBLIC_CODE: &str = "public by design: the citizen reaches it by the code and secret they \
+hold (tested in rating.rs and feedback.rs)";
+
+/// Routes that name B's data in their path but are not office-scoped staff endpoints. Each must
+/// still be a route that names B's data: an entry that stops matching fails the sweep.
+const EXCLUDED: &[(&str, &str, &str)] = &[
+    ("GET", "/api/v1/public/offices/{code}/queue", PUBLIC_OFFICE),
+    (
+        "POST",
+        "/api/v1/public/offices/{code}/tickets",
+        PUBLIC_OFFICE,
+    ),
+    (
+        "GET",
+        "/api/v1/public/offices/{code}/display",
+        PUBLIC_OFFICE,
+    ),
+    ("GET", "/api/v1/public/offices/{code}/events", PUBLIC_OFFICE),
+    ("GET", "/display/{code}", PUBLIC_OFFICE),
+    ("GET", "/kiosk/{code}", PUBLIC_OFFICE),
+    ("POST", "/kiosk/{code}", PUBLIC_OFFICE),
+    ("GET", "/lay-so/{code}", PUBLIC_OFFICE),
+    ("POST", "/lay-so/{code}", PUBLIC_OFFICE),
+    ("GET", "/api/v1/public/tickets/{id}", PUBLIC_TICKET),
+    (
+        "POST",
+        "/api/v1/public/tickets/{id}/subscribe",
+        PUBLIC_TICKET,
+    ),
+    ("GET", "/ve/{id}", PUBLIC_TICKET),
+    ("POST", "/ve/{id}/bao", PUBLIC_TICKET),
+    ("GET", "/rate/{counter}", TABLET),
+    ("POST", "/rate/{counter}", TABLET),
+    ("GET", "/rate/{counter}/pair", TABLET),
+    ("GET", "/api/v1/public/dossier-ratings/{code}", PUBLIC_CODE),
+    ("POST", "/api/v1/public/dossier-ratings/{code}", PUBLIC_CODE),
+    ("GET", "/danh-gia/{code}", PUBLIC_CODE),
+    ("POST", "/danh-gia/{code}", PUBLIC_CODE),
+    ("GET", "/api/v1/public/feedback/{code}", PUBLIC_CODE),
+    (
+        "POST",
+        "/api/v1/public/feedback/{code}/{action}",
+        PUBLIC_CODE,
+    ),
+    (
+        "GET",
+        "/api/v1/staff/{id}/conduct-record",
+        "a filter, not a look-up: it lists the records in the caller's own scope for any id, so \
+         B's officer and an unknown id both read as an empty list and nothing leaks",
+    ),
+    (
+        "GET",
+        "/phan-anh/tep/{id}",
+        "B's case has no attachment to aim at; attachments out of scope are refused in feedback.rs",
+    ),
+];
+
+/// What a path parameter stands for.
+enum Slot {
+    /// One of B's things (its id or code), when the target has one.
+    Aim(Option<String>),
+    /// Not something an office owns (a year, a file name, an action).
+    Free,
+}
+
+/// The meaning of `{param}` after the path segment `prev`. A parameter not known here fails
+/// the sweep, so a new kind of route is classified before it is served untested.
+fn slot(t: &Target, prev: &str, param: &str) -> Slot {
+    let id = |u: Uuid| Slot::Aim(Some(u.to_string()));
+    match (prev, param) {
+        ("offices", "id") => id(t.office),
+        ("offices", "code") | ("display" | "kiosk" | "lay-so", "code") => {
+            Slot::Aim(Some("DB-MN".into()))
+        }
+        ("staff", "id") => id(t.user),
+        ("roles", "assignment_id" | "assignment") => id(t.assignment),
+        ("tokens", "id") => id(t.token),
+        ("dossiers" | "ho-so", "id") => id(t.dossier),
+        ("service-groups", "id") => id(t.group),
+        ("counters", "id") | ("quay" | "rate", "counter") => id(t.counter),
+        ("tickets" | "ve", "id") => id(t.ticket),
+        ("rating-devices", "id") | ("thiet-bi", "device") => id(t.device),
+        ("ratings", "id") => id(t.rating),
+        ("recovery-cases" | "phuc-hoi", "id") => id(t.case),
+        ("feedback" | "phan-anh", "id") => id(t.feedback),
+        ("tep", "id") => Slot::Aim(None),
+        // A dossier's or a feedback case's public code (with its secret).
+        ("dossier-ratings" | "danh-gia" | "feedback", "code") => Slot::Aim(None),
+        (_, "action" | "number" | "year" | "date" | "file" | "name" | "token") => Slot::Free,
+        // Procedure and conduct codes are the province's, the language code is the caller's.
+        ("procedures" | "thu-tuc" | "conduct-codes" | "lang", "code") => Slot::Free,
+        _ => panic!("classify the path parameter {{{param}}} after /{prev}/ in scope.rs `slot`"),
+    }
+}
+
+/// The value of a parameter that names nothing B owns, on a route the sweep calls.
+fn free_value(path: &str, param: &str) -> &'static str {
+    match (path, param) {
+        ("/ho-so/{id}/{action}", "action") => "finish",
+        ("/ho-so/{id}/mau/{number}", "number") => "01",
+        ("/quay/ve/{id}/{action}", "action") => "finish",
+        ("/phan-anh/{id}/{action}" | "/api/v1/feedback/{id}/{action}", "action") => "accept",
+        _ => panic!("give {{{param}}} of {path} a value in scope.rs `free_value`"),
+    }
+}
+
+/// One request of the sweep.
+struct Aimed {
+    api: bool,
+    method: Method,
+    template: &'static str,
+    path: String,
+}
+
+/// Every route, taken from the OpenAPI document (the API) and the route table (the pages),
+/// whose path names one of B's things, with B's ids filled in; minus [`EXCLUDED`].
+fn aimed_routes(doc: &Value, t: &Target) -> (Vec<Aimed>, usize) {
+    let mut routes: Vec<(bool, Method, &'static str)> = congbo_web::router::page_routes()
+        .into_iter()
+        .map(|(m, p)| (false, m, p))
+        .collect();
+    let api = congbo_web::router::api_routes();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for verb in ["get", "post", "put", "patch", "delete"] {
+            if item.get(verb).is_some() {
+                let method = Method::from_bytes(verb.to_uppercase().as_bytes()).unwrap();
+                // The router's own &'static path (the census checks both lists agree).
+                let (_, p) = api
+                    .iter()
+                    .find(|(m, p)| *m == method && p == path)
+                    .unwrap_or_else(|| panic!("{method} {path} is documented but not routed"));
+                routes.push((true, method, p));
+            }
+        }
+    }
+    let mut aimed = vec![];
+    let mut excluded_seen = 0;
+    for (is_api, method, template) in routes {
+        let segments: Vec<&str> = template.split('/').collect();
+        let mut path = vec![];
+        let mut names_b = false;
+        let mut complete = true;
+        for (i, seg) in segments.iter().enumerate() {
+            let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+                path.push(seg.to_string());
+                continue;
+            };
+            match slot(t, segments[i - 1], param) {
+                Slot::Aim(v) => {
+                    names_b = true;
+                    complete &= v.is_some();
+                    path.push(v.unwrap_or_default());
+                }
+                Slot::Free => path.push(String::new()),
+            }
+        }
+        if !names_b {
+            continue;
+        }
+        let excluded = EXCLUDED
+            .iter()
+            .any(|(m, p, _)| *m == method.as_str() && *p == template);
+        if excluded {
+            excluded_seen += 1;
+            continue;
+        }
+        assert!(
+            complete,
+            "{method} {template} names B's data the target lacks: extend `target` or exclude it"
+        );
+        // Fill the free parameters now that the route is known to be swept.
+        for (i, seg) in segments.iter().enumerate() {
+            if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))
+                && path[i].is_empty()
+            {
+                path[i] = free_value(template, param).to_string();
+            }
+        }
+        aimed.push(Aimed {
+            api: is_api,
+            method,
+            template,
+            path: path.join("/"),
+        });
+    }
+    (aimed, excluded_seen)
+}
+
+/// Send one aimed request, with the body the specific lists above give that request, else an
+/// empty one.
+async fn send_aimed(c: &Client<'_>, t: &Target, r: &Aimed) -> congbo_testkit::TestResponse {
+    if r.api {
+        let body = api_attempts(t)
+            .into_iter()
+            .find(|(m, p, _)| *m == r.method && *p == r.path)
+            .and_then(|(_, _, b)| b)
+            .or_else(|| (r.method != Method::GET && r.method != Method::DELETE).then(|| json!({})));
+        match body {
+            Some(b) => {
+                c.send(
+                    r.method.clone(),
+                    &r.path,
+                    Some("application/json"),
+                    b.to_string().into_bytes(),
+                )
+                .await
+            }
+            None => c.send(r.method.clone(), &r.path, None, vec![]).await,
+        }
+    } else if r.method == Method::GET {
+        c.get(&r.path).await
+    } else {
+        let form = page_attempts(t)
+            .into_iter()
+            .find(|(m, p, _)| *m == r.method && *p == r.path)
+            .map(|(_, _, f)| f)
+            .unwrap_or_default();
+        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.post_form(&r.path, &fields).await
+    }
+}
+
+/// The refusal's message, from a JSON error or an error page.
+fn first_error(res: &congbo_testkit::TestResponse) -> String {
+    if let Some(m) = serde_json::from_slice::<Value>(&res.body)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+    {
+        return m;
+    }
+    res.text()
+        .split("class=\"error-msg\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or("")
+        .to_string()
+}
+
+app_test!(
+    every_routed_endpoint_aimed_at_another_office_answers_not_found,
+    |app| {
+        let t = target(&app).await;
+        let doc = app.anon().get("/api/v1/openapi.json").await.json();
+        let (aimed, excluded_seen) = aimed_routes(&doc, &t);
+        // Exclusions cannot rot: each still names a route that aims at B's data.
+        assert_eq!(
+            excluded_seen,
+            EXCLUDED.len(),
+            "an excluded route no longer exists or no longer names B's data"
+        );
+        // The floor, counted from the route table alone: every route with an id in its path is
+        // swept unless excluded.
+        let ids = [
+            "{id}",
+            "{counter}",
+            "{device}",
+            "{assignment}",
+            "{assignment_id}",
+        ];
+        let with_id = |p: &str| ids.iter().any(|i| p.contains(i));
+        let table = congbo_web::router::page_routes()
+            .into_iter()
+            .chain(congbo_web::router::api_routes())
+            .filter(|(_, p)| with_id(p))
+            .count();
+        let excluded = EXCLUDED.iter().filter(|(_, p, _)| with_id(p)).count();
+        assert!(
+            aimed.len() >= table - excluded && aimed.len() >= 70,
+            "the sweep aimed at {} routes; the table has {table} with an id, {excluded} excluded",
+            aimed.len()
+        );
+
+        // An administrator of commune A (all permissions there) aims at each of them.
+        let province = app.login("quantri").await;
+        let a = app.office_id("DB-TL").await;
+        let res = province
+        .post_json(
+            "/api/v1/staff",
+            &json!({"username": "tl.quantri", "full_name": "Quản trị Thanh Luông", "home_office_id": a,
+                    "password": "Quan-tri-xa-2026", "roles": [{"role": "admin", "office_id": a}]}),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        let c = app.login_with("tl.quantri", "Quan-tri-xa-2026").await;
+        let before = snapshot(&app, &t).await;
+        let mut exercised = 0;
+        let mut leaks = vec![];
+        for r in &aimed {
+            let res = send_aimed(&c, &t, r).await;
+            let not_found = res.status == StatusCode::NOT_FOUND
+                && (!r.api
+                    || res.json()["error"]["message"]
+                        .as_str()
+                        .is_some_and(|m| m.starts_with("Không tìm thấy")));
+            if !not_found {
+                leaks.push(format!(
+                    "{} {} → {} {}",
+                    r.method,
+                    r.template,
+                    res.status,
+                    first_error(&res)
+                ));
+            }
+            exercised += 1;
+        }
+        assert!(leaks.is_empty(), "not 404 for A:\n{}", leaks.join("\n"));
+        assert_eq!(exercised, aimed.len());
+        assert_eq!(snapshot(&app, &t).await, before, "A changed B's data");
+
+        // The control: the province's administrator, who may see B, is never told these
+        // requests name nothing — so the 404s above come from the office scope, not from a
+        // wrong id, path or body. Reads first, removals last, so earlier requests do not remove
+        // what later ones name.
+        let mut control: Vec<&Aimed> = aimed.iter().collect();
+        let rank = |m: &Method| match *m {
+            Method::GET => 0,
+            Method::DELETE => 2,
+            _ => 1,
+        };
+        control.sort_by_key(|r| rank(&r.method));
+        // B's head first (B's dossiers, queue and feedback); what the head may not see at all,
+        // the province's administrator (offices, staff).
+        let b_head = app.login("mn.truong").await;
+        let mut misses = vec![];
+        for r in control {
+            let mut res = send_aimed(&b_head, &t, r).await;
+            if res.status == StatusCode::NOT_FOUND {
+                res = send_aimed(&province, &t, r).await;
+            }
+            if res.status == StatusCode::NOT_FOUND {
+                misses.push(format!(
+                    "{} {} → {}",
+                    r.method,
+                    r.template,
+                    first_error(&res)
+                ));
+            }
+        }
+        assert!(
+            misses.is_empty(),
+            "the province's administrator was told these name nothing:\n{}",
+            misses.join("\n")
+        );
+    }
+);

@@ -69,7 +69,7 @@ db_test!(cases_events_attachments_views_and_records, |db| {
     repo::insert(&mut tx, &k).await.unwrap();
     assert_duplicate(
         repo::insert(&mut tx, &case(&a, &a, "P-A-PA-260310-0001")).await,
-        "code",
+        "feedback_cases_code_key",
     );
     tx.rollback().await.unwrap();
     let mut tx = db.begin().await.unwrap();

@@ -4,9 +4,11 @@
 mod audit;
 mod calendar;
 mod catalog;
+mod dossier;
 mod feedback;
 mod notify;
 mod office;
+mod queue;
 mod rating;
 mod schema;
 mod sequence;
@@ -118,16 +120,15 @@ pub async fn raw(db: &Db, sql: &'static str) -> u64 {
     n
 }
 
-/// Assert a write was refused as a duplicate, naming `what` (column or constraint text).
+/// Assert a write was refused as a duplicate on the unique constraint `name` (PostgreSQL's
+/// name, which the store reports on both backends).
 #[track_caller]
-pub fn assert_duplicate<T: std::fmt::Debug>(r: Result<T>, what: &str) {
+pub fn assert_duplicate<T: std::fmt::Debug>(r: Result<T>, name: &str) {
     match r {
-        Err(StoreError::Duplicate(text)) => {
-            assert!(
-                text.contains(what),
-                "duplicate error {text:?} does not name {what:?}"
-            )
-        }
-        other => panic!("expected StoreError::Duplicate naming {what:?}, got {other:?}"),
+        Err(StoreError::Duplicate(constraint)) => assert_eq!(
+            constraint, name,
+            "the duplicate was reported on another constraint"
+        ),
+        other => panic!("expected StoreError::Duplicate on {name:?}, got {other:?}"),
     }
 }

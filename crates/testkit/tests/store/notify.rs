@@ -82,10 +82,19 @@ fn with_smtp(sink: &SmtpSink) -> NotifyConfig {
     }
 }
 
+/// How long a dispatch round or a waiting claimer may take before the test fails instead of
+/// hanging (a stalled SMTP conversation or a lock never released).
+const PATIENCE: Duration = Duration::from_secs(30);
+
 async fn round(app: &App, cfg: &NotifyConfig) -> DispatchReport {
     let senders = Senders::from_config(cfg).unwrap();
-    let r = notify::dispatch_once(app, cfg, &senders).await.unwrap();
-    senders.shutdown().await;
+    let r = tokio::time::timeout(PATIENCE, notify::dispatch_once(app, cfg, &senders))
+        .await
+        .unwrap_or_else(|_| panic!("a dispatch round did not finish within {PATIENCE:?}"))
+        .unwrap();
+    tokio::time::timeout(PATIENCE, senders.shutdown())
+        .await
+        .unwrap_or_else(|_| panic!("the senders did not shut down within {PATIENCE:?}"));
     r
 }
 
@@ -178,7 +187,12 @@ db_test!(concurrent_claims_take_disjoint_rows, |db| {
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
     tx1.commit().await.unwrap();
-    let second = second.await.unwrap();
+    let second = tokio::time::timeout(PATIENCE, second)
+        .await
+        .unwrap_or_else(|_| {
+            panic!("the second claimer still waits {PATIENCE:?} after the first committed")
+        })
+        .unwrap();
     assert_eq!(first.len(), 4);
     assert_eq!(
         second.len(),

@@ -70,7 +70,10 @@ db_test!(duplicate_code_is_refused, |db| {
     let first = seed_office(&db, None, "DUP").await;
     let mut tx = db.begin().await.unwrap();
     let again = office_row_with_id(Uuid::now_v7(), None, "DUP");
-    assert_duplicate(office::insert(&mut tx, &again, "dup").await, "code");
+    assert_duplicate(
+        office::insert(&mut tx, &again, "dup").await,
+        "offices_code_key",
+    );
     drop(tx);
 
     let mut tx = db.read().await.unwrap();
@@ -323,7 +326,10 @@ db_test!(counters_are_ordered_by_number_and_unique_per_office, |db| {
     tx.commit().await.unwrap();
 
     let mut tx = db.begin().await.unwrap();
-    assert_duplicate(office::insert_counter(&mut tx, &c(o.id, 3)).await, "number");
+    assert_duplicate(
+        office::insert_counter(&mut tx, &c(o.id, 3)).await,
+        "counters_office_id_number_key",
+    );
     drop(tx);
 
     let mut tx = db.read().await.unwrap();

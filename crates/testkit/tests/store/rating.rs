@@ -49,7 +49,7 @@ db_test!(
         // The same subject, criterion and channel again: refused; another channel is fine.
         assert_duplicate(
             repo::insert_rating(&mut tx, &rating(a.id, s, "qr", "2026-03-10", 1)).await,
-            "subject_id",
+            "ratings_subject_id_criterion_channel_key",
         );
         tx.rollback().await.unwrap();
         let mut tx = db.begin().await.unwrap();
@@ -122,7 +122,7 @@ db_test!(
                 T0,
             )
             .await,
-            "rating_id",
+            "rating_corrections_rating_id_key",
         );
         tx.rollback().await.unwrap();
         let mut tx = db.read().await.unwrap();

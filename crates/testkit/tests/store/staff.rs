@@ -66,7 +66,7 @@ db_test!(insert_get_count_and_duplicate_username, |db| {
     let mut tx = db.begin().await.unwrap();
     assert_duplicate(
         staff::insert(&mut tx, &user_row(&home, "lan"), "x").await,
-        "username",
+        "users_username_key",
     );
     drop(tx);
     let mut tx = db.read().await.unwrap();
@@ -265,7 +265,7 @@ db_test!(assignments, |db| {
     let mut tx = db.begin().await.unwrap();
     assert_duplicate(
         staff::insert_assignment(&mut tx, Uuid::now_v7(), lan.id, "clerk", a.id, T0).await,
-        "role",
+        "role_assignments_user_id_role_office_id_key",
     );
     drop(tx);
     let mut tx = db.begin().await.unwrap();

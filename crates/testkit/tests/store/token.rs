@@ -46,7 +46,7 @@ db_test!(tokens, |db| {
     let mut tx = db.begin().await.unwrap();
     assert_duplicate(
         token::insert(&mut tx, &tok(lan.id, "again", 1), "hash-1").await,
-        "token_hash",
+        "api_tokens_token_hash_key",
     );
     drop(tx);
 

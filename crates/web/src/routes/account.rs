@@ -12,7 +12,6 @@ use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam};
 use crate::i18n::Locale;
-use crate::middleware::message;
 use crate::view::{Nav, page_with};
 use congbo_domain::time::dmy_hm;
 
@@ -103,7 +102,7 @@ pub async fn change_password(
         Ok(()) => render(&state, t, &actor, StatusCode::OK, None, None, true).await,
         Err(e @ AppError::Invalid(_)) => {
             let failure = Failure::from(e);
-            let msg = message(t, &failure);
+            let msg = failure.message(&t);
             render(&state, t, &actor, failure.status, None, Some(msg), false).await
         }
         Err(e) => Err(e.into()),

@@ -16,7 +16,6 @@ use crate::extract::{
     CurrentUser, MaybeUser, PageForm, PathParam, QueryParam, RequestId, SESSION_COOKIE,
 };
 use crate::i18n::Locale;
-use crate::middleware::message;
 use crate::view::{Nav, page, page_with};
 
 /// Only local paths, never `//host` (no open redirect).
@@ -102,7 +101,7 @@ pub async fn login(
                     nav: None,
                     next,
                     username: f.username,
-                    error: Some(message(t, &failure)),
+                    error: Some(failure.message(&t)),
                 },
             )
         }
@@ -198,7 +197,7 @@ pub async fn setup(
                 failure.status,
                 SetupPage {
                     kinds: kinds(&t),
-                    error: Some(message(t, &failure)),
+                    error: Some(failure.message(&t)),
                     t,
                     nav: None,
                     token,

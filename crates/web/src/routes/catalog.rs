@@ -179,7 +179,8 @@ async fn import_page(
             r.errors
                 .iter()
                 .map(|e| {
-                    let msg = t.t(&format!("err-{}", e.error_code));
+                    let msg =
+                        Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.error_code).message(&t);
                     (
                         e.row,
                         e.code.clone().unwrap_or_default(),

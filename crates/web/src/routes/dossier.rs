@@ -770,7 +770,7 @@ pub async fn lookup(
                 if f.status.is_server_error() {
                     return Err(f);
                 }
-                (None, Some(t.t(&format!("err-{}", f.code))))
+                (None, Some(f.message(&t)))
             }
         }
     };

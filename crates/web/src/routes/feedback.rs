@@ -329,8 +329,8 @@ pub async fn follow(
             p.kiosk.is_some(),
             None,
         ),
-        Err(congbo_app::AppError::NotFound(_)) => {
-            let msg = t.t("err-feedback-not-found");
+        Err(e @ congbo_app::AppError::NotFound(_)) => {
+            let msg = Failure::from(e).message(&t);
             follow_page(t, &p.ma, "", None, false, false, Some(msg))
         }
         Err(e) => Err(e.into()),
