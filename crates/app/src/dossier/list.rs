@@ -5,8 +5,9 @@ use congbo_domain::calendar::{WorkCalendar, parse_date};
 use congbo_domain::dossier::{DeadlineFlag, DossierState};
 use congbo_domain::identity::Perm;
 use congbo_domain::office::OfficePath;
-use congbo_domain::time::{local, micros};
+use congbo_domain::time::{local, local_date, micros};
 use congbo_store::repo::dossier::{self as repo, DossierFilter, DossierRow};
+use congbo_store::repo::office::OfficeRow;
 use jiff::civil::{Date, DateTime};
 use uuid::Uuid;
 
@@ -188,4 +189,40 @@ fn flagged(
         effective_due,
         needs_apology,
     }))
+}
+
+/// A day's tracking book (Form 07): the dossiers received that day in the caller's scope, by
+/// code, under the office where the caller first holds a dossier role.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub office: OfficeRow,
+    pub day: Date,
+    pub items: Vec<ListItem>,
+}
+
+/// The tracking book of local day `day` ('YYYY-MM-DD'; today when empty). Errors:
+/// `invalid-date` (`date`); forbidden without a dossier role.
+pub async fn book(app: &App, actor: &Actor, day: &str) -> Result<Book> {
+    let day = if day.is_empty() {
+        local_date(app.now()).to_string()
+    } else {
+        day.to_string()
+    };
+    let q = ListQuery {
+        received_on: Some(day.clone()),
+        limit: Some(500),
+        ..ListQuery::default()
+    };
+    let mut items = list(app, actor, &q).await?;
+    items.sort_by(|a, b| a.row.code.cmp(&b.row.code));
+    let day: Date = day
+        .parse()
+        .map_err(|_| DomainError::field("invalid-date", "date"))?;
+    let home = *access::offices_with(actor, Perm::DossierRead)
+        .first()
+        .ok_or(AppError::Forbidden)?;
+    let mut tx = app.db.read().await?;
+    let (office, _) = access::office_for(&mut tx, actor, Perm::OfficeRead, home).await?;
+    tx.commit().await?;
+    Ok(Book { office, day, items })
 }

@@ -22,6 +22,6 @@ mod write;
 
 pub use act::{ActionInput, act};
 pub use intake::{NewDossier, create, intake_offices};
-pub use list::{ListKind, ListQuery, list};
+pub use list::{Book, ListKind, ListQuery, book, list};
 pub use lookup::{PublicEvent, PublicView, lookup};
 pub use view::{DossierView, ListItem, get};
