@@ -1,6 +1,6 @@
 //! Offices: create, rename, move (history kept), list within scope; counters.
 
-use congbo_domain::identity::Perm;
+use congbo_domain::identity::{Perm, Role};
 use congbo_domain::office::{self, OfficeCode, OfficeKind, OfficePath, parse_office_name};
 use congbo_domain::{DomainError, text};
 use congbo_store::Tx;
@@ -141,71 +141,98 @@ pub async fn update(
         }
     }
     if let Some(name) = name.filter(|n| *n != o.name) {
-        repo::rename(&mut tx, id, &name, &text::fold(&name), now).await?;
-        repo::insert_history(
-            &mut tx,
-            &HistoryRow {
-                id: new_id(),
-                office_id: id,
-                at: now,
-                actor_id: Some(actor.principal.user_id),
-                change: "rename".into(),
-                old_name: Some(o.name.clone()),
-                new_name: Some(name.clone()),
-                old_parent_id: None,
-                new_parent_id: None,
-            },
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            Entry {
-                action: "office.rename",
-                role: Some(role.as_str()),
-                office_id: Some(id),
-                target_type: "office",
-                target_id: Some(id.to_string()),
-                summary: json!({"code": o.code, "old_name": o.name, "new_name": name}),
-            },
-        )
-        .await?;
+        write_rename(&mut tx, actor, role, &o, &name, now).await?;
     }
     if let Some((old_parent, np)) = new_parent {
-        let new_path = path_of(&np).child(o.id);
-        let moved =
-            repo::move_subtree(&mut tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
-        repo::insert_history(
-            &mut tx,
-            &HistoryRow {
-                id: new_id(),
-                office_id: id,
-                at: now,
-                actor_id: Some(actor.principal.user_id),
-                change: "move".into(),
-                old_name: None,
-                new_name: None,
-                old_parent_id: Some(old_parent),
-                new_parent_id: Some(np.id),
-            },
-        )
-        .await?;
-        audit::record(&mut tx, now, actor, Entry {
-            action: "office.move",
-            role: Some(role.as_str()),
-            office_id: Some(id),
-            target_type: "office",
-            target_id: Some(id.to_string()),
-            summary: json!({"code": o.code, "old_parent": old_parent, "new_parent": np.code, "offices_moved": moved}),
-        })
-        .await?;
+        write_move(&mut tx, actor, role, &o, old_parent, &np, now).await?;
     }
     let row = repo::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("office-not-found"))?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// The rename of `o` to `name`: the row, its history and the audit row.
+async fn write_rename(
+    tx: &mut Tx,
+    actor: &Actor,
+    role: Role,
+    o: &OfficeRow,
+    name: &str,
+    now: i64,
+) -> Result<()> {
+    repo::rename(tx, o.id, name, &text::fold(name), now).await?;
+    repo::insert_history(
+        tx,
+        &HistoryRow {
+            id: new_id(),
+            office_id: o.id,
+            at: now,
+            actor_id: Some(actor.principal.user_id),
+            change: "rename".into(),
+            old_name: Some(o.name.clone()),
+            new_name: Some(name.to_string()),
+            old_parent_id: None,
+            new_parent_id: None,
+        },
+    )
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        Entry {
+            action: "office.rename",
+            role: Some(role.as_str()),
+            office_id: Some(o.id),
+            target_type: "office",
+            target_id: Some(o.id.to_string()),
+            summary: json!({"code": o.code, "old_name": o.name, "new_name": name}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The move of `o` (and its subtree) from `old_parent` to `np`: the rows, the history and the
+/// audit row.
+async fn write_move(
+    tx: &mut Tx,
+    actor: &Actor,
+    role: Role,
+    o: &OfficeRow,
+    old_parent: Uuid,
+    np: &OfficeRow,
+    now: i64,
+) -> Result<()> {
+    let new_path = path_of(np).child(o.id);
+    let moved = repo::move_subtree(tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
+    repo::insert_history(
+        tx,
+        &HistoryRow {
+            id: new_id(),
+            office_id: o.id,
+            at: now,
+            actor_id: Some(actor.principal.user_id),
+            change: "move".into(),
+            old_name: None,
+            new_name: None,
+            old_parent_id: Some(old_parent),
+            new_parent_id: Some(np.id),
+        },
+    )
+    .await?;
+    audit::record(tx, now, actor, Entry {
+        action: "office.move",
+        role: Some(role.as_str()),
+        office_id: Some(o.id),
+        target_type: "office",
+        target_id: Some(o.id.to_string()),
+        summary: json!({"code": o.code, "old_parent": old_parent, "new_parent": np.code, "offices_moved": moved}),
+    })
+    .await?;
+    Ok(())
 }
 
 /// Every office the actor may see, in tree (path) order.
