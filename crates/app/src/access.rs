@@ -1,14 +1,61 @@
-//! Loading an office and checking a permission over it, as every office-scoped use case does:
-//! an office outside every scope of the caller "does not exist" (404, so ids of other communes
-//! do not leak); inside the visible tree but without the permission it is forbidden.
+//! Who may do what, in one place.
+//!
+//! **The rule.** An object outside every scope of the caller "does not exist" for them (404, so
+//! ids of other communes do not leak); inside what they may see but without the permission the
+//! use case needs, it is forbidden (403). [`judge`] is that rule; every area calls it (offices
+//! with [`require`], staff at the user's home office, dossiers at their receiving and handling
+//! offices). Each public use case checks its own permission: none relies on its caller.
+//!
+//! **What the caller may do.** Pages and the API never decide from a
+//! [`Perm`](congbo_domain::identity::Perm) themselves: they read [`capabilities`] (the menu, the
+//! home page, which forms to offer) and the per-object answers of the use cases (a dossier's
+//! `allowed` actions, an office's `manage` flag, the offices where a staff member may be
+//! assigned roles).
 
-use congbo_domain::identity::{Perm, Role};
+use congbo_domain::identity::{Assignment, Perm, Principal, Role};
 use congbo_domain::office::OfficePath;
 use congbo_store::Tx;
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
 use uuid::Uuid;
 
 use crate::{Actor, AppError, Result};
+
+/// Why [`judge`] refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Outside what the caller may see: it does not exist for them (404).
+    Hidden,
+    /// Visible, but the caller's roles do not allow this (403).
+    Forbidden,
+}
+
+impl Refusal {
+    /// The error a use case returns: `not_found` (404) or forbidden (403).
+    pub(crate) fn error(self, not_found: &'static str) -> AppError {
+        match self {
+            Self::Hidden => AppError::NotFound(not_found),
+            Self::Forbidden => AppError::Forbidden,
+        }
+    }
+}
+
+/// The rule: the first assignment granting `perm` over one of `places` (tried in order); else
+/// [`Refusal::Forbidden`] when `seen_with` reaches one of them, [`Refusal::Hidden`] otherwise.
+pub(crate) fn judge<'p>(
+    principal: &'p Principal,
+    perm: Perm,
+    seen_with: Perm,
+    places: &[&OfficePath],
+) -> std::result::Result<&'p Assignment, Refusal> {
+    if let Some(a) = places.iter().find_map(|p| principal.require(perm, p).ok()) {
+        return Ok(a);
+    }
+    if places.iter().any(|p| principal.can(seen_with, p)) {
+        Err(Refusal::Forbidden)
+    } else {
+        Err(Refusal::Hidden)
+    }
+}
 
 pub(crate) async fn office(tx: &mut Tx, id: Uuid) -> Result<OfficeRow> {
     office_repo::get(tx, id)
@@ -22,10 +69,95 @@ pub(crate) fn path(o: &OfficeRow) -> OfficePath {
 
 /// Require `perm` over the office; the role that allows it goes into the audit row.
 pub(crate) fn require(actor: &Actor, perm: Perm, o: &OfficeRow) -> Result<Role> {
-    let p = path(o);
-    match actor.principal.require(perm, &p) {
-        Ok(a) => Ok(a.role),
-        Err(_) if actor.principal.can(Perm::OfficeRead, &p) => Err(AppError::Forbidden),
-        Err(_) => Err(AppError::NotFound("office-not-found")),
+    judge(&actor.principal, perm, Perm::OfficeRead, &[&path(o)])
+        .map(|a| a.role)
+        .map_err(|r| r.error("office-not-found"))
+}
+
+/// Load office `id` and require `perm` over it.
+pub(crate) async fn office_for(
+    tx: &mut Tx,
+    actor: &Actor,
+    perm: Perm,
+    id: Uuid,
+) -> Result<(OfficeRow, Role)> {
+    let o = office(tx, id).await?;
+    let role = require(actor, perm, &o)?;
+    Ok((o, role))
+}
+
+/// What the caller may do anywhere in their scope: the menu, the home page and the forms a
+/// page offers read this, never a permission.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    pub offices: bool,
+    pub staff: bool,
+    pub audit: bool,
+    pub dossiers: bool,
+    /// Receive dossiers at the desk.
+    pub dossier_intake: bool,
+    /// Sign Form 04 apologies (heads and deputies).
+    pub dossier_sign: bool,
+    pub queue: bool,
+    /// Read the feedback received.
+    pub feedback_read: bool,
+    /// Take feedback at the desk.
+    pub feedback_intake: bool,
+    /// Edit the working calendar (top-level offices only).
+    pub calendar_manage: bool,
+    /// Import procedures into the catalogue (top-level offices only).
+    pub catalog_manage: bool,
+}
+
+impl Capabilities {
+    /// The feedback menu entry: reading it or taking it.
+    pub fn feedback(&self) -> bool {
+        self.feedback_read || self.feedback_intake
+    }
+}
+
+/// What `actor` may do, computed from their roles.
+pub fn capabilities(actor: &Actor) -> Capabilities {
+    let p = &actor.principal;
+    let any = |perm: Perm| !p.scopes(perm).is_empty();
+    Capabilities {
+        offices: any(Perm::OfficeRead),
+        staff: any(Perm::StaffRead),
+        audit: any(Perm::AuditRead),
+        dossiers: any(Perm::DossierRead),
+        dossier_intake: any(Perm::DossierIntake),
+        dossier_sign: any(Perm::DossierSign),
+        queue: any(Perm::QueueServe),
+        feedback_read: any(Perm::FeedbackRead),
+        feedback_intake: any(Perm::FeedbackIntake),
+        calendar_manage: p.require_top_level(Perm::CalendarManage).is_ok(),
+        catalog_manage: p.require_top_level(Perm::CatalogManage).is_ok(),
+    }
+}
+
+/// The offices where `actor` holds a role granting `perm`, in assignment order (e.g. where
+/// they receive dossiers), each once.
+pub(crate) fn offices_with(actor: &Actor, perm: Perm) -> Vec<Uuid> {
+    let mut out = Vec::new();
+    for a in actor
+        .principal
+        .assignments
+        .iter()
+        .filter(|a| a.role.grants(perm))
+    {
+        if !out.contains(&a.office_id) {
+            out.push(a.office_id);
+        }
+    }
+    out
+}
+
+/// Narrow a list's `scopes` to office `id`: not found when it lies outside all of them.
+pub(crate) async fn within(tx: &mut Tx, scopes: &[OfficePath], id: Uuid) -> Result<OfficePath> {
+    let p = path(&office(tx, id).await?);
+    if scopes.iter().any(|s| s.contains(&p)) {
+        Ok(p)
+    } else {
+        Err(AppError::NotFound("office-not-found"))
     }
 }

@@ -347,17 +347,15 @@ pub async fn complete_setup(
     }
     let office_id =
         crate::office::insert_office(&mut tx, now, None, &code, &name, kind, None).await?;
-    let user_id = crate::staff::insert_user(
-        &mut tx,
-        now,
-        &username,
-        &full_name,
-        None,
-        office_id,
-        &hash,
-        &[(Role::Admin, office_id)],
-    )
-    .await?;
+    let admin = crate::staff::NewUser {
+        username: &username,
+        full_name: &full_name,
+        email: None,
+        home_office_id: office_id,
+        password_hash: &hash,
+        roles: &[(Role::Admin, office_id)],
+    };
+    let user_id = crate::staff::insert_user(&mut tx, now, admin).await?;
     audit::record_as(&mut tx, now, Some(user_id), username.as_str(), request_id, Entry {
         action: "setup.first_admin",
         role: Some(Role::Admin.as_str()),

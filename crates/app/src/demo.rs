@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::audit::{self, Entry};
 use crate::office::{insert_counter, insert_office};
 use crate::password;
-use crate::staff::insert_user;
+use crate::staff::{NewUser, insert_user};
 use crate::{App, AppError, Result, random_token};
 
 pub const PROVINCE_CODE: &str = "DB";
@@ -112,17 +112,16 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
             .ok_or(AppError::NotFound("office-not-found"))?;
         let hash = password::hash(password.clone()).await?;
         let role = Role::parse(role)?;
-        insert_user(
-            &mut tx,
-            now,
-            &Username::parse(username)?,
+        let username = Username::parse(username)?;
+        let user = NewUser {
+            username: &username,
             full_name,
-            None,
-            office.id,
-            &hash,
-            &[(role, office.id)],
-        )
-        .await?;
+            email: None,
+            home_office_id: office.id,
+            password_hash: &hash,
+            roles: &[(role, office.id)],
+        };
+        insert_user(&mut tx, now, user).await?;
     }
     crate::catalog::store(&mut tx, &procedures, now).await?;
     audit::record_as(&mut tx, now, None, "system", None, Entry {

@@ -12,7 +12,7 @@ use congbo_domain::dossier::DossierRules;
 use congbo_domain::identity::Principal;
 use congbo_store::Db;
 
-mod access;
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

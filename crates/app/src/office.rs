@@ -1,6 +1,6 @@
 //! Offices: create, rename, move (history kept), list within scope; counters.
 
-use congbo_domain::identity::{Perm, Principal};
+use congbo_domain::identity::{Perm, Role};
 use congbo_domain::office::{self, OfficeCode, OfficeKind, OfficePath, parse_office_name};
 use congbo_domain::{DomainError, text};
 use congbo_store::Tx;
@@ -8,6 +8,7 @@ use congbo_store::repo::office::{self as repo, CounterRow, HistoryRow, OfficeRow
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::access;
 use crate::audit::{self, Entry};
 use crate::{Actor, App, AppError, Result, new_id};
 
@@ -63,25 +64,6 @@ fn path_of(o: &OfficeRow) -> OfficePath {
     OfficePath::from_stored(o.path.clone())
 }
 
-/// Load an office the principal may act on with `perm`. An office outside every scope of the
-/// principal is reported as not found, so ids of other communes do not leak.
-pub(crate) async fn load_for(
-    tx: &mut Tx,
-    p: &Principal,
-    perm: Perm,
-    id: Uuid,
-) -> Result<(OfficeRow, &'static str)> {
-    let o = repo::get(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))?;
-    let path = path_of(&o);
-    match p.require(perm, &path) {
-        Ok(a) => Ok((o, a.role.as_str())),
-        Err(_) if p.can(Perm::OfficeRead, &path) => Err(AppError::Forbidden),
-        Err(_) => Err(AppError::NotFound("office-not-found")),
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct NewOffice {
     pub code: String,
@@ -96,13 +78,8 @@ pub async fn create(app: &App, actor: &Actor, input: &NewOffice) -> Result<Offic
     let kind = OfficeKind::parse(&input.kind)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (parent, role) = load_for(
-        &mut tx,
-        &actor.principal,
-        Perm::OfficeManage,
-        input.parent_id,
-    )
-    .await?;
+    let (parent, role) =
+        access::office_for(&mut tx, actor, Perm::OfficeManage, input.parent_id).await?;
     let id = insert_office(
         &mut tx,
         now,
@@ -115,7 +92,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewOffice) -> Result<Offic
     .await?;
     audit::record(&mut tx, now, actor, Entry {
         action: "office.create",
-        role: Some(role),
+        role: Some(role.as_str()),
         office_id: Some(id),
         target_type: "office",
         target_id: Some(id.to_string()),
@@ -151,84 +128,111 @@ pub async fn update(
     let name = new_name.map(parse_office_name).transpose()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (o, role) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, id).await?;
+    let (o, role) = access::office_for(&mut tx, actor, Perm::OfficeManage, id).await?;
     let mut new_parent = None;
     if let Some(pid) = new_parent_id {
         let Some(old_parent) = o.parent_id else {
             return Err(DomainError::field("office-move-root", "parent_id").into());
         };
-        let (np, _) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, pid).await?;
+        let (np, _) = access::office_for(&mut tx, actor, Perm::OfficeManage, pid).await?;
         office::check_move(&path_of(&o), &path_of(&np))?;
         if old_parent != np.id {
             new_parent = Some((old_parent, np));
         }
     }
     if let Some(name) = name.filter(|n| *n != o.name) {
-        repo::rename(&mut tx, id, &name, &text::fold(&name), now).await?;
-        repo::insert_history(
-            &mut tx,
-            &HistoryRow {
-                id: new_id(),
-                office_id: id,
-                at: now,
-                actor_id: Some(actor.principal.user_id),
-                change: "rename".into(),
-                old_name: Some(o.name.clone()),
-                new_name: Some(name.clone()),
-                old_parent_id: None,
-                new_parent_id: None,
-            },
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            Entry {
-                action: "office.rename",
-                role: Some(role),
-                office_id: Some(id),
-                target_type: "office",
-                target_id: Some(id.to_string()),
-                summary: json!({"code": o.code, "old_name": o.name, "new_name": name}),
-            },
-        )
-        .await?;
+        write_rename(&mut tx, actor, role, &o, &name, now).await?;
     }
     if let Some((old_parent, np)) = new_parent {
-        let new_path = path_of(&np).child(o.id);
-        let moved =
-            repo::move_subtree(&mut tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
-        repo::insert_history(
-            &mut tx,
-            &HistoryRow {
-                id: new_id(),
-                office_id: id,
-                at: now,
-                actor_id: Some(actor.principal.user_id),
-                change: "move".into(),
-                old_name: None,
-                new_name: None,
-                old_parent_id: Some(old_parent),
-                new_parent_id: Some(np.id),
-            },
-        )
-        .await?;
-        audit::record(&mut tx, now, actor, Entry {
-            action: "office.move",
-            role: Some(role),
-            office_id: Some(id),
-            target_type: "office",
-            target_id: Some(id.to_string()),
-            summary: json!({"code": o.code, "old_parent": old_parent, "new_parent": np.code, "offices_moved": moved}),
-        })
-        .await?;
+        write_move(&mut tx, actor, role, &o, old_parent, &np, now).await?;
     }
     let row = repo::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("office-not-found"))?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// The rename of `o` to `name`: the row, its history and the audit row.
+async fn write_rename(
+    tx: &mut Tx,
+    actor: &Actor,
+    role: Role,
+    o: &OfficeRow,
+    name: &str,
+    now: i64,
+) -> Result<()> {
+    repo::rename(tx, o.id, name, &text::fold(name), now).await?;
+    repo::insert_history(
+        tx,
+        &HistoryRow {
+            id: new_id(),
+            office_id: o.id,
+            at: now,
+            actor_id: Some(actor.principal.user_id),
+            change: "rename".into(),
+            old_name: Some(o.name.clone()),
+            new_name: Some(name.to_string()),
+            old_parent_id: None,
+            new_parent_id: None,
+        },
+    )
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        Entry {
+            action: "office.rename",
+            role: Some(role.as_str()),
+            office_id: Some(o.id),
+            target_type: "office",
+            target_id: Some(o.id.to_string()),
+            summary: json!({"code": o.code, "old_name": o.name, "new_name": name}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The move of `o` (and its subtree) from `old_parent` to `np`: the rows, the history and the
+/// audit row.
+async fn write_move(
+    tx: &mut Tx,
+    actor: &Actor,
+    role: Role,
+    o: &OfficeRow,
+    old_parent: Uuid,
+    np: &OfficeRow,
+    now: i64,
+) -> Result<()> {
+    let new_path = path_of(np).child(o.id);
+    let moved = repo::move_subtree(tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
+    repo::insert_history(
+        tx,
+        &HistoryRow {
+            id: new_id(),
+            office_id: o.id,
+            at: now,
+            actor_id: Some(actor.principal.user_id),
+            change: "move".into(),
+            old_name: None,
+            new_name: None,
+            old_parent_id: Some(old_parent),
+            new_parent_id: Some(np.id),
+        },
+    )
+    .await?;
+    audit::record(tx, now, actor, Entry {
+        action: "office.move",
+        role: Some(role.as_str()),
+        office_id: Some(o.id),
+        target_type: "office",
+        target_id: Some(o.id.to_string()),
+        summary: json!({"code": o.code, "old_parent": old_parent, "new_parent": np.code, "offices_moved": moved}),
+    })
+    .await?;
+    Ok(())
 }
 
 /// Every office the actor may see, in tree (path) order.
@@ -244,16 +248,43 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<OfficeRow>> {
     Ok(rows)
 }
 
+/// An office of [`tree`], with what the caller may do there.
+#[derive(Debug, Clone)]
+pub struct OfficeItem {
+    pub row: OfficeRow,
+    /// Rename it, move it, add offices and counters under it.
+    pub manage: bool,
+    /// Create staff whose home office it is, and assign roles there.
+    pub manage_staff: bool,
+}
+
+/// [`list`], each office with the caller's rights over it.
+pub async fn tree(app: &App, actor: &Actor) -> Result<Vec<OfficeItem>> {
+    let p = &actor.principal;
+    Ok(list(app, actor)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let path = path_of(&row);
+            OfficeItem {
+                manage: p.can(Perm::OfficeManage, &path),
+                manage_staff: p.can(Perm::StaffManage, &path),
+                row,
+            }
+        })
+        .collect())
+}
+
 pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<OfficeRow> {
     let mut tx = app.db.read().await?;
-    let (o, _) = load_for(&mut tx, &actor.principal, Perm::OfficeRead, id).await?;
+    let (o, _) = access::office_for(&mut tx, actor, Perm::OfficeRead, id).await?;
     tx.commit().await?;
     Ok(o)
 }
 
 pub async fn history(app: &App, actor: &Actor, id: Uuid) -> Result<Vec<HistoryRow>> {
     let mut tx = app.db.read().await?;
-    load_for(&mut tx, &actor.principal, Perm::OfficeRead, id).await?;
+    access::office_for(&mut tx, actor, Perm::OfficeRead, id).await?;
     let h = repo::history(&mut tx, id).await?;
     tx.commit().await?;
     Ok(h)
@@ -261,7 +292,7 @@ pub async fn history(app: &App, actor: &Actor, id: Uuid) -> Result<Vec<HistoryRo
 
 pub async fn counters(app: &App, actor: &Actor, office_id: Uuid) -> Result<Vec<CounterRow>> {
     let mut tx = app.db.read().await?;
-    load_for(&mut tx, &actor.principal, Perm::OfficeRead, office_id).await?;
+    access::office_for(&mut tx, actor, Perm::OfficeRead, office_id).await?;
     let c = repo::list_counters(&mut tx, office_id).await?;
     tx.commit().await?;
     Ok(c)
@@ -307,7 +338,7 @@ pub async fn create_counter(
     let (number, name) = parse_counter(number, name)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (o, role) = load_for(&mut tx, &actor.principal, Perm::OfficeManage, office_id).await?;
+    let (o, role) = access::office_for(&mut tx, actor, Perm::OfficeManage, office_id).await?;
     let id = insert_counter(&mut tx, now, office_id, number, &name).await?;
     audit::record(
         &mut tx,
@@ -315,7 +346,7 @@ pub async fn create_counter(
         actor,
         Entry {
             action: "counter.create",
-            role: Some(role),
+            role: Some(role.as_str()),
             office_id: Some(office_id),
             target_type: "counter",
             target_id: Some(id.to_string()),

@@ -1,6 +1,6 @@
 //! Staff accounts and role assignments.
 
-use congbo_domain::identity::{Perm, Principal, Role, Username, check_new_password};
+use congbo_domain::identity::{Perm, Role, Username, check_new_password};
 use congbo_domain::office::OfficePath;
 use congbo_domain::{DomainError, text};
 use congbo_store::Tx;
@@ -9,8 +9,8 @@ use congbo_store::repo::{office as office_repo, session};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::access;
 use crate::audit::{self, Entry};
-use crate::office::load_for;
 use crate::password;
 use crate::{Actor, App, AppError, Result, new_id};
 
@@ -22,37 +22,37 @@ pub struct StaffView {
     pub assignments: Vec<AssignmentRow>,
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn insert_user(
-    tx: &mut Tx,
-    now: i64,
-    username: &Username,
-    full_name: &str,
-    email: Option<String>,
-    home_office_id: Uuid,
-    password_hash: &str,
-    roles: &[(Role, Uuid)],
-) -> Result<Uuid> {
+/// A new account as intake, setup and the demo make it.
+pub(crate) struct NewUser<'a> {
+    pub(crate) username: &'a Username,
+    pub(crate) full_name: &'a str,
+    pub(crate) email: Option<String>,
+    pub(crate) home_office_id: Uuid,
+    pub(crate) password_hash: &'a str,
+    pub(crate) roles: &'a [(Role, Uuid)],
+}
+
+pub(crate) async fn insert_user(tx: &mut Tx, now: i64, u: NewUser<'_>) -> Result<Uuid> {
     let id = new_id();
     repo::insert(
         tx,
         &UserRow {
             id,
-            username: username.as_str().to_string(),
-            full_name: full_name.to_string(),
-            email,
-            home_office_id,
-            password_hash: password_hash.to_string(),
+            username: u.username.as_str().to_string(),
+            full_name: u.full_name.to_string(),
+            email: u.email,
+            home_office_id: u.home_office_id,
+            password_hash: u.password_hash.to_string(),
             active: true,
             failed_logins: 0,
             locked_until: None,
             password_changed_at: now,
             created_at: now,
         },
-        &text::fold(full_name),
+        &text::fold(u.full_name),
     )
     .await?;
-    for (role, office) in roles {
+    for (role, office) in u.roles {
         repo::insert_assignment(tx, new_id(), id, role.as_str(), *office, now).await?;
     }
     Ok(id)
@@ -82,29 +82,27 @@ pub struct NewStaff {
     pub roles: Vec<(String, Uuid)>,
 }
 
-/// Load a user the actor may see with `perm` (judged at the user's home office). Users outside
-/// the actor's StaffRead scope are "not found".
+/// Load a user the actor may act on with `perm`, judged at the user's home office by the rule
+/// of [`access`]: users outside the actor's StaffRead scope are "not found".
 async fn load_user_for(
     tx: &mut Tx,
-    p: &Principal,
+    actor: &Actor,
     perm: Perm,
     id: Uuid,
-) -> Result<(UserRow, OfficePath, &'static str)> {
+) -> Result<(UserRow, &'static str)> {
     let u = repo::get(tx, id)
         .await?
         .ok_or(AppError::NotFound("staff-not-found"))?;
-    let home = office_repo::get(tx, u.home_office_id)
-        .await?
-        .ok_or(AppError::NotFound("office-not-found"))?;
-    let path = OfficePath::from_stored(home.path);
-    match p.require(perm, &path) {
-        Ok(a) => {
-            let role = a.role.as_str();
-            Ok((u, path, role))
-        }
-        Err(_) if p.can(Perm::StaffRead, &path) => Err(AppError::Forbidden),
-        Err(_) => Err(AppError::NotFound("staff-not-found")),
-    }
+    let home = access::office(tx, u.home_office_id).await?;
+    let role = access::judge(
+        &actor.principal,
+        perm,
+        Perm::StaffRead,
+        &[&access::path(&home)],
+    )
+    .map_err(|r| r.error("staff-not-found"))?
+    .role;
+    Ok((u, role.as_str()))
 }
 
 pub async fn create(app: &App, actor: &Actor, input: &NewStaff) -> Result<StaffView> {
@@ -119,26 +117,26 @@ pub async fn create(app: &App, actor: &Actor, input: &NewStaff) -> Result<StaffV
     let hash = password::hash(input.password.clone()).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (home, role) = load_for(
-        &mut tx,
-        &actor.principal,
-        Perm::StaffManage,
-        input.home_office_id,
-    )
-    .await?;
+    let (home, role) =
+        access::office_for(&mut tx, actor, Perm::StaffManage, input.home_office_id).await?;
     for (r, o) in &roles {
-        let (office, _) = load_for(&mut tx, &actor.principal, Perm::OfficeRead, *o).await?;
+        let (office, _) = access::office_for(&mut tx, actor, Perm::OfficeRead, *o).await?;
         actor
             .principal
             .may_assign(*r, &OfficePath::from_stored(office.path))?;
     }
-    let id = insert_user(
-        &mut tx, now, &username, &full_name, email, home.id, &hash, &roles,
-    )
-    .await?;
+    let new_user = NewUser {
+        username: &username,
+        full_name: &full_name,
+        email,
+        home_office_id: home.id,
+        password_hash: &hash,
+        roles: &roles,
+    };
+    let id = insert_user(&mut tx, now, new_user).await?;
     audit::record(&mut tx, now, actor, Entry {
         action: "staff.create",
-        role: Some(role),
+        role: Some(role.as_str()),
         office_id: Some(home.id),
         target_type: "user",
         target_id: Some(id.to_string()),
@@ -189,7 +187,7 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<StaffView>> {
 
 pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<StaffView> {
     let mut tx = app.db.read().await?;
-    load_user_for(&mut tx, &actor.principal, Perm::StaffRead, id).await?;
+    load_user_for(&mut tx, actor, Perm::StaffRead, id).await?;
     let v = view_of(&mut tx, id).await?;
     tx.commit().await?;
     Ok(v)
@@ -207,9 +205,8 @@ pub async fn assign(
     let role = Role::parse(role)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (u, _, granted_by) =
-        load_user_for(&mut tx, &actor.principal, Perm::StaffManage, user_id).await?;
-    let (office, _) = load_for(&mut tx, &actor.principal, Perm::OfficeRead, office_id).await?;
+    let (u, granted_by) = load_user_for(&mut tx, actor, Perm::StaffManage, user_id).await?;
+    let (office, _) = access::office_for(&mut tx, actor, Perm::OfficeRead, office_id).await?;
     actor
         .principal
         .may_assign(role, &OfficePath::from_stored(office.path.clone()))?;
@@ -238,8 +235,7 @@ pub async fn revoke(
 ) -> Result<StaffView> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (u, _, granted_by) =
-        load_user_for(&mut tx, &actor.principal, Perm::StaffManage, user_id).await?;
+    let (u, granted_by) = load_user_for(&mut tx, actor, Perm::StaffManage, user_id).await?;
     let a = repo::get_assignment(&mut tx, assignment_id)
         .await?
         .filter(|a| a.user_id == u.id)
@@ -280,7 +276,7 @@ pub async fn revoke(
 pub async fn unlock(app: &App, actor: &Actor, user_id: Uuid) -> Result<StaffView> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (u, _, role) = load_user_for(&mut tx, &actor.principal, Perm::StaffManage, user_id).await?;
+    let (u, role) = load_user_for(&mut tx, actor, Perm::StaffManage, user_id).await?;
     repo::set_login_failures(&mut tx, u.id, 0, None).await?;
     audit::record(
         &mut tx,
@@ -313,7 +309,7 @@ pub async fn set_active(
     }
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (u, _, role) = load_user_for(&mut tx, &actor.principal, Perm::StaffManage, user_id).await?;
+    let (u, role) = load_user_for(&mut tx, actor, Perm::StaffManage, user_id).await?;
     repo::set_active(&mut tx, u.id, active).await?;
     if !active {
         session::delete_others(&mut tx, u.id, "").await?;

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use congbo_app::Actor;
-use congbo_domain::identity::Perm;
 
 use crate::error::Failure;
 use crate::i18n::Locale;
@@ -23,18 +22,19 @@ pub struct Nav {
 }
 
 impl Nav {
+    /// The menu from what the caller may do ([`congbo_app::access::capabilities`]).
     pub fn of(actor: &Actor) -> Nav {
         let p = &actor.principal;
+        let may = congbo_app::access::capabilities(actor);
         Nav {
             full_name: p.full_name.clone(),
             username: p.username.clone(),
-            can_offices: !p.scopes(Perm::OfficeRead).is_empty(),
-            can_staff: !p.scopes(Perm::StaffRead).is_empty(),
-            can_audit: !p.scopes(Perm::AuditRead).is_empty(),
-            can_dossiers: !p.scopes(Perm::DossierRead).is_empty(),
-            can_queue: !p.scopes(Perm::QueueServe).is_empty(),
-            can_feedback: !p.scopes(Perm::FeedbackRead).is_empty()
-                || !p.scopes(Perm::FeedbackIntake).is_empty(),
+            can_offices: may.offices,
+            can_staff: may.staff,
+            can_audit: may.audit,
+            can_dossiers: may.dossiers,
+            can_queue: may.queue,
+            can_feedback: may.feedback(),
         }
     }
 }

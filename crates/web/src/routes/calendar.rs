@@ -87,10 +87,7 @@ pub async fn page_for_year(
         working_days: cal.working_days_in_year(year),
         announced: cal.is_announced_year(year),
         days: day_lines(&t, &cal, year),
-        manage: actor
-            .principal
-            .require_top_level(congbo_domain::identity::Perm::CalendarManage)
-            .is_ok(),
+        manage: congbo_app::access::capabilities(&actor).calendar_manage,
         kinds,
         year,
         t,

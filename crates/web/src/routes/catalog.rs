@@ -7,7 +7,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use congbo_app::catalog::{self, Format};
 use congbo_domain::catalog::{ImportReport, ProcedureVersion, version_in_force};
-use congbo_domain::identity::Perm;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -166,10 +165,9 @@ async fn import_page(
     actor: &congbo_app::Actor,
     report: Option<ImportReport>,
 ) -> Result<Response, Failure> {
-    actor
-        .principal
-        .require_top_level(Perm::CatalogManage)
-        .map_err(congbo_app::AppError::from)?;
+    if !congbo_app::access::capabilities(actor).catalog_manage {
+        return Err(congbo_app::AppError::Forbidden.into());
+    }
     let count = catalog::search(&state.app.db, "", &local_date(state.app.now()).to_string())
         .await?
         .len();

@@ -10,15 +10,14 @@ use congbo_app::dossier::{
     self, ActionInput, DossierView, ListItem, ListKind, ListQuery, NewDossier, PublicView,
 };
 use congbo_domain::dossier::DeadlineFlag;
-use congbo_domain::identity::Perm;
-use congbo_domain::time::{dmy, dmy_hm as hm, dmy_text, local};
+use congbo_domain::time::{dmy, dmy_hm as hm, dmy_text};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam, RequestId};
-use crate::forms::{self, BookRow, ControlRow, FormData, FormDocument, FormHeader, FormKind};
+use crate::forms::{self, FormData, FormKind};
 use crate::i18n::Locale;
 use crate::view::{Nav, page};
 
@@ -99,7 +98,7 @@ pub async fn list(
     CurrentUser(actor): CurrentUser,
     QueryParam(p): QueryParam<ListParams>,
 ) -> Result<Response, Failure> {
-    let signer = !actor.principal.scopes(Perm::DossierSign).is_empty();
+    let may = congbo_app::access::capabilities(&actor);
     let list = if p.ds.is_empty() {
         "mine"
     } else {
@@ -122,12 +121,12 @@ pub async fn list(
         ("at-risk", "dossiers-at-risk"),
         ("late", "dossiers-late"),
     ];
-    if signer {
+    if may.dossier_sign {
         tabs.push(("apologies", "dossiers-apologies"));
     }
     page(ListPage {
         t,
-        can_intake: !actor.principal.scopes(Perm::DossierIntake).is_empty(),
+        can_intake: may.dossier_intake,
         nav: Some(Nav::of(&actor)),
         list: list.to_string(),
         tabs,
@@ -178,9 +177,7 @@ pub async fn new_form(
     CurrentUser(actor): CurrentUser,
     QueryParam(p): QueryParam<NewParams>,
 ) -> Result<Response, Failure> {
-    if actor.principal.scopes(Perm::DossierIntake).is_empty() {
-        return Err(congbo_app::AppError::Forbidden.into());
-    }
+    let office_names = dossier::intake_offices(&s.app, &actor).await?;
     let today = congbo_domain::time::local_date(s.app.now()).to_string();
     let all = catalog::search(&s.app.db, "", &today).await?;
     let chosen = all
@@ -201,19 +198,6 @@ pub async fn new_form(
                 .collect()
         })
         .unwrap_or_default();
-    let offices = actor
-        .principal
-        .assignments
-        .iter()
-        .filter(|a| a.role.grants(Perm::DossierIntake))
-        .map(|a| a.office_id)
-        .collect::<Vec<_>>();
-    let mut office_names = Vec::new();
-    for id in offices {
-        if let Ok(o) = congbo_app::office::get(&s.app, &actor, id).await {
-            office_names.push((o.id, o.name));
-        }
-    }
     let ticket = match p.ticket {
         Some(id) => congbo_app::queue::get(&s.app, &actor, id)
             .await
@@ -353,19 +337,7 @@ pub async fn show(
             }
         })
         .collect();
-    let mut forms: Vec<(&'static str, &'static str)> = Vec::new();
-    for f in FormKind::ALL {
-        let issued = match f {
-            FormKind::ControlSheet | FormKind::TrackingBook => true,
-            _ => v
-                .events
-                .iter()
-                .any(|e| e.form.as_deref() == Some(f.number())),
-        };
-        if issued && f != FormKind::TrackingBook {
-            forms.push((f.number(), f.title_vi()));
-        }
-    }
+    let forms = forms::offered(&v);
     let ticket = congbo_app::queue::origin_of_dossier(&s.app, v.row.id)
         .await?
         .map(|o| {
@@ -459,183 +431,15 @@ pub async fn act(
     Ok(Redirect::to(&format!("/ho-so/{id}")).into_response())
 }
 
-/// Header lines of the forms from the office names: "UBND TỈNH ĐIỆN BIÊN" above
-/// "UBND XÃ THANH LUÔNG"; the place is the name without its kind ("Thanh Luông").
-fn header(v: &DossierView, issued_on: jiff::civil::Date, number: Option<String>) -> FormHeader {
-    let body = |name: &str| format!("UBND {}", name.to_uppercase());
-    let place = ["Xã ", "Phường ", "Đặc khu ", "Tỉnh ", "Thành phố "]
-        .iter()
-        .find_map(|p| v.office.name.strip_prefix(p))
-        .unwrap_or(&v.office.name)
-        .to_string();
-    FormHeader {
-        parent_body: v
-            .parent_office
-            .as_ref()
-            .map(|p| body(&p.name))
-            .unwrap_or_default(),
-        issuing_body: body(&v.office.name),
-        unit: "BỘ PHẬN MỘT CỬA".into(),
-        place,
-        issued_on,
-        number,
-    }
-}
-
-fn signer_title(role: Option<&str>) -> String {
-    match role {
-        Some("head") => "CHỦ TỊCH".into(),
-        Some("deputy") => "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH".into(),
-        _ => "CÔNG CHỨC TIẾP NHẬN".into(),
-    }
-}
-
-/// The data of form `kind` for dossier `v`, from the event that issued it.
-fn form_data(s: &AppState, v: &DossierView, kind: FormKind) -> FormData {
-    let ev = v
-        .events
-        .iter()
-        .rev()
-        .find(|e| e.form.as_deref() == Some(kind.number()));
-    let detail: serde_json::Value = ev
-        .map(|e| serde_json::from_str(&e.detail).unwrap_or_default())
-        .unwrap_or_default();
-    let text = |k: &str| {
-        detail
-            .get(k)
-            .and_then(|x| x.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let issued_on = ev.map_or_else(|| local(s.app.now()).date(), |e| local(e.at).date());
-    let r = &v.row;
-    let reason = text("reason");
-    let close = s.app.settings.deadline.closing_time();
-    FormData {
-        header: header(v, issued_on, ev.and_then(|e| e.form_no.clone())),
-        dossier_code: r.code.clone(),
-        lookup_secret: Some(r.secret.clone()),
-        applicant_name: r.applicant_name.clone(),
-        applicant_id_no: r.applicant_id_no.clone().unwrap_or_default(),
-        applicant_address: r.applicant_address.clone().unwrap_or_default(),
-        applicant_phone: r.applicant_phone.clone().unwrap_or_default(),
-        applicant_email: r.applicant_email.clone().unwrap_or_default(),
-        procedure_code: r.procedure_code.clone(),
-        procedure_name: r.procedure_name.clone(),
-        limit_text: v.version.procedure.limit.to_string(),
-        documents: v
-            .documents
-            .iter()
-            .map(|d| FormDocument {
-                name: d.name.clone(),
-                form_label: congbo_domain::catalog::DocForm::parse(&d.form)
-                    .map(|f| f.label_vi().to_string())
-                    .unwrap_or_else(|_| d.form.clone()),
-                count: u32::from(d.count),
-                provided: d.provided,
-            })
-            .collect(),
-        sets: 1,
-        received_at: v.facts.received_at,
-        due_at: v.facts.due.map(|d| d.to_datetime(close)),
-        return_method: "Tại Bộ phận Một cửa".into(),
-        officer_name: ev.map(|e| e.actor_name.clone()).unwrap_or_default(),
-        officer_phone: String::new(),
-        signer_name: ev.map(|e| e.actor_name.clone()).unwrap_or_default(),
-        signer_title: signer_title(ev.and_then(|e| e.actor_role.as_deref())),
-        missing_items: if kind == FormKind::SupplementRequest {
-            reason
-                .lines()
-                .map(|l| {
-                    l.split_once(". ")
-                        .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
-                        .map_or(l, |(_, rest)| rest)
-                        .to_string()
-                })
-                .filter(|l| !l.trim().is_empty())
-                .collect()
-        } else {
-            Vec::new()
-        },
-        reason,
-        legal_basis: v.version.procedure.legal_basis.clone(),
-        original_due: v.facts.due,
-        new_due: detail
-            .get("new_due")
-            .and_then(|x| x.as_str())
-            .and_then(|d| d.parse().ok()),
-        effective_at: ev.map(|e| local(e.at)),
-        control_rows: control_rows(v),
-        book_rows: Vec::<BookRow>::new(),
-        lookup_url: congbo_app::links::lookup_url(&s.app, &r.code),
-        rating_url: congbo_app::links::rating_link(&s.app, r.id, &r.code, &r.secret),
-    }
-}
-
-/// The control sheet (Form 06): one row per hand-over.
-fn control_rows(v: &DossierView) -> Vec<ControlRow> {
-    let steps = &v.version.procedure.steps;
-    let step_name = |n: Option<i64>| {
-        n.and_then(|n| usize::try_from(n).ok())
-            .and_then(|n| steps.get(n.saturating_sub(1)))
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| "Bộ phận Một cửa".into())
-    };
-    let mut rows = Vec::new();
-    let mut from = "Bộ phận Một cửa".to_string();
-    for e in &v.events {
-        if !matches!(e.action.as_str(), "transfer" | "finish" | "return") {
-            continue;
-        }
-        let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
-        let to = match e.action.as_str() {
-            "transfer" => step_name(detail.get("to_step").and_then(|x| x.as_i64())),
-            "finish" => "Bộ phận Một cửa".into(),
-            _ => "Tổ chức, cá nhân".into(),
-        };
-        rows.push(ControlRow {
-            step_no: rows.len() as u32 + 1,
-            from_unit: from.clone(),
-            to_unit: to.clone(),
-            at: local(e.at),
-            due: detail
-                .get("step_due")
-                .and_then(|x| x.as_str())
-                .and_then(|d| d.parse().ok()),
-            result: String::new(),
-            note: detail
-                .get("note")
-                .and_then(|x| x.as_str())
-                .unwrap_or_default()
-                .to_string(),
-        });
-        from = to;
-    }
-    rows
-}
-
 /// `/ho-so/{id}/mau/{nn}`: a printable form (01–06) of the dossier.
 pub async fn form(
     State(s): State<AppState>,
     CurrentUser(actor): CurrentUser,
     PathParam((id, number)): PathParam<(Uuid, String)>,
 ) -> Result<Response, Failure> {
-    let kind = FormKind::parse(&number)
-        .filter(|k| *k != FormKind::TrackingBook)
-        .ok_or(congbo_app::AppError::NotFound("not-found"))?;
     let v = dossier::get(&s.app, &actor, id).await?;
-    let issued = v
-        .events
-        .iter()
-        .any(|e| e.form.as_deref() == Some(kind.number()));
-    if !issued && kind != FormKind::ControlSheet {
-        return Err(congbo_app::AppError::NotFound("form-not-issued").into());
-    }
-    let html = forms::render(kind, &form_data(&s, &v, kind)).map_err(|e| {
-        tracing::error!(error = %e, "form failed");
-        Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal")
-    })?;
-    Ok(axum::response::Html(html).into_response())
+    let (kind, data) = forms::dossier_form(&s.app, &v, &number)?;
+    print(kind, &data)
 }
 
 #[derive(Deserialize)]
@@ -651,78 +455,13 @@ pub async fn book(
     CurrentUser(actor): CurrentUser,
     QueryParam(p): QueryParam<BookParams>,
 ) -> Result<Response, Failure> {
-    let day = if p.ngay.is_empty() {
-        congbo_domain::time::local_date(s.app.now()).to_string()
-    } else {
-        p.ngay.clone()
-    };
-    let items = dossier::list(
-        &s.app,
-        &actor,
-        &ListQuery {
-            received_on: Some(day.clone()),
-            limit: Some(500),
-            ..ListQuery::default()
-        },
-    )
-    .await?;
-    let mut items: Vec<ListItem> = items;
-    items.sort_by(|a, b| a.row.code.cmp(&b.row.code));
-    let date = |m: Option<i64>| m.map(|m| local(m).date());
-    let rows: Vec<BookRow> = items
-        .iter()
-        .enumerate()
-        .map(|(i, it)| {
-            let r = &it.row;
-            let facts: Option<congbo_domain::dossier::DossierFacts> =
-                serde_json::from_str(&r.facts).ok();
-            BookRow {
-                serial: i as u32 + 1,
-                code: r.code.clone(),
-                procedure_name: r.procedure_name.clone(),
-                sets: 1,
-                applicant_name: r.applicant_name.clone(),
-                applicant_address: r.applicant_address.clone().unwrap_or_default(),
-                applicant_phone: r.applicant_phone.clone().unwrap_or_default(),
-                processing_office: String::new(),
-                received_on: date(r.received_at),
-                due_on: r.current_due.as_deref().and_then(|d| d.parse().ok()),
-                transferred_on: None,
-                result_on: facts.as_ref().and_then(|f| f.done_at).map(|d| d.date()),
-                returned_on: (r.state == "returned").then(|| date(r.closed_at)).flatten(),
-                note: match r.on_time.as_deref() {
-                    Some("late") => "Trễ hạn".into(),
-                    Some("on-time") => "Đúng hạn".into(),
-                    Some("early") => "Trước hạn".into(),
-                    _ => String::new(),
-                },
-            }
-        })
-        .collect();
-    let d: jiff::civil::Date = day.parse().map_err(|_| {
-        congbo_app::AppError::Invalid(congbo_domain::DomainError::field("invalid-date", "date"))
-    })?;
-    let home = actor
-        .principal
-        .assignments
-        .iter()
-        .find(|a| a.role.grants(Perm::DossierRead))
-        .map(|a| a.office_id)
-        .ok_or(congbo_app::AppError::Forbidden)?;
-    let office = congbo_app::office::get(&s.app, &actor, home).await?;
-    let data = FormData {
-        header: FormHeader {
-            parent_body: String::new(),
-            issuing_body: format!("UBND {}", office.name.to_uppercase()),
-            unit: "BỘ PHẬN MỘT CỬA".into(),
-            place: office.name.clone(),
-            issued_on: d,
-            number: None,
-        },
-        book_rows: rows,
-        ..FormData::default()
-    };
-    let html = forms::render(FormKind::TrackingBook, &data).map_err(|e| {
+    let book = dossier::book(&s.app, &actor, &p.ngay).await?;
+    print(FormKind::TrackingBook, &forms::book(&book))
+}
+
+/// A printed form as the response.
+fn print(kind: FormKind, data: &FormData) -> Result<Response, Failure> {
+    let html = forms::render(kind, data).map_err(|e| {
         tracing::error!(error = %e, "form failed");
         Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal")
     })?;

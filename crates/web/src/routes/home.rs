@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use congbo_app::{office, staff};
-use congbo_domain::identity::Perm;
 
 use crate::AppState;
 use crate::error::Failure;
@@ -31,7 +30,7 @@ pub async fn dashboard(
     CurrentUser(actor): CurrentUser,
 ) -> Result<Response, Failure> {
     let offices = office::list(&state.app, &actor).await?;
-    let staff = if actor.principal.scopes(Perm::StaffRead).is_empty() {
+    let staff = if !congbo_app::access::capabilities(&actor).staff {
         None
     } else {
         Some(staff::list(&state.app, &actor).await?.len())

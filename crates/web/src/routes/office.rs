@@ -3,8 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use congbo_app::office::{self, NewOffice};
-use congbo_domain::identity::Perm;
+use congbo_app::office::{self, NewOffice, OfficeItem};
 use congbo_domain::office::{OfficeKind, OfficePath};
 use congbo_store::repo::office::{CounterRow, OfficeRow};
 use serde::Deserialize;
@@ -27,14 +26,16 @@ pub struct OfficeLine {
     pub manage: bool,
 }
 
-fn lines(t: &Locale, actor: &congbo_app::Actor, rows: &[OfficeRow]) -> Vec<OfficeLine> {
-    let min_depth = rows
+fn lines(t: &Locale, items: &[OfficeItem]) -> Vec<OfficeLine> {
+    let min_depth = items
         .iter()
-        .map(|o| OfficePath::from_stored(o.path.clone()).depth())
+        .map(|o| OfficePath::from_stored(o.row.path.clone()).depth())
         .min()
         .unwrap_or(1);
-    rows.iter()
-        .map(|o| {
+    items
+        .iter()
+        .map(|item| {
+            let o = &item.row;
             let path = OfficePath::from_stored(o.path.clone());
             OfficeLine {
                 id: o.id,
@@ -42,7 +43,7 @@ fn lines(t: &Locale, actor: &congbo_app::Actor, rows: &[OfficeRow]) -> Vec<Offic
                 name: o.name.clone(),
                 kind: kind_label(t, &o.kind),
                 indent: path.depth() - min_depth,
-                manage: actor.principal.can(Perm::OfficeManage, &path),
+                manage: item.manage,
             }
         })
         .collect()
@@ -70,8 +71,8 @@ pub async fn list(
     t: Locale,
     CurrentUser(actor): CurrentUser,
 ) -> Result<Response, Failure> {
-    let rows = office::list(&state.app, &actor).await?;
-    let offices = lines(&t, &actor, &rows);
+    let items = office::tree(&state.app, &actor).await?;
+    let offices = lines(&t, &items);
     page(OfficesPage {
         can_create: offices.iter().any(|o| o.manage),
         kinds: kinds(&t),
@@ -136,9 +137,9 @@ pub async fn show(
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Response, Failure> {
     let o = office::get(&state.app, &actor, id).await?;
-    let all = office::list(&state.app, &actor).await?;
+    let all = office::tree(&state.app, &actor).await?;
     let name_of = |id: Option<Uuid>| {
-        id.and_then(|id| all.iter().find(|o| o.id == id))
+        id.and_then(|id| all.iter().map(|i| &i.row).find(|o| o.id == id))
             .map(|o| format!("{} ({})", o.name, o.code))
     };
     let history = office::history(&state.app, &actor, id)
@@ -163,13 +164,14 @@ pub async fn show(
         })
         .collect();
     let path = OfficePath::from_stored(o.path.clone());
-    let manage = actor.principal.can(Perm::OfficeManage, &path);
+    let manage = all.iter().any(|i| i.row.id == o.id && i.manage);
     // Possible new parents: offices the actor manages outside this office's own subtree.
-    let parents = lines(&t, &actor, &all)
+    let parents = lines(&t, &all)
         .into_iter()
         .filter(|l| l.manage)
         .filter(|l| {
             all.iter()
+                .map(|i| &i.row)
                 .find(|o| o.id == l.id)
                 .is_some_and(|p| !path.contains(&OfficePath::from_stored(p.path.clone())))
         })

@@ -5,8 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use congbo_app::staff::{self, NewStaff, StaffView};
 use congbo_app::{Actor, office};
-use congbo_domain::identity::{Perm, Role};
-use congbo_domain::office::OfficePath;
+use congbo_domain::identity::Role;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -59,14 +58,11 @@ fn roles(t: &Locale) -> Vec<(&'static str, String)> {
 
 /// Offices where the actor may manage staff, for the forms.
 async fn manageable_offices(state: &AppState, actor: &Actor) -> Result<Vec<OfficeLine>, Failure> {
-    Ok(office::list(&state.app, actor)
+    Ok(office::tree(&state.app, actor)
         .await?
         .into_iter()
-        .filter(|o| {
-            actor
-                .principal
-                .can(Perm::StaffManage, &OfficePath::from_stored(o.path.clone()))
-        })
+        .filter(|i| i.manage_staff)
+        .map(|i| i.row)
         .map(|o| OfficeLine {
             id: o.id,
             code: o.code,

@@ -1,0 +1,175 @@
+//! What officers see of a dossier, and loading what it needs.
+
+use congbo_domain::calendar::WorkCalendar;
+use congbo_domain::catalog::ProcedureVersion;
+use congbo_domain::dossier::{ChecklistItem, DeadlineFlag, DossierFacts, DossierState, perm_for};
+use congbo_domain::time::local;
+use congbo_store::Tx;
+use congbo_store::repo::catalog as catalog_repo;
+use congbo_store::repo::dossier::{self as repo, DossierRow, EventRow};
+use congbo_store::repo::office::{self as office_repo, OfficeRow};
+use jiff::civil::Date;
+use uuid::Uuid;
+
+use super::scope::{grant, visible};
+use crate::{Actor, App, AppError, Result};
+
+/// A dossier as officers see it.
+#[derive(Debug, Clone)]
+pub struct DossierView {
+    pub row: DossierRow,
+    pub facts: DossierFacts,
+    pub version: ProcedureVersion,
+    pub office: OfficeRow,
+    /// The receiving office's parent (the form header's upper line), if any.
+    pub parent_office: Option<OfficeRow>,
+    pub handler_office: OfficeRow,
+    pub events: Vec<EventRow>,
+    pub documents: Vec<ChecklistItem>,
+    pub flag: DeadlineFlag,
+    /// The effective appointment date (current one extended by supplement waits).
+    pub effective_due: Option<Date>,
+    /// Actions the caller may take now.
+    pub allowed: Vec<&'static str>,
+}
+
+impl DossierView {
+    pub fn state(&self) -> DossierState {
+        self.facts.state
+    }
+}
+
+/// A row of a list, with its flag.
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    pub row: DossierRow,
+    pub flag: DeadlineFlag,
+    pub effective_due: Option<Date>,
+    /// Finished or running late with no Form 04 on file: the head must sign one.
+    pub needs_apology: bool,
+}
+
+pub(super) fn facts_of(row: &DossierRow) -> Result<DossierFacts> {
+    serde_json::from_str(&row.facts)
+        .map_err(|e| AppError::Internal(format!("dossier {} facts: {e}", row.code)))
+}
+
+pub(super) fn documents_of(row: &DossierRow) -> Result<Vec<ChecklistItem>> {
+    serde_json::from_str(&row.documents)
+        .map_err(|e| AppError::Internal(format!("dossier {} documents: {e}", row.code)))
+}
+
+pub(super) fn json_string<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Version `version` of procedure `code`, from the cache (read in `tx` on a miss). A version
+/// the cache does not know (imported meanwhile by another process) is read afresh.
+pub(super) async fn load_version(
+    app: &App,
+    tx: &mut Tx,
+    code: &str,
+    version: i64,
+) -> Result<ProcedureVersion> {
+    let cached = app.procedures.load(tx, code).await?;
+    if let Some(v) = cached.iter().find(|v| i64::from(v.version) == version) {
+        return Ok(v.clone());
+    }
+    let rows = catalog_repo::versions(tx, code).await?;
+    let row = rows
+        .iter()
+        .find(|r| r.version == version)
+        .ok_or_else(|| AppError::Internal(format!("procedure {code} v{version} missing")))?;
+    serde_json::from_str(&row.body).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The offices a view names: receiving office, its parent (if any) and the handling office.
+pub(super) struct ViewOffices {
+    pub(super) office: OfficeRow,
+    pub(super) parent: Option<OfficeRow>,
+    pub(super) handler: OfficeRow,
+}
+
+/// The view's offices for `row`, in one query.
+pub(super) async fn view_offices(tx: &mut Tx, row: &DossierRow) -> Result<ViewOffices> {
+    let rows = office_repo::get_with_parent(tx, row.office_id, row.handler_office_id).await?;
+    let find = |id: Uuid| rows.iter().find(|o| o.id == id).cloned();
+    let office = find(row.office_id).ok_or(AppError::NotFound("office-not-found"))?;
+    let handler = find(row.handler_office_id).ok_or(AppError::NotFound("office-not-found"))?;
+    let parent = office.parent_id.and_then(find);
+    Ok(ViewOffices {
+        office,
+        parent,
+        handler,
+    })
+}
+
+/// What `actor` may do now: the state's actions the actor's roles allow.
+pub(super) fn allowed(actor: &Actor, row: &DossierRow, state: DossierState) -> Vec<&'static str> {
+    state
+        .actions()
+        .iter()
+        .copied()
+        .filter(|a| grant(actor, perm_for(a), row).is_some())
+        .collect()
+}
+
+/// Load what a view needs besides the row, then build it.
+pub(super) async fn view_of(
+    tx: &mut Tx,
+    app: &App,
+    actor: &Actor,
+    row: DossierRow,
+    cal: &WorkCalendar,
+) -> Result<DossierView> {
+    let version = load_version(app, tx, &row.procedure_code, row.procedure_version).await?;
+    let offices = view_offices(tx, &row).await?;
+    let events = repo::events(tx, row.id).await?;
+    build_view(app, actor, row, version, offices, events, cal)
+}
+
+/// The view from what the caller holds (no reads: a use case that just wrote the dossier
+/// already has its version, offices and events).
+pub(super) fn build_view(
+    app: &App,
+    actor: &Actor,
+    row: DossierRow,
+    version: ProcedureVersion,
+    offices: ViewOffices,
+    events: Vec<EventRow>,
+    cal: &WorkCalendar,
+) -> Result<DossierView> {
+    let facts = facts_of(&row)?;
+    let now = local(app.now());
+    let documents = documents_of(&row)?;
+    let flag = facts.deadline_flag(now, &app.settings.dossier, cal);
+    let effective_due = facts.effective_current_due(now, cal);
+    let allowed = allowed(actor, &row, facts.state);
+    Ok(DossierView {
+        row,
+        facts,
+        version,
+        office: offices.office,
+        parent_office: offices.parent,
+        handler_office: offices.handler,
+        events,
+        documents,
+        flag,
+        effective_due,
+        allowed,
+    })
+}
+
+/// Write a refused attempt to the audit log (its own transaction: the refused one rolls back).
+/// One dossier with its timeline (404 outside the caller's scope).
+pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<DossierView> {
+    let cal = app.calendar().await?;
+    let mut tx = app.db.read().await?;
+    let row = repo::get(&mut tx, id)
+        .await?
+        .filter(|r| visible(actor, r))
+        .ok_or(AppError::NotFound("dossier-not-found"))?;
+    let v = view_of(&mut tx, app, actor, row, &cal).await?;
+    tx.commit().await?;
+    Ok(v)
+}
