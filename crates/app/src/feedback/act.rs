@@ -298,3 +298,27 @@ async fn tell_sender(tx: &mut Tx, app: &App, k: &CaseRow, n: &dom::Notice, now: 
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handlers_take_their_steps_and_disclose_never_the_senders() {
+        for s in [
+            "accept",
+            "refuse",
+            "forward",
+            "request-info",
+            "answer",
+            "publish",
+            "disclose",
+        ] {
+            assert_eq!(HandlerAction::parse(s).unwrap().as_str(), s);
+        }
+        for s in ["provide-info", "reopen", "delete", ""] {
+            let e = HandlerAction::parse(s).unwrap_err();
+            assert!(matches!(e, AppError::NotFound("not-found")), "{s}");
+        }
+    }
+}

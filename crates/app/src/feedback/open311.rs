@@ -169,3 +169,34 @@ pub async fn submit_open311(
         e => Open311Refusal::App(e),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_carry_the_open311_codes_and_categories_map_to_services() {
+        assert_eq!(
+            Open311Refusal::JurisdictionUnknown.code(),
+            "open311-jurisdiction-unknown"
+        );
+        assert_eq!(Open311Refusal::KeyForbidden.code(), "open311-key-forbidden");
+        assert_eq!(
+            Open311Refusal::ServiceCodeMissing.code(),
+            "open311-service-code-missing"
+        );
+        assert_eq!(Open311Refusal::NoService.code(), "open311-no-service");
+        assert_eq!(service_code("conduct"), SERVICE_CONDUCT);
+        assert_eq!(service_code("procedure"), SERVICE_PROCEDURE);
+        let r = Open311Request {
+            description: Some("Cổng chào bị hỏng".into()),
+            address_string: Some("Bản Hát".into()),
+            media_url: Some("https://x/1.jpg".into()),
+            ..Open311Request::default()
+        };
+        assert_eq!(
+            content_of(&r),
+            "Cổng chào bị hỏng\nĐịa điểm: Bản Hát\nẢnh: https://x/1.jpg"
+        );
+    }
+}

@@ -218,3 +218,24 @@ pub async fn sender_act(
     tx.commit().await?;
     public_of(&k, o.name, n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sender_has_three_actions() {
+        assert_eq!(SenderAction::parse("info").unwrap(), SenderAction::Info);
+        assert_eq!(
+            SenderAction::parse("helpful").unwrap(),
+            SenderAction::Helpful
+        );
+        assert_eq!(SenderAction::parse("reopen").unwrap(), SenderAction::Reopen);
+        for s in ["accept", "answer", ""] {
+            let e = SenderAction::parse(s).unwrap_err();
+            assert!(matches!(e, AppError::NotFound("not-found")), "{s}");
+        }
+        assert_eq!(SenderAction::Info.event(), "provide-info");
+        assert_eq!(SenderAction::Helpful.audit_action(), "feedback.verdict");
+    }
+}

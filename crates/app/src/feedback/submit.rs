@@ -480,3 +480,61 @@ pub async fn submit(app: &App, staff: Option<&Actor>, input: &NewFeedback) -> Re
         answer_due: k.answer_due,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use congbo_domain::identity::{Assignment, Principal};
+    use congbo_domain::office::OfficePath;
+
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        let office_id = Uuid::now_v7();
+        Actor {
+            principal: Principal {
+                user_id: Uuid::now_v7(),
+                username: "u".into(),
+                full_name: "U".into(),
+                assignments: vec![Assignment {
+                    id: Uuid::now_v7(),
+                    role,
+                    office_id,
+                    office_path: OfficePath::root(office_id),
+                }],
+            },
+            request_id: None,
+            session_hash: None,
+        }
+    }
+
+    #[test]
+    fn the_page_form_lets_only_intake_staff_claim_a_staff_channel() {
+        let desk = actor(Role::Reception);
+        let (c, staff) = form_channel(Some(&desk), Some("letter"), false).unwrap();
+        assert_eq!(c, Channel::Letter);
+        assert!(staff.is_some(), "a letter is entered by the officer");
+        // Web and kiosk from staff are the public's channels: sent as the public.
+        let (c, staff) = form_channel(Some(&desk), Some("web"), true).unwrap();
+        assert_eq!((c, staff.is_none()), (Channel::Kiosk, true));
+        // A specialist (no intake) or the public asking for a letter gets the web form.
+        let specialist = actor(Role::Specialist);
+        for who in [Some(&specialist), None] {
+            let (c, staff) = form_channel(who, Some("letter"), false).unwrap();
+            assert_eq!((c, staff.is_none()), (Channel::Web, true));
+        }
+        let e = form_channel(Some(&desk), Some("fax"), false).unwrap_err();
+        assert_eq!(e.code(), "feedback-unknown-channel");
+        assert!(takes_in(Some(&desk)) && !takes_in(Some(&specialist)) && !takes_in(None));
+    }
+
+    #[test]
+    fn a_json_submission_defaults_to_a_letter_from_staff_and_the_web_from_the_public() {
+        assert_eq!(channel_for(true, None).unwrap(), Channel::Letter);
+        assert_eq!(channel_for(false, None).unwrap(), Channel::Web);
+        assert_eq!(channel_for(false, Some("phone")).unwrap(), Channel::Phone);
+        assert_eq!(
+            channel_for(true, Some("pigeon")).unwrap_err().code(),
+            "feedback-unknown-channel"
+        );
+    }
+}

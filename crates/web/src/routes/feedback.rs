@@ -132,29 +132,7 @@ pub async fn send(
     MaybeUser(actor): MaybeUser,
     mut mp: Multipart,
 ) -> Result<Response, Failure> {
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut uploads = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(multipart_failure(e)),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        let filename = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(multipart_failure)?;
-        match filename {
-            Some(f) if name == "attachments" => {
-                if !f.is_empty() && !bytes.is_empty() {
-                    uploads.push(Upload {
-                        filename: f,
-                        bytes: bytes.to_vec(),
-                    });
-                }
-            }
-            _ => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
-        }
-    }
+    let (fields, uploads) = read_form(&mut mp).await?;
     let get = |k: &str| {
         fields
             .iter()
@@ -207,6 +185,34 @@ pub async fn send(
             form_page(&s, t, actor.as_ref(), Some(&office_code), typed, status).await
         }
     }
+}
+
+/// The form's fields and its attached files (empty file inputs skipped).
+async fn read_form(mp: &mut Multipart) -> Result<(Vec<(String, String)>, Vec<Upload>), Failure> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut uploads = Vec::new();
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(multipart_failure(e)),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let filename = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(multipart_failure)?;
+        match filename {
+            Some(f) if name == "attachments" => {
+                if !f.is_empty() && !bytes.is_empty() {
+                    uploads.push(Upload {
+                        filename: f,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            _ => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    Ok((fields, uploads))
 }
 
 fn multipart_failure(e: axum::extract::multipart::MultipartError) -> Failure {
