@@ -11,10 +11,9 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use congbo_app::feedback::{self, NewFeedback};
+use congbo_app::feedback::{self, Open311Refusal, Open311Request};
 use congbo_app::{Actor, AppError, auth};
 use congbo_domain::feedback::{Category, State as CaseState};
-use congbo_domain::identity::Perm;
 use congbo_domain::time::vn as vietnam;
 use congbo_store::repo::feedback::CaseRow;
 use jiff::civil::Date;
@@ -23,10 +22,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::extract::PathParam;
 
-/// Procedure feedback (quy định, thủ tục hành chính).
-pub const SERVICE_PROCEDURE: &str = "pakn-thu-tuc";
-/// Officer conduct (hành vi, thái độ của cán bộ).
-pub const SERVICE_CONDUCT: &str = "pakn-can-bo";
+pub use congbo_app::feedback::{SERVICE_CONDUCT, SERVICE_PROCEDURE};
 /// The largest GET requests answer (the spec's default cap) and the default window (days).
 const MAX_REQUESTS: usize = 1000;
 const WINDOW_DAYS: i64 = 90;
@@ -342,11 +338,7 @@ pub async fn service_definition(
 fn request_json(s: &AppState, k: &CaseRow, office_name: &str) -> Value {
     let state = CaseState::parse(&k.state).unwrap_or(CaseState::Received);
     let published = state == CaseState::Published;
-    let service_code = if k.category == Category::Conduct.as_str() {
-        SERVICE_CONDUCT
-    } else {
-        SERVICE_PROCEDURE
-    };
+    let service_code = feedback::service_code(&k.category);
     json!({
         "service_request_id": k.code,
         "status": if state.is_closed() { "closed" } else { "open" },
@@ -445,11 +437,7 @@ async fn requests(s: &AppState, fmt: Format, p: &[(String, String)]) -> Response
     let rows: Vec<CaseRow> = rows
         .into_iter()
         .filter(|k| {
-            let code = if k.category == Category::Conduct.as_str() {
-                SERVICE_CONDUCT
-            } else {
-                SERVICE_PROCEDURE
-            };
+            let code = feedback::service_code(&k.category);
             let status = if CaseState::parse(&k.state).is_ok_and(|s| s.is_closed()) {
                 "closed"
             } else {
@@ -584,84 +572,22 @@ pub async fn post_request(
         request_id: None,
         session_hash: None,
     };
-    // The jurisdiction is an office code; without one, the key owner's office.
-    let office = match param(&p, "jurisdiction_id") {
-        Some(code) => match feedback::office_by_code(&s.app, code).await {
-            Ok(o) => o.id,
-            Err(_) => return error(fmt, StatusCode::NOT_FOUND, "open311-jurisdiction-unknown"),
-        },
-        None => match actor
-            .principal
-            .assignments
-            .iter()
-            .find(|a| a.role.grants(Perm::FeedbackIntake))
-        {
-            Some(a) => a.office_id,
-            None => {
-                return error(fmt, StatusCode::FORBIDDEN, "open311-key-forbidden");
-            }
-        },
+    let text = |k: &str| param(&p, k).map(str::to_string);
+    let request = Open311Request {
+        jurisdiction_id: text("jurisdiction_id"),
+        service_code: text("service_code"),
+        first_name: text("first_name"),
+        last_name: text("last_name"),
+        phone: text("phone"),
+        email: text("email"),
+        description: text("description"),
+        address_string: text("address_string"),
+        media_url: text("media_url"),
+        officer: text("attribute[officer]"),
+        clause: text("attribute[clause]"),
+        reference: text("attribute[reference]"),
     };
-    let Some(service) = param(&p, "service_code") else {
-        return error(fmt, StatusCode::BAD_REQUEST, "open311-service-code-missing");
-    };
-    let (category, procedure) = match service {
-        SERVICE_CONDUCT => (Category::Conduct, None),
-        SERVICE_PROCEDURE => (Category::Procedure, None),
-        code => match congbo_app::catalog::versions(&s.app.db, code).await {
-            Ok(_) => (Category::Procedure, Some(code.to_string())),
-            Err(_) => return error(fmt, StatusCode::NOT_FOUND, "open311-no-service"),
-        },
-    };
-    let name = [param(&p, "first_name"), param(&p, "last_name")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let contact = param(&p, "phone")
-        .or(param(&p, "email"))
-        .map(str::to_string);
-    let named = !name.is_empty() || contact.is_some();
-    let mut content = param(&p, "description").unwrap_or("").to_string();
-    if let Some(addr) = param(&p, "address_string") {
-        content.push_str(&format!("\nĐịa điểm: {addr}"));
-    }
-    if let Some(m) = param(&p, "media_url") {
-        content.push_str(&format!("\nẢnh: {m}"));
-    }
-    // The officer attribute may name an officer of the office by name.
-    let officer_id = match (category, param(&p, "attribute[officer]")) {
-        (Category::Conduct, Some(n)) => {
-            feedback::officers(&s.app, office)
-                .await
-                .ok()
-                .and_then(|list| {
-                    let f = congbo_domain::text::fold(n);
-                    list.into_iter()
-                        .find(|(_, name)| congbo_domain::text::fold(name) == f)
-                        .map(|(id, _)| id)
-                })
-        }
-        _ => None,
-    };
-    let input = NewFeedback {
-        office_id: office,
-        category: category.as_str().into(),
-        channel: "open311".into(),
-        privacy: if named { "named" } else { "anonymous" }.into(),
-        name: (!name.is_empty()).then_some(name),
-        contact,
-        address: None,
-        title: None,
-        content,
-        officer_id,
-        clause: param(&p, "attribute[clause]").map(str::to_string),
-        reference: param(&p, "attribute[reference]")
-            .map(str::to_string)
-            .or(procedure),
-        attachments: Vec::new(),
-    };
-    match feedback::submit(&s.app, Some(&actor), &input).await {
+    match feedback::submit_open311(&s.app, &actor, &request).await {
         Ok(r) => list_with(
             fmt,
             "service_requests",
@@ -675,9 +601,16 @@ pub async fn post_request(
             })],
             StatusCode::CREATED,
         ),
-        Err(AppError::Forbidden) | Err(AppError::NotFound(_)) => {
-            error(fmt, StatusCode::FORBIDDEN, "open311-key-forbidden")
+        Err(Open311Refusal::App(e)) => app_error(fmt, e),
+        Err(r) => {
+            let status = match r {
+                Open311Refusal::JurisdictionUnknown | Open311Refusal::NoService => {
+                    StatusCode::NOT_FOUND
+                }
+                Open311Refusal::KeyForbidden => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            error(fmt, status, r.code())
         }
-        Err(e) => app_error(fmt, e),
     }
 }

@@ -7,9 +7,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use congbo_app::AppError;
 use congbo_app::feedback::{
-    self, ActInput, CaseLine, CaseView, Figures, Identity, NewFeedback, PublicCase, PublishedAnswer,
+    self, ActInput, CaseLine, CaseView, Figures, HandlerAction, Identity, NewFeedback, PublicCase,
+    PublishedAnswer, SenderAction,
 };
+use congbo_domain::feedback::{Category, Privacy};
 use congbo_store::repo::feedback::OfficerRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -71,12 +74,15 @@ async fn office_of(s: &AppState, r: &FeedbackIn) -> Result<Uuid, Failure> {
     }
 }
 
-fn input(r: FeedbackIn, office_id: Uuid, default_channel: &str) -> NewFeedback {
-    NewFeedback {
+/// The request as the use case takes it: category, channel and privacy parsed here
+/// (`feedback-unknown-category|channel|privacy`); the channel by default a letter from staff,
+/// the web from the public.
+fn input(r: FeedbackIn, office_id: Uuid, staff: bool) -> Result<NewFeedback, Failure> {
+    Ok(NewFeedback {
         office_id,
-        category: r.category,
-        channel: r.channel.unwrap_or_else(|| default_channel.into()),
-        privacy: r.privacy.unwrap_or_else(|| "anonymous".into()),
+        category: Category::parse(&r.category).map_err(AppError::from)?,
+        channel: feedback::channel_for(staff, r.channel.as_deref())?,
+        privacy: Privacy::parse(r.privacy.as_deref().unwrap_or("")).map_err(AppError::from)?,
         name: r.name,
         contact: r.contact,
         address: r.address,
@@ -86,7 +92,7 @@ fn input(r: FeedbackIn, office_id: Uuid, default_channel: &str) -> NewFeedback {
         clause: r.clause,
         reference: r.reference,
         attachments: Vec::new(),
-    }
+    })
 }
 
 fn created(r: feedback::Receipt) -> Response {
@@ -111,7 +117,7 @@ pub async fn create(
     ApiJson(r): ApiJson<FeedbackIn>,
 ) -> Result<Response, Failure> {
     let office = office_of(&s, &r).await?;
-    let r = feedback::submit(&s.app, Some(&a), &input(r, office, "letter")).await?;
+    let r = feedback::submit(&s.app, Some(&a), &input(r, office, true)?).await?;
     Ok(created(r))
 }
 
@@ -124,7 +130,7 @@ pub async fn create_public(
     ApiJson(r): ApiJson<FeedbackIn>,
 ) -> Result<Response, Failure> {
     let office = office_of(&s, &r).await?;
-    let r = feedback::submit(&s.app, None, &input(r, office, "web")).await?;
+    let r = feedback::submit(&s.app, None, &input(r, office, false)?).await?;
     Ok(created(r))
 }
 
@@ -261,7 +267,8 @@ pub async fn act(
         public_text: r.public_text,
         public_answer: r.public_answer,
     };
-    Ok(Json(feedback::act(&s.app, &a, id, &action, &input).await?))
+    let action = HandlerAction::parse(&action)?;
+    Ok(Json(feedback::act(&s.app, &a, id, action, &input).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -363,8 +370,9 @@ pub async fn sender_act(
     QueryParam(p): QueryParam<SecretParam>,
     ApiJson(r): ApiJson<SenderIn>,
 ) -> Result<Json<PublicCase>, Failure> {
+    let action = SenderAction::parse(&action)?;
     Ok(Json(
-        feedback::sender_act(&s.app, &code, &p.k, &action, r.text.as_deref(), r.helpful).await?,
+        feedback::sender_act(&s.app, &code, &p.k, action, r.text.as_deref(), r.helpful).await?,
     ))
 }
 

@@ -33,10 +33,10 @@ pub async fn get_settings(
     CurrentUser(a): CurrentUser,
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Json<SettingsOut>, Failure> {
-    let (_, settings, conduct_codes) = rating::settings(&s.app, &a, id).await?;
+    let o = rating::settings(&s.app, &a, id).await?;
     Ok(Json(SettingsOut {
-        settings,
-        conduct_codes,
+        settings: o.settings,
+        conduct_codes: o.codes,
     }))
 }
 

@@ -8,11 +8,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use congbo_app::Actor;
 use congbo_app::feedback::{
-    self, ActInput, CaseLine, CaseView, Identity, NewFeedback, PublicCase, PublishedAnswer, Upload,
+    self, ActInput, CaseLine, CaseView, HandlerAction, Identity, NewFeedback, PublicCase,
+    PublishedAnswer, SenderAction, Upload,
 };
-use congbo_domain::conduct::CodeOfConduct;
-use congbo_domain::feedback::Category;
-use congbo_domain::identity::Perm;
+use congbo_domain::feedback::{Category, Privacy};
 use congbo_store::repo::office::OfficeRow;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -65,56 +64,36 @@ pub struct FormParams {
     category: Option<String>,
 }
 
-/// The clauses of the codes of conduct the office follows, as (citation, text).
-async fn clauses_of(s: &AppState, office: &OfficeRow) -> Result<Vec<(String, String)>, Failure> {
-    let codes: Vec<CodeOfConduct> = congbo_app::conduct::all(&s.app).await?;
-    let followed = congbo_app::conduct::followed(&s.app, office.id).await?;
-    Ok(codes
-        .into_iter()
-        .filter(|c| followed.contains(&c.code))
-        .flat_map(|c| {
-            let (code, title) = (c.code.clone(), c.title.clone());
-            c.items
-                .into_iter()
-                .map(move |i| (format!("{code}/{}", i.code), format!("{title}: {}", i.text)))
-        })
-        .collect())
+/// What the form shows again after a refusal: kiosk mode, the values typed, the message.
+#[derive(Default)]
+struct Typed {
+    kiosk: bool,
+    values: Vec<(String, String)>,
+    error: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn form_page(
     s: &AppState,
     t: Locale,
     actor: Option<&Actor>,
     office_code: Option<&str>,
-    kiosk: bool,
-    values: Vec<(String, String)>,
-    error: Option<String>,
+    typed: Typed,
     status: StatusCode,
 ) -> Result<Response, Failure> {
-    let offices = feedback::public_offices(&s.app).await?;
-    let office = office_code.and_then(|c| offices.iter().find(|o| o.code == c).cloned());
-    let (officers, clauses) = match &office {
-        Some(o) => (
-            feedback::officers(&s.app, o.id).await?,
-            clauses_of(s, o).await?,
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
-    let staff_entry = actor.is_some_and(|a| !a.principal.scopes(Perm::FeedbackIntake).is_empty());
+    let c = feedback::form_choices(&s.app, actor, office_code).await?;
     page_with(
         status,
         FormPage {
             t,
             nav: actor.map(Nav::of),
-            kiosk,
-            offices,
-            office,
-            officers,
-            clauses,
-            staff_entry,
-            values,
-            error,
+            kiosk: typed.kiosk,
+            offices: c.offices,
+            office: c.office,
+            officers: c.officers,
+            clauses: c.clauses,
+            staff_entry: c.staff_entry,
+            values: typed.values,
+            error: typed.error,
         },
     )
 }
@@ -130,14 +109,17 @@ pub async fn form(
     if let Some(c) = p.category {
         values.push(("category".to_string(), c));
     }
+    let typed = Typed {
+        kiosk: p.kiosk.is_some(),
+        values,
+        error: None,
+    };
     form_page(
         &s,
         t,
         actor.as_ref(),
         p.office.as_deref(),
-        p.kiosk.is_some(),
-        values,
-        None,
+        typed,
         StatusCode::OK,
     )
     .await
@@ -150,6 +132,63 @@ pub async fn send(
     MaybeUser(actor): MaybeUser,
     mut mp: Multipart,
 ) -> Result<Response, Failure> {
+    let (fields, uploads) = read_form(&mut mp).await?;
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let kiosk = get("kiosk").is_some();
+    let office_code = get("office_code").unwrap_or_default();
+    let result = async {
+        let office = feedback::office_by_code(&s.app, &office_code).await?;
+        // Parsed in the order the use case reports them: category, channel, privacy.
+        let category = Category::parse(&get("category").unwrap_or_default())?;
+        let (channel, staff) =
+            feedback::form_channel(actor.as_ref(), get("channel").as_deref(), kiosk)?;
+        let privacy = Privacy::parse(&get("privacy").unwrap_or_else(|| "anonymous".into()))?;
+        let input = NewFeedback {
+            office_id: office.id,
+            category,
+            channel,
+            privacy,
+            name: get("name"),
+            contact: get("contact"),
+            address: get("address"),
+            title: get("title"),
+            content: get("content").unwrap_or_default(),
+            officer_id: get("officer_id").and_then(|v| v.parse().ok()),
+            clause: get("clause"),
+            reference: get("reference"),
+            attachments: uploads,
+        };
+        feedback::submit(&s.app, staff, &input).await
+    }
+    .await;
+    match result {
+        Ok(r) => Ok(Redirect::to(&format!(
+            "/phan-anh/theo-doi?ma={}&k={}&moi=1{}",
+            r.code,
+            r.secret,
+            if kiosk { "&kiosk=1" } else { "" }
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, msg) = refusal(&t, e)?;
+            let typed = Typed {
+                kiosk,
+                values: fields,
+                error: Some(msg),
+            };
+            form_page(&s, t, actor.as_ref(), Some(&office_code), typed, status).await
+        }
+    }
+}
+
+/// The form's fields and its attached files (empty file inputs skipped).
+async fn read_form(mp: &mut Multipart) -> Result<(Vec<(String, String)>, Vec<Upload>), Failure> {
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut uploads = Vec::new();
     loop {
@@ -173,71 +212,7 @@ pub async fn send(
             _ => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
         }
     }
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.trim().is_empty())
-    };
-    let kiosk = get("kiosk").is_some();
-    let office_code = get("office_code").unwrap_or_default();
-    let staff_entry = actor
-        .as_ref()
-        .is_some_and(|a| !a.principal.scopes(Perm::FeedbackIntake).is_empty());
-    let channel = match get("channel") {
-        Some(c) if staff_entry && c != "web" && c != "kiosk" => c,
-        _ if kiosk => "kiosk".to_string(),
-        _ => "web".to_string(),
-    };
-    let result = async {
-        let office = feedback::office_by_code(&s.app, &office_code).await?;
-        let input = NewFeedback {
-            office_id: office.id,
-            category: get("category").unwrap_or_default(),
-            channel: channel.clone(),
-            privacy: get("privacy").unwrap_or_else(|| "anonymous".into()),
-            name: get("name"),
-            contact: get("contact"),
-            address: get("address"),
-            title: get("title"),
-            content: get("content").unwrap_or_default(),
-            officer_id: get("officer_id").and_then(|v| v.parse().ok()),
-            clause: get("clause"),
-            reference: get("reference"),
-            attachments: uploads,
-        };
-        let staff = if channel == "web" || channel == "kiosk" {
-            None
-        } else {
-            actor.as_ref()
-        };
-        feedback::submit(&s.app, staff, &input).await
-    }
-    .await;
-    match result {
-        Ok(r) => Ok(Redirect::to(&format!(
-            "/phan-anh/theo-doi?ma={}&k={}&moi=1{}",
-            r.code,
-            r.secret,
-            if kiosk { "&kiosk=1" } else { "" }
-        ))
-        .into_response()),
-        Err(e) => {
-            let (status, msg) = refusal(&t, e)?;
-            form_page(
-                &s,
-                t,
-                actor.as_ref(),
-                Some(&office_code),
-                kiosk,
-                fields,
-                Some(msg),
-                status,
-            )
-            .await
-        }
-    }
+    Ok((fields, uploads))
 }
 
 fn multipart_failure(e: axum::extract::multipart::MultipartError) -> Failure {
@@ -357,7 +332,11 @@ pub async fn sender_act(
     PageForm(f): PageForm<SenderForm>,
 ) -> Result<Response, Failure> {
     let helpful = f.helpful.as_deref().map(|h| h == "1");
-    match feedback::sender_act(&s.app, &f.ma, &f.k, &action, Some(&f.text), helpful).await {
+    let result = match SenderAction::parse(&action) {
+        Ok(a) => feedback::sender_act(&s.app, &f.ma, &f.k, a, Some(&f.text), helpful).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => {
             Ok(Redirect::to(&format!("/phan-anh/theo-doi?ma={}&k={}", f.ma, f.k)).into_response())
         }
@@ -555,7 +534,11 @@ pub async fn act(
         public_text: None,
         public_answer: None,
     };
-    match feedback::act(&s.app, &actor, id, &action, &input).await {
+    let result = match HandlerAction::parse(&action) {
+        Ok(a) => feedback::act(&s.app, &actor, id, a, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/phan-anh/{id}")).into_response()),
         Err(e) => {
             let (_, msg) = refusal(&t, e)?;

@@ -8,9 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use congbo_app::rating::{self, By, CaseView, DossierRating, Figures, Mine, Pairing, Tablet};
+use congbo_app::rating::{self, CaseView, DossierRating, Figures, Mine, Pairing, Tablet};
 use congbo_domain::conduct::CodeOfConduct;
-use congbo_domain::identity::Perm;
 use congbo_domain::rating::{Criterion, RatingSettings, Scale, Submission};
 use congbo_store::repo::office::OfficeRow;
 use congbo_store::repo::rating::DeviceRow;
@@ -99,17 +98,28 @@ fn device_secret(jar: &CookieJar) -> Option<String> {
     jar.get(DEVICE_COOKIE).map(|c| c.value().to_string())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the tablet shows besides its state: a low score waiting for reasons, the thanks, a
+/// refusal.
+#[derive(Default)]
+struct Shown {
+    chosen: Option<u8>,
+    thanks: bool,
+    message: Option<String>,
+}
+
 async fn tablet_page(
     s: &AppState,
     t: Locale,
     counter_id: Uuid,
     secret: Option<&str>,
-    chosen: Option<u8>,
-    thanks: bool,
-    message: Option<String>,
+    shown: Shown,
     status: StatusCode,
 ) -> Result<Response, Failure> {
+    let Shown {
+        chosen,
+        thanks,
+        message,
+    } = shown;
     let (tab, message, status) = match rating::tablet(&s.app, counter_id, secret).await {
         Ok(tab) => (Some(tab), message, status),
         Err(e) => {
@@ -157,17 +167,11 @@ pub async fn tablet(
     QueryParam(p): QueryParam<TabletParams>,
 ) -> Result<Response, Failure> {
     let secret = device_secret(&jar);
-    tablet_page(
-        &s,
-        t,
-        counter,
-        secret.as_deref(),
-        None,
-        p.ok.is_some(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    let shown = Shown {
+        thanks: p.ok.is_some(),
+        ..Shown::default()
+    };
+    tablet_page(&s, t, counter, secret.as_deref(), shown, StatusCode::OK).await
 }
 
 /// `POST /rate/{counter}`: one rating. A low score without reasons shows the reasons.
@@ -211,29 +215,18 @@ pub async fn tablet_rate(
             let (status, msg) = refusal(&t, e)?;
             if first_step {
                 // A low score: the reasons are the next step, not a mistake.
-                return tablet_page(
-                    &s,
-                    t,
-                    counter,
-                    secret.as_deref(),
-                    value,
-                    false,
-                    None,
-                    StatusCode::OK,
-                )
-                .await;
+                let shown = Shown {
+                    chosen: value,
+                    ..Shown::default()
+                };
+                return tablet_page(&s, t, counter, secret.as_deref(), shown, StatusCode::OK).await;
             }
-            tablet_page(
-                &s,
-                t,
-                counter,
-                secret.as_deref(),
-                value,
-                false,
-                Some(msg),
-                status,
-            )
-            .await
+            let shown = Shown {
+                chosen: value,
+                thanks: false,
+                message: Some(msg),
+            };
+            tablet_page(&s, t, counter, secret.as_deref(), shown, status).await
         }
     }
 }
@@ -265,7 +258,11 @@ pub async fn pair(
         }
         Err(e) => {
             let (status, msg) = refusal(&t, e)?;
-            tablet_page(&s, t, counter, None, None, false, Some(msg), status).await
+            let shown = Shown {
+                message: Some(msg),
+                ..Shown::default()
+            };
+            tablet_page(&s, t, counter, None, shown, status).await
         }
     }
 }
@@ -412,31 +409,7 @@ async fn staff_page(
 ) -> Result<Response, Failure> {
     let (from, to) = rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
     let mine = rating::mine(&s.app, actor, from, to).await?;
-    // Offices where the user reads ratings: their assignments' offices.
-    let mut offices = Vec::new();
-    for a in &actor.principal.assignments {
-        if a.role.grants(Perm::RatingRead)
-            && !offices.iter().any(|o: &OfficeRow| o.id == a.office_id)
-            && let Ok(o) = congbo_app::office::get(&s.app, actor, a.office_id).await
-        {
-            offices.push(o);
-        }
-    }
-    let office = match p.office {
-        Some(id) => offices.iter().find(|o| o.id == id).cloned(),
-        None => offices.first().cloned(),
-    };
-    let (figures, cases, can_handle) = match &office {
-        Some(o) => (
-            Some(rating::figures(&s.app, actor, o.id, from, to, By::Officer).await?),
-            rating::cases(&s.app, actor, o.id, false).await?,
-            actor.principal.can(
-                Perm::RecoveryHandle,
-                &congbo_domain::office::OfficePath::from_stored(o.path.clone()),
-            ),
-        ),
-        None => (None, Vec::new(), false),
-    };
+    let o = rating::office_ratings(&s.app, actor, p.office, from, to).await?;
     let status = status_for(&error);
     page_with(
         status,
@@ -445,11 +418,11 @@ async fn staff_page(
             t,
             nav: Some(Nav::of(actor)),
             mine,
-            office,
-            offices,
-            figures,
-            cases,
-            can_handle,
+            office: o.office,
+            offices: o.offices,
+            figures: o.figures,
+            cases: o.cases,
+            can_handle: o.may_handle,
             error,
         },
     )
@@ -545,9 +518,12 @@ async fn settings_page(
     pairing: Option<Pairing>,
     error: Option<String>,
 ) -> Result<Response, Failure> {
-    let (office, settings, codes) = rating::settings(&s.app, actor, office_id).await?;
-    let path = congbo_domain::office::OfficePath::from_stored(office.path.clone());
-    let can_manage = actor.principal.can(Perm::RatingManage, &path);
+    let rating::OfficeSettings {
+        office,
+        settings,
+        codes,
+        may_manage: can_manage,
+    } = rating::settings(&s.app, actor, office_id).await?;
     let devices = if can_manage {
         rating::devices(&s.app, actor, office_id).await?
     } else {
@@ -603,7 +579,7 @@ pub async fn save_settings(
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, Failure> {
     let f = Fields(f);
-    let (_, mut settings, _) = rating::settings(&s.app, &actor, id).await?;
+    let mut settings = rating::settings(&s.app, &actor, id).await?.settings;
     let bad = |field: &'static str| {
         Failure::from(congbo_app::AppError::Invalid(
             congbo_domain::DomainError::field("rating-setting-range", field),
