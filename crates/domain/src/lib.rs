@@ -12,6 +12,7 @@ pub mod identity;
 pub mod office;
 pub mod queue;
 pub mod rating;
+pub mod report;
 pub mod text;
 pub mod time;
 

@@ -398,7 +398,7 @@ pub fn indicators(cases: &[CaseFacts]) -> Indicators {
         .iter()
         .filter(|c| c.not_helpful || c.overdue || c.reopened)
         .count() as u32;
-    let pct = |p: u32| (n > 0).then(|| (f64::from(p) * 10_000.0 / f64::from(n)).round() / 100.0);
+    let pct = |p: u32| crate::report::pct(p.into(), n.into());
     Indicators {
         cases: n,
         on_time,
