@@ -286,7 +286,7 @@ impl Period {
         let mut m = self.from.first_of_month();
         while m <= self.to {
             out.push((m.year(), m.month()));
-            m = m + 1.month();
+            m += 1.month();
         }
         out
     }
