@@ -14,6 +14,7 @@ pub mod index766;
 pub mod office;
 pub mod queue;
 pub mod rating;
+pub mod report;
 pub mod text;
 pub mod time;
 

@@ -15,7 +15,9 @@ use tower_http::trace::TraceLayer;
 
 pub mod api;
 pub mod assets;
+pub mod charts;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod forms;
 pub mod i18n;

@@ -398,7 +398,7 @@ pub fn indicators(cases: &[CaseFacts]) -> Indicators {
         .iter()
         .filter(|c| c.not_helpful || c.overdue || c.reopened)
         .count() as u32;
-    let pct = |p: u32| crate::index766::percent(u64::from(p), u64::from(n));
+    let pct = |p: u32| crate::report::pct(p.into(), n.into());
     Indicators {
         cases: n,
         on_time,

@@ -434,6 +434,4 @@ pub(crate) fn points(rate_pct: f64, max_points: f64, full_at_pct: f64) -> f64 {
 }
 
 /// Rounds to 2 decimals, the precision the national system publishes.
-pub(crate) fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
+pub(crate) use crate::report::round2;

@@ -349,8 +349,5 @@ pub fn handling_satisfaction_pct(late_pct: f64, disliked_pct: f64) -> f64 {
 }
 
 /// `part ÷ whole` in percent with 2 decimals (the way provinces publish); `None` when
-/// `whole` is 0 (N/A, not 0).
-pub fn percent(part: u64, whole: u64) -> Option<f64> {
-    // Counts stay far below 2^53, where u64 → f64 is exact.
-    (whole > 0).then(|| (part as f64 * 10_000.0 / whole as f64).round() / 100.0)
-}
+/// `whole` is 0 (N/A, not 0). The rule lives in [`crate::report::pct`].
+pub use crate::report::pct as percent;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::report::shares;
 
 mod rules;
 pub use rules::{
@@ -129,10 +130,9 @@ pub struct Summary {
     pub mean_score: Option<f64>,
 }
 
-pub const MIN_SAMPLE: u32 = 30;
-
+/// The small-sample rule and the rounding of shares live in [`crate::report::shares`].
 fn pct(part: u32, whole: u32) -> Option<f64> {
-    crate::index766::percent(u64::from(part), u64::from(whole))
+    shares::pct(part.into(), whole.into())
 }
 
 pub fn summarize(scores: &[Score]) -> Summary {
@@ -140,13 +140,13 @@ pub fn summarize(scores: &[Score]) -> Summary {
     let satisfied = scores.iter().filter(|s| s.is_satisfied()).count() as u32;
     let mean = (n > 0).then(|| {
         let m = scores.iter().map(|s| s.normalized()).sum::<f64>() / f64::from(n);
-        (m * 100.0).round() / 100.0
+        shares::round2(m)
     });
     Summary {
         n,
         satisfied,
         satisfied_pct: pct(satisfied, n),
-        small_sample: n < MIN_SAMPLE,
+        small_sample: shares::is_small_sample(n.into()),
         mean_score: mean,
     }
 }

@@ -757,3 +757,16 @@ field-sanction = Form of discipline
 field-score = Score
 field-scores = Period scores
 field-task_lines = Task results
+# Reporting periods (domain::report::period).
+field-period = Reporting period
+err-period-kind = Unknown kind of period (month, quarter, half year, year or custom).
+err-period-format = The period is not in the expected form (e.g. 2026-03, 2026-Q1, 2026-H1, 2026; dates as yyyy-mm-dd).
+err-period-inverted = The end date must not be before the start date.
+err-period-too-long = A custom period is at most 2 years long.
+err-period-future = The period has not started yet.
+period-month = { $month }/{ $year }
+period-quarter = Quarter { $quarter }, { $year }
+period-half-1 = First half of { $year }
+period-half-2 = Second half of { $year }
+period-year = Year { $year }
+period-custom = { $from } to { $to }

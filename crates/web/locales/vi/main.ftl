@@ -757,3 +757,16 @@ field-sanction = Hình thức kỷ luật
 field-score = Kết quả chấm điểm
 field-scores = Điểm các kỳ
 field-task_lines = Kết quả thực hiện nhiệm vụ
+# Reporting periods (domain::report::period).
+field-period = Kỳ báo cáo
+err-period-kind = Loại kỳ báo cáo không hợp lệ (tháng, quý, 6 tháng, năm hoặc tùy chọn).
+err-period-format = Kỳ báo cáo không đúng định dạng (ví dụ 2026-03, 2026-Q1, 2026-H1, 2026; ngày dạng yyyy-mm-dd).
+err-period-inverted = Ngày kết thúc phải sau ngày bắt đầu.
+err-period-too-long = Kỳ báo cáo tùy chọn dài tối đa 2 năm.
+err-period-future = Kỳ báo cáo chưa bắt đầu.
+period-month = Tháng { $month }/{ $year }
+period-quarter = Quý { $quarter }/{ $year }
+period-half-1 = 6 tháng đầu năm { $year }
+period-half-2 = 6 tháng cuối năm { $year }
+period-year = Năm { $year }
+period-custom = Từ { $from } đến { $to }
