@@ -102,10 +102,10 @@ fn history_line(out: &str) -> String {
         .to_string()
 }
 
-async fn count(db: &congbo_store::Db, sql: &str) -> i64 {
+async fn count(db: &congbo_store::Db, sql: &'static str) -> i64 {
     let mut tx = db.read().await.unwrap();
     let (n,): (i64,) =
-        congbo_store::exec!(&mut tx, c => sqlx::query_as(sql).fetch_one(c).await).unwrap();
+        congbo_store::on_tx!(&mut tx, c => sqlx::query_as(sql).fetch_one(c).await).unwrap();
     tx.commit().await.unwrap();
     n
 }
@@ -148,8 +148,8 @@ async fn demo_history_is_reproducible_and_realistic(backend: Backend) {
     assert!((0.8..1.0).contains(&share), "satisfied share {share}");
     let calendar = congbo_domain::calendar::WorkCalendar::builtin();
     let mut tx = db.read().await.unwrap();
-    let days: Vec<(String,)> = congbo_store::exec!(&mut tx, c => sqlx::query_as("SELECT DISTINCT day FROM tickets").fetch_all(c).await).unwrap();
-    let received: Vec<(i64,)> = congbo_store::exec!(&mut tx, c => sqlx::query_as("SELECT submitted_at FROM dossiers").fetch_all(c).await).unwrap();
+    let days: Vec<(String,)> = congbo_store::on_tx!(&mut tx, c => sqlx::query_as("SELECT DISTINCT day FROM tickets").fetch_all(c).await).unwrap();
+    let received: Vec<(i64,)> = congbo_store::on_tx!(&mut tx, c => sqlx::query_as("SELECT submitted_at FROM dossiers").fetch_all(c).await).unwrap();
     tx.commit().await.unwrap();
     assert!(days.len() > 30, "{} days with tickets", days.len());
     for (day,) in &days {
