@@ -799,6 +799,11 @@ fn day_between(sim: &mut Sim<'_>, from: Date, to: Date) -> Date {
 /// What follows an action, by the dossier's fate.
 fn plan_next(sim: &mut Sim<'_>, unit: usize, id: Uuid, fate: Fate, done: Act, due: Date) {
     let today = sim.today;
+    // Past its date already (a same-day procedure handed on the next morning): a late one.
+    let fate = match fate {
+        Fate::Normal if done == Act::Transfer && due < today => Fate::Late { kept: true },
+        f => f,
+    };
     let next = match (done, fate) {
         (Act::SupplementBack, _) => Some((today, sim.now_sec + 1800, Act::Transfer)),
         (Act::Transfer, Fate::Refused) => {
