@@ -169,7 +169,15 @@ enum Cmd {
         no_migrate: bool,
     },
     /// Fill a realistic demo: a province, communes and wards, counters, staff in every role.
-    Demo,
+    Demo {
+        /// Also fill the last MONTHS months (1–24) with dossiers, tickets, ratings and feedback,
+        /// on twenty communes and wards, through the real use cases.
+        #[arg(long, value_name = "MONTHS", value_parser = clap::value_parser!(u32).range(1..=24))]
+        history: Option<u32>,
+        /// Seed of the history (the same seed gives the same history).
+        #[arg(long, default_value_t = congbo_app::demo::history::DEFAULT_SEED, requires = "history")]
+        seed: u64,
+    },
     /// Apply database migrations.
     Migrate,
     /// The tamper-evident audit log.
@@ -225,6 +233,72 @@ enum CalendarCmd {
     Year { year: i32 },
 }
 
+fn print_demo(r: &congbo_app::demo::DemoReport) {
+    println!(
+        "demo: {} offices, {} counters, {} staff, {} procedure versions",
+        r.offices,
+        r.counters,
+        r.staff.len(),
+        r.procedures
+    );
+    println!("password for every demo account: {}", r.password);
+    for (user, name, role, office) in &r.staff {
+        println!("  {user:<16} {role:<11} {office:<7} {name}");
+    }
+}
+
+/// `congbo demo --history MONTHS`: the demo with twenty units, then their last months.
+async fn demo_history(db: Db, months: u32, seed: u64) -> anyhow::Result<()> {
+    use congbo_app::demo::history::{self, HistoryOptions};
+    let (app, clock) = history::app_at_start(db, months)?;
+    let r = congbo_app::demo::fill_for_history(&app).await?;
+    print_demo(&r);
+    let started = std::time::Instant::now();
+    let mut progress = progress::Reporter::new(started);
+    let opts = HistoryOptions { months, seed };
+    let h = history::generate(&app, &clock, &opts, &mut |p| progress.update(p)).await?;
+    progress.finish();
+    // ROLLUP: rebuild here
+    let t = &h.totals;
+    println!(
+        "demo history: {} months, {} dossiers, {} tickets, {} ratings, {} feedback cases",
+        h.months,
+        progress::thousands(t.dossiers),
+        progress::thousands(t.tickets),
+        progress::thousands(t.ratings),
+        progress::thousands(t.feedback)
+    );
+    println!(
+        "  {} to {}, {} working days, {} s: {} returned, {} late with Form 04 ({} missed the new date), {} supplements, {} refused, {} withdrawn, {} no-shows, {} low ratings, {} complaints upheld, {} planned actions refused by a rule",
+        h.from,
+        h.to,
+        t.days,
+        started.elapsed().as_secs(),
+        thousands(t.returned),
+        t.apologies,
+        t.late_missed,
+        t.supplements,
+        t.refused,
+        t.withdrawn,
+        t.no_shows,
+        t.low_ratings,
+        t.upheld,
+        t.skipped
+    );
+    if !t.skipped_codes.is_empty() {
+        let codes: Vec<String> = t
+            .skipped_codes
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        println!("  refused: {}", codes.join(", "));
+    }
+    app.db.close().await;
+    Ok(())
+}
+
+use progress::thousands;
+
 fn init_logs(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
@@ -237,6 +311,8 @@ fn init_logs(format: &str) {
         builder.init();
     }
 }
+
+mod progress;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -257,21 +333,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             init_logs(&s.log_format);
             serve(&s, !no_migrate).await?;
         }
-        Cmd::Demo => {
-            let app = App::new(s.db(true).await?);
-            let r = congbo_app::demo::fill(&app).await?;
-            println!(
-                "demo: {} offices, {} counters, {} staff, {} procedure versions",
-                r.offices,
-                r.counters,
-                r.staff.len(),
-                r.procedures
-            );
-            println!("password for every demo account: {}", r.password);
-            for (user, name, role, office) in &r.staff {
-                println!("  {user:<16} {role:<11} {office:<7} {name}");
+        Cmd::Demo { history, seed } => {
+            let db = s.db(true).await?;
+            match history {
+                None => {
+                    let app = App::new(db);
+                    let r = congbo_app::demo::fill(&app).await?;
+                    print_demo(&r);
+                    app.db.close().await;
+                }
+                Some(months) => demo_history(db, months, seed).await?,
             }
-            app.db.close().await;
         }
         Cmd::Migrate => {
             let db = s.db(true).await?;

@@ -94,6 +94,87 @@ async fn audit_verify_postgres() {
     audit_verify_catches_tampering(Backend::Postgres).await;
 }
 
+/// The counts line of `congbo demo --history`.
+fn history_line(out: &str) -> String {
+    out.lines()
+        .find(|l| l.starts_with("demo history: 2 months,"))
+        .unwrap_or_else(|| panic!("no history line in {out}"))
+        .to_string()
+}
+
+async fn count(db: &congbo_store::Db, sql: &'static str) -> i64 {
+    let mut tx = db.read().await.unwrap();
+    let (n,): (i64,) =
+        congbo_store::on_tx!(&mut tx, c => sqlx::query_as(sql).fetch_one(c).await).unwrap();
+    tx.commit().await.unwrap();
+    n
+}
+
+/// `congbo demo --history 2 --seed 7`: the same seed gives the same history on a fresh
+/// database; it has late dossiers with Form 04, mostly satisfied ratings, and nothing happens on
+/// a day off.
+async fn demo_history_is_reproducible_and_realistic(backend: Backend) {
+    let mut lines = Vec::new();
+    let mut dbs = Vec::new();
+    for _ in 0..2 {
+        let Some(t) = TestDb::new(backend).await else {
+            return;
+        };
+        let (code, out, err) = run(congbo()
+            .args(["demo", "--history", "2", "--seed", "7"])
+            .env("DATABASE_URL", &t.url));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(
+            out.starts_with("demo: 21 offices, 60 counters, 103 staff,"),
+            "{out}"
+        );
+        lines.push(history_line(&out));
+        dbs.push(t);
+    }
+    assert_eq!(lines[0], lines[1], "the same seed gives the same history");
+    let db = &dbs[0].db;
+    let dossiers = count(db, "SELECT COUNT(*) FROM dossiers").await;
+    assert!(dossiers > 500, "{}", lines[0]);
+    let late_with_apology = count(
+        db,
+        "SELECT COUNT(*) FROM dossiers WHERE apologies > 0 AND on_time = 'late'",
+    )
+    .await;
+    assert!(late_with_apology > 0, "late dossiers with Form 04");
+    let ratings = count(db, "SELECT COUNT(*) FROM ratings").await;
+    let satisfied = count(db, "SELECT COUNT(*) FROM ratings WHERE satisfied").await;
+    assert!(ratings > 100, "{ratings} ratings");
+    let share = satisfied as f64 / ratings as f64;
+    assert!((0.8..1.0).contains(&share), "satisfied share {share}");
+    let calendar = congbo_domain::calendar::WorkCalendar::builtin();
+    let mut tx = db.read().await.unwrap();
+    let days: Vec<(String,)> = congbo_store::on_tx!(&mut tx, c => sqlx::query_as("SELECT DISTINCT day FROM tickets").fetch_all(c).await).unwrap();
+    let received: Vec<(i64,)> = congbo_store::on_tx!(&mut tx, c => sqlx::query_as("SELECT submitted_at FROM dossiers").fetch_all(c).await).unwrap();
+    tx.commit().await.unwrap();
+    assert!(days.len() > 30, "{} days with tickets", days.len());
+    for (day,) in &days {
+        let d: jiff::civil::Date = day.parse().unwrap();
+        assert!(calendar.is_working_day(d), "tickets on {d}");
+    }
+    for (at,) in &received {
+        let d = congbo_domain::time::local_date(*at);
+        assert!(
+            calendar.is_working_day(d) && d.weekday() != jiff::civil::Weekday::Sunday,
+            "a dossier received on {d}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_history_sqlite() {
+    demo_history_is_reproducible_and_realistic(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_history_postgres() {
+    demo_history_is_reproducible_and_realistic(Backend::Postgres).await;
+}
+
 #[test]
 fn calendar_commands_print_exactly_what_scripts_expect() {
     let (code, out, _) = run(congbo().args([

@@ -13,6 +13,8 @@ use crate::password;
 use crate::staff::{NewUser, insert_user};
 use crate::{App, AppError, Result, random_token};
 
+pub mod history;
+
 pub const PROVINCE_CODE: &str = "DB";
 
 /// What the demo made, for the command to print.
@@ -24,12 +26,45 @@ pub struct DemoReport {
     pub password: String,
 }
 
-const UNITS: [(&str, &str, OfficeKind, &str); 4] = [
+type Unit = (&'static str, &'static str, OfficeKind, &'static str);
+
+const UNITS: [Unit; 4] = [
     ("DB-TL", "Xã Thanh Luông", OfficeKind::Commune, "tl"),
     ("DB-MN", "Xã Mường Nhé", OfficeKind::Commune, "mn"),
     ("DB-TP", "Xã Tả Phìn", OfficeKind::Commune, "tp"),
     ("DB-DBP", "Phường Điện Biên Phủ", OfficeKind::Ward, "dbp"),
 ];
+
+/// The further communes and wards of the province that `congbo demo --history` adds, so the
+/// dashboards compare about twenty units (the plain demo keeps its four: scripts rely on its
+/// counts).
+pub(crate) const HISTORY_UNITS: [Unit; 16] = [
+    ("DB-MT", "Phường Mường Thanh", OfficeKind::Ward, "mt"),
+    ("DB-ML", "Phường Mường Lay", OfficeKind::Ward, "ml"),
+    ("DB-MP", "Xã Mường Phăng", OfficeKind::Commune, "mp"),
+    ("DB-NT", "Xã Nà Tấu", OfficeKind::Commune, "nt"),
+    ("DB-MA", "Xã Mường Ảng", OfficeKind::Commune, "ma"),
+    ("DB-BL", "Xã Búng Lao", OfficeKind::Commune, "bl"),
+    ("DB-TG", "Xã Tuần Giáo", OfficeKind::Commune, "tg"),
+    ("DB-QT", "Xã Quài Tở", OfficeKind::Commune, "qt"),
+    ("DB-MC", "Xã Mường Chà", OfficeKind::Commune, "mc"),
+    ("DB-NS", "Xã Na Sang", OfficeKind::Commune, "ns"),
+    ("DB-NP", "Xã Nậm Pồ", OfficeKind::Commune, "np"),
+    ("DB-TC", "Xã Tủa Chùa", OfficeKind::Commune, "tc"),
+    ("DB-SC", "Xã Sín Chải", OfficeKind::Commune, "sc"),
+    ("DB-DBD", "Xã Điện Biên Đông", OfficeKind::Commune, "dbd"),
+    ("DB-PN", "Xã Pu Nhi", OfficeKind::Commune, "pn"),
+    ("DB-TN", "Xã Thanh Nưa", OfficeKind::Commune, "tn"),
+];
+
+/// Every unit of the demo: the four, and with `history` the sixteen more.
+pub(crate) fn units(history: bool) -> Vec<Unit> {
+    let mut u = UNITS.to_vec();
+    if history {
+        u.extend(HISTORY_UNITS);
+    }
+    u
+}
 
 const COUNTERS: [&str; 3] = [
     "Hộ tịch, chứng thực",
@@ -46,6 +81,15 @@ const PEOPLE: [(&str, Role, &str); 5] = [
 ];
 
 pub async fn fill(app: &App) -> Result<DemoReport> {
+    fill_units(app, &units(false)).await
+}
+
+/// The demo with the sixteen further units of [`HISTORY_UNITS`] (for `--history`).
+pub async fn fill_for_history(app: &App) -> Result<DemoReport> {
+    fill_units(app, &units(true)).await
+}
+
+async fn fill_units(app: &App, units: &[Unit]) -> Result<DemoReport> {
     let password = format!("Demo-{}", &random_token()[..10]);
     let now = app.now();
     crate::calendar::seed_if_empty(&app.db, now).await?;
@@ -83,7 +127,7 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
     ] {
         add(u.to_string(), name, role, PROVINCE_CODE.to_string());
     }
-    for (c, name, kind, short) in UNITS {
+    for &(c, name, kind, short) in units {
         let id = insert_office(&mut tx, now, None, &code(c)?, name, kind, Some(&province)).await?;
         // One queue service per counter, lettered A, B, C (each counter serves its own).
         for (i, counter) in COUNTERS.iter().enumerate() {
@@ -130,13 +174,13 @@ pub async fn fill(app: &App) -> Result<DemoReport> {
         office_id: Some(province_id),
         target_type: "office",
         target_id: Some(province_id.to_string()),
-        summary: json!({"offices": UNITS.len() + 1, "counters": counters, "staff": staff.len(), "procedure_versions": procedures.len()}),
+        summary: json!({"offices": units.len() + 1, "counters": counters, "staff": staff.len(), "procedure_versions": procedures.len()}),
     })
     .await?;
     tx.commit().await?;
     app.procedures.forget().await;
     Ok(DemoReport {
-        offices: UNITS.len() + 1,
+        offices: units.len() + 1,
         counters,
         staff,
         procedures: procedures.len(),
