@@ -28,9 +28,10 @@ use rand::{RngExt, SeedableRng};
 use uuid::Uuid;
 
 use crate::dossier::{self, ActionInput, NewDossier};
-use crate::feedback::{self, ActInput, NewFeedback};
+use crate::feedback::{self, ActInput, HandlerAction, NewFeedback};
 use crate::queue::{self, IssueInput};
 use crate::{Actor, App, AppError, Clock, Result, rating};
+use congbo_domain::feedback::{Action, Category, Channel, Privacy};
 
 /// The seed when none is given: the same demo on every machine.
 pub const DEFAULT_SEED: u64 = 766;
@@ -865,9 +866,19 @@ async fn submit_feedback(sim: &mut Sim<'_>, unit: usize) -> Result<()> {
     };
     let input = NewFeedback {
         office_id: u.office_id,
-        category: if conduct { "conduct" } else { "procedure" }.into(),
-        channel: "web".into(),
-        privacy: "anonymous".into(),
+        category: if conduct {
+            Category::Conduct
+        } else {
+            Category::Procedure
+        },
+        channel: Channel::Web,
+        privacy: Privacy::Anonymous,
+        name: None,
+        contact: None,
+        address: None,
+        title: None,
+        reference: None,
+        attachments: Vec::new(),
         content: if conduct {
             "Cán bộ tiếp nhận không chào hỏi, để người dân chờ lâu mà không giải thích.".into()
         } else {
@@ -875,7 +886,6 @@ async fn submit_feedback(sim: &mut Sim<'_>, unit: usize) -> Result<()> {
         },
         officer_id: named.map(|n| n.1),
         clause: conduct.then(|| "10-nguyen-tac/chao-hoi".to_string()),
-        ..NewFeedback::default()
     };
     let r = feedback::submit(sim.app, None, &input).await?;
     sim.totals.feedback += 1;
@@ -915,7 +925,14 @@ async fn feedback_step(
 ) -> Result<()> {
     let head = &sim.units[unit].head;
     let Some(upheld) = answer else {
-        feedback::act(sim.app, head, id, "accept", &ActInput::default()).await?;
+        feedback::act(
+            sim.app,
+            head,
+            id,
+            HandlerAction::Step(Action::Accept),
+            &ActInput::default(),
+        )
+        .await?;
         return Ok(());
     };
     let text = match upheld {
@@ -928,7 +945,14 @@ async fn feedback_step(
         upheld,
         ..ActInput::default()
     };
-    feedback::act(sim.app, head, id, "answer", &input).await?;
+    feedback::act(
+        sim.app,
+        head,
+        id,
+        HandlerAction::Step(Action::Answer),
+        &input,
+    )
+    .await?;
     if upheld == Some(true) {
         sim.totals.upheld += 1;
     }
