@@ -480,7 +480,7 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
         println!(
             "  No administrator exists yet. Open this one-time link (valid 24 hours) to create one:"
         );
-        println!("  {}/setup/{token}", base.trim_end_matches('/'));
+        println!("  {}/kich-hoat/{token}", base.trim_end_matches('/'));
         println!();
     }
     tracing::info!(%addr, backend = app.db.backend().name(), "congbo serving");

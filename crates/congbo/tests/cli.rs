@@ -300,7 +300,10 @@ fn serve_prints_setup_link_and_shuts_down_gracefully() {
             break l[pos..].to_string();
         }
     };
-    assert!(link.starts_with(&format!("http://{bind}/setup/")), "{link}");
+    assert!(
+        link.starts_with(&format!("http://{bind}/kich-hoat/")),
+        "{link}"
+    );
     let get = |path: &str| -> String {
         for _ in 0..50 {
             if let Ok(mut s) = std::net::TcpStream::connect(&bind) {

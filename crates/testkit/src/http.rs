@@ -106,7 +106,7 @@ impl TestApp {
         let res = self
             .anon()
             .post_form(
-                "/login",
+                "/dang-nhap",
                 &[
                     ("username", username),
                     ("password", password),

@@ -21,6 +21,7 @@ pub mod export;
 pub mod extract;
 pub mod forms;
 pub mod i18n;
+pub mod legacy;
 pub mod middleware;
 pub mod open311;
 pub mod ratelimit;
@@ -117,7 +118,11 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .merge(router::routes(&state))
-        .fallback(routes::ops::not_found)
+        .fallback_service(
+            Router::new()
+                .fallback(legacy::fallback)
+                .with_state(state.clone()),
+        )
         .layer(from_fn(middleware::metrics))
         .layer(from_fn_with_state(state.clone(), middleware::csrf))
         .layer(from_fn(middleware::render_failures))

@@ -156,7 +156,7 @@ pub async fn render_failures(req: Request, next: Next) -> Response {
     if f.status == StatusCode::UNAUTHORIZED && f.code == "signed-out" {
         let next = url::form_urlencoded::byte_serialize(format!("{path}{query}").as_bytes())
             .collect::<String>();
-        return Redirect::to(&format!("/login?next={next}")).into_response();
+        return Redirect::to(&format!("/dang-nhap?next={next}")).into_response();
     }
     let page = ErrorPage {
         t,

@@ -224,7 +224,7 @@ fn discovery(s: &AppState, fmt: Format) -> Response {
         json!({
             "changeset": "2026-12-01T00:00:00+07:00",
             "contact": "Bộ phận Một cửa — phản ánh, kiến nghị",
-            "key_service": format!("{}/account", base(s)),
+            "key_service": format!("{}/tai-khoan", base(s)),
             "endpoints": [{
                 "specification": "http://wiki.open311.org/GeoReport_v2",
                 "url": url,

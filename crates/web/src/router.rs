@@ -139,65 +139,69 @@ fn table() -> Vec<Route> {
 
     // Pages.
     t.page(M::GET, "/", page::home::dashboard);
-    t.page(M::POST, "/lang/{code}", page::home::set_language);
-    t.page(M::GET, "/login", page::auth::login_page);
-    t.page(M::POST, "/login", page::auth::login);
-    t.page(M::POST, "/logout", page::auth::logout);
-    t.page(M::GET, "/setup/{token}", page::auth::setup_page);
-    t.page(M::POST, "/setup/{token}", page::auth::setup);
-    t.page(M::GET, "/account", page::account::page);
-    t.page(M::POST, "/account/password", page::account::change_password);
-    t.page(M::POST, "/account/tokens", page::account::create_token);
+    t.page(M::POST, "/ngon-ngu/{code}", page::home::set_language);
+    t.page(M::GET, "/dang-nhap", page::auth::login_page);
+    t.page(M::POST, "/dang-nhap", page::auth::login);
+    t.page(M::POST, "/dang-xuat", page::auth::logout);
+    t.page(M::GET, "/kich-hoat/{token}", page::auth::setup_page);
+    t.page(M::POST, "/kich-hoat/{token}", page::auth::setup);
+    t.page(M::GET, "/tai-khoan", page::account::page);
     t.page(
         M::POST,
-        "/account/tokens/{id}/revoke",
+        "/tai-khoan/mat-khau",
+        page::account::change_password,
+    );
+    t.page(
+        M::POST,
+        "/tai-khoan/khoa-truy-cap",
+        page::account::create_token,
+    );
+    t.page(
+        M::POST,
+        "/tai-khoan/khoa-truy-cap/{id}/thu-hoi",
         page::account::revoke_token,
     );
-    t.page(M::GET, "/offices", page::office::list);
-    t.page(M::POST, "/offices", page::office::create);
-    t.page(M::GET, "/offices/{id}", page::office::show);
-    t.page(M::POST, "/offices/{id}/rename", page::office::rename);
-    t.page(M::POST, "/offices/{id}/move", page::office::move_to);
+    t.page(M::GET, "/don-vi", page::office::list);
+    t.page(M::POST, "/don-vi", page::office::create);
+    t.page(M::GET, "/don-vi/{id}", page::office::show);
+    t.page(M::POST, "/don-vi/{id}/doi-ten", page::office::rename);
+    t.page(M::POST, "/don-vi/{id}/chuyen", page::office::move_to);
+    t.page(M::POST, "/don-vi/{id}/quay", page::office::create_counter);
+    t.page(M::GET, "/don-vi/{id}/xep-hang", page::queue::config);
     t.page(
         M::POST,
-        "/offices/{id}/counters",
-        page::office::create_counter,
-    );
-    t.page(M::GET, "/offices/{id}/xep-hang", page::queue::config);
-    t.page(
-        M::POST,
-        "/offices/{id}/xep-hang/dich-vu",
+        "/don-vi/{id}/xep-hang/dich-vu",
         page::queue::add_group,
     );
     t.page(
         M::POST,
-        "/offices/{id}/xep-hang/quay/{counter}",
+        "/don-vi/{id}/xep-hang/quay/{counter}",
         page::queue::set_services,
     );
     t.page(
         M::POST,
-        "/offices/{id}/xep-hang/cai-dat",
+        "/don-vi/{id}/xep-hang/cai-dat",
         page::queue::save_settings,
     );
-    t.page(M::GET, "/staff", page::staff::list);
-    t.page(M::POST, "/staff", page::staff::create);
-    t.page(M::GET, "/staff/{id}", page::staff::show);
-    t.page(M::POST, "/staff/{id}/roles", page::staff::assign);
+    t.page(M::GET, "/can-bo", page::staff::list);
+    t.page(M::POST, "/can-bo", page::staff::create);
+    t.page(M::GET, "/can-bo/{id}", page::staff::show);
+    t.page(M::POST, "/can-bo/{id}/vai-tro", page::staff::assign);
     t.page(
         M::POST,
-        "/staff/{id}/roles/{assignment}/revoke",
+        "/can-bo/{id}/vai-tro/{assignment}/thu-hoi",
         page::staff::revoke,
     );
-    t.page(M::POST, "/staff/{id}/unlock", page::staff::unlock);
-    t.page(M::POST, "/staff/{id}/active", page::staff::set_active);
-    t.page(M::GET, "/audit", page::audit::page);
+    t.page(M::POST, "/can-bo/{id}/mo-khoa", page::staff::unlock);
+    t.page(M::POST, "/can-bo/{id}/trang-thai", page::staff::set_active);
+    t.page(M::GET, "/nhat-ky", page::audit::page);
     t.page(M::GET, "/thu-tuc", page::catalog::public_list);
     t.page(M::GET, "/thu-tuc/{code}", page::catalog::public_detail);
-    t.page(M::GET, "/catalog/import", page::catalog::import_form)
+    t.page(M::GET, "/danh-muc/nhap", page::catalog::import_form)
         .body_limit(crate::IMPORT_LIMIT);
-    t.page(M::POST, "/catalog/import", page::catalog::import)
+    t.page(M::POST, "/danh-muc/nhap", page::catalog::import)
         .body_limit(crate::IMPORT_LIMIT);
-    t.page(M::GET, "/catalog/export", page::catalog::export);
+    t.page(M::GET, "/danh-muc/xuat", page::catalog::export);
     t.page(M::GET, "/ho-so", page::dossier::list);
     t.page(M::POST, "/ho-so", page::dossier::create);
     t.page(M::GET, "/ho-so/tiep-nhan", page::dossier::new_form);
@@ -207,10 +211,10 @@ fn table() -> Vec<Route> {
     t.page(M::POST, "/ho-so/{id}/{action}", page::dossier::act);
     t.page(M::GET, "/tra-cuu", page::dossier::lookup)
         .limit(Limit::Lookup);
-    t.page(M::GET, "/display/{code}", page::queue::display_page);
-    t.page(M::GET, "/kiosk/{code}", page::queue::kiosk)
+    t.page(M::GET, "/man-hinh/{code}", page::queue::display_page);
+    t.page(M::GET, "/ki-ot/{code}", page::queue::kiosk)
         .limit(Limit::Ticket);
-    t.page(M::POST, "/kiosk/{code}", page::queue::kiosk_issue)
+    t.page(M::POST, "/ki-ot/{code}", page::queue::kiosk_issue)
         .limit(Limit::Ticket);
     t.page(M::GET, "/lay-so/{code}", page::queue::take_number)
         .limit(Limit::Ticket);
@@ -228,27 +232,31 @@ fn table() -> Vec<Route> {
         "/quay/ve/{id}/{action}",
         page::queue::ticket_action,
     );
-    t.page(M::GET, "/rate/{counter}", page::rating::tablet);
-    t.page(M::POST, "/rate/{counter}", page::rating::tablet_rate);
-    t.page(M::GET, "/rate/{counter}/pair", page::rating::pair);
+    t.page(M::GET, "/may-danh-gia/{counter}", page::rating::tablet);
+    t.page(
+        M::POST,
+        "/may-danh-gia/{counter}",
+        page::rating::tablet_rate,
+    );
+    t.page(M::GET, "/may-danh-gia/{counter}/ghep", page::rating::pair);
     t.page(M::GET, "/danh-gia", page::rating::staff);
     t.page(M::POST, "/danh-gia/phuc-hoi/{id}", page::rating::close_case);
     t.page(M::GET, "/danh-gia/{code}", page::rating::dossier_form);
     t.page(M::POST, "/danh-gia/{code}", page::rating::dossier_rate);
-    t.page(M::GET, "/offices/{id}/danh-gia", page::rating::settings);
+    t.page(M::GET, "/don-vi/{id}/danh-gia", page::rating::settings);
     t.page(
         M::POST,
-        "/offices/{id}/danh-gia",
+        "/don-vi/{id}/danh-gia",
         page::rating::save_settings,
     );
     t.page(
         M::POST,
-        "/offices/{id}/danh-gia/quay/{counter}",
+        "/don-vi/{id}/danh-gia/quay/{counter}",
         page::rating::pair_start,
     );
     t.page(
         M::POST,
-        "/offices/{id}/danh-gia/thiet-bi/{device}/go",
+        "/don-vi/{id}/danh-gia/thiet-bi/{device}/go",
         page::rating::revoke,
     );
     t.page(M::GET, "/phan-anh", page::feedback::list);
@@ -269,13 +277,9 @@ fn table() -> Vec<Route> {
     t.page(M::GET, "/phan-anh/tep/{id}", page::feedback::attachment);
     t.page(M::GET, "/phan-anh/{id}", page::feedback::show);
     t.page(M::POST, "/phan-anh/{id}/{action}", page::feedback::act);
-    t.page(M::GET, "/calendar", page::calendar::page_for_year);
-    t.page(M::POST, "/calendar/days", page::calendar::set_day);
-    t.page(
-        M::POST,
-        "/calendar/days/{date}/delete",
-        page::calendar::remove_day,
-    );
+    t.page(M::GET, "/lich", page::calendar::page_for_year);
+    t.page(M::POST, "/lich/ngay", page::calendar::set_day);
+    t.page(M::POST, "/lich/ngay/{date}/xoa", page::calendar::remove_day);
 
     // The JSON API.
     t.api(M::GET, "/api/v1/openapi.json", api::openapi_json)

@@ -24,7 +24,7 @@ const PAIR_VALID: i64 = 15 * 60 * 1_000_000;
 
 // Counter tablets
 
-/// A pairing code just made: the tablet opens `/rate/{counter}/pair?code=…` within 15 minutes.
+/// A pairing code just made: the tablet opens `/may-danh-gia/{counter}/ghep?code=…` within 15 minutes.
 #[derive(Debug, Clone)]
 pub struct Pairing {
     pub device: DeviceRow,
@@ -75,7 +75,7 @@ pub async fn pair_start(app: &App, actor: &Actor, counter_id: Uuid) -> Result<Pa
     .await?;
     tx.commit().await?;
     let url = format!(
-        "{}/rate/{counter_id}/pair?code={code}",
+        "{}/may-danh-gia/{counter_id}/ghep?code={code}",
         app.settings.public_url.trim_end_matches('/')
     );
     Ok(Pairing {

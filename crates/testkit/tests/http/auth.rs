@@ -18,9 +18,9 @@ app_test!(login_shows_the_vietnamese_dashboard, |app| {
 });
 
 app_test!(anonymous_pages_redirect_to_login_and_api_says_401, |app| {
-    let res = app.anon().get("/staff").await;
+    let res = app.anon().get("/can-bo").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.header("location"), Some("/login?next=%2Fstaff"));
+    assert_eq!(res.header("location"), Some("/dang-nhap?next=%2Fcan-bo"));
     let api = app.anon().get("/api/v1/offices").await;
     assert_eq!(api.status, StatusCode::UNAUTHORIZED);
     assert_eq!(api.error_code(), "signed-out");
@@ -31,7 +31,7 @@ app_test!(session_cookie_is_httponly_and_samesite, |app| {
     let res = app
         .anon()
         .post_form(
-            "/login",
+            "/dang-nhap",
             &[("username", "tl.truong"), ("password", &app.password)],
         )
         .await;
@@ -63,7 +63,7 @@ app_test!(wrong_password_then_lockout_then_expiry, |app| {
     for i in 1..5 {
         let res = anon
             .post_form(
-                "/login",
+                "/dang-nhap",
                 &[("username", "mn.motcua1"), ("password", "wrong-password-1")],
             )
             .await;
@@ -75,7 +75,7 @@ app_test!(wrong_password_then_lockout_then_expiry, |app| {
     }
     let res = anon
         .post_form(
-            "/login",
+            "/dang-nhap",
             &[("username", "mn.motcua1"), ("password", "wrong-password-1")],
         )
         .await;
@@ -90,7 +90,7 @@ app_test!(wrong_password_then_lockout_then_expiry, |app| {
     // Even the right password is refused while locked.
     let res = anon
         .post_form(
-            "/login",
+            "/dang-nhap",
             &[("username", "mn.motcua1"), ("password", &app.password)],
         )
         .await;
@@ -122,7 +122,7 @@ app_test!(admin_can_unlock_before_expiry, |app| {
     for _ in 0..5 {
         app.anon()
             .post_form(
-                "/login",
+                "/dang-nhap",
                 &[("username", "tp.pho"), ("password", "nope-nope-nope")],
             )
             .await;
@@ -141,10 +141,10 @@ app_test!(admin_can_unlock_before_expiry, |app| {
 
 app_test!(logout_ends_the_session, |app| {
     let c = app.login("dbp.chuyenvien").await;
-    assert_eq!(c.get("/account").await.status, StatusCode::OK);
-    let res = c.post_form("/logout", &[]).await;
+    assert_eq!(c.get("/tai-khoan").await.status, StatusCode::OK);
+    let res = c.post_form("/dang-xuat", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(c.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get("/tai-khoan").await.status, StatusCode::SEE_OTHER);
     assert_eq!(c.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 });
 
@@ -153,7 +153,7 @@ app_test!(password_change_rules_and_effect, |app| {
     let other = app.login("tl.motcua1").await;
     let res = c
         .post_form(
-            "/account/password",
+            "/tai-khoan/mat-khau",
             &[
                 ("current_password", "wrong"),
                 ("new_password", "Mật-khẩu-mới-2026"),
@@ -165,7 +165,7 @@ app_test!(password_change_rules_and_effect, |app| {
     assert!(res.text().contains("Mật khẩu hiện tại không đúng."));
     let res = c
         .post_form(
-            "/account/password",
+            "/tai-khoan/mat-khau",
             &[
                 ("current_password", &app.password),
                 ("new_password", "short"),
@@ -177,7 +177,7 @@ app_test!(password_change_rules_and_effect, |app| {
     assert!(res.text().contains("ít nhất 10 ký tự"));
     let res = c
         .post_form(
-            "/account/password",
+            "/tai-khoan/mat-khau",
             &[
                 ("current_password", &app.password),
                 ("new_password", "Mật-khẩu-mới-2026"),
@@ -188,13 +188,13 @@ app_test!(password_change_rules_and_effect, |app| {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert!(res.text().contains("Đã đổi mật khẩu"));
     // This session goes on; the other one ended; the new password works, the old one not.
-    assert_eq!(c.get("/account").await.status, StatusCode::OK);
-    assert_eq!(other.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get("/tai-khoan").await.status, StatusCode::OK);
+    assert_eq!(other.get("/tai-khoan").await.status, StatusCode::SEE_OTHER);
     app.login_with("tl.motcua1", "Mật-khẩu-mới-2026").await;
     let res = app
         .anon()
         .post_form(
-            "/login",
+            "/dang-nhap",
             &[("username", "tl.motcua1"), ("password", &app.password)],
         )
         .await;
@@ -219,7 +219,10 @@ async fn setup_flow(app: &TestApp) {
     // Nobody can sign in and there is no default password.
     let res = app
         .anon()
-        .post_form("/login", &[("username", "admin"), ("password", "admin")])
+        .post_form(
+            "/dang-nhap",
+            &[("username", "admin"), ("password", "admin")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     let old = congbo_app::auth::issue_setup_link(&app.app)
@@ -232,10 +235,10 @@ async fn setup_flow(app: &TestApp) {
         .unwrap();
     // Only the newest link works.
     assert_eq!(
-        app.anon().get(&format!("/setup/{old}")).await.status,
+        app.anon().get(&format!("/kich-hoat/{old}")).await.status,
         StatusCode::NOT_FOUND
     );
-    let page = app.anon().get(&format!("/setup/{token}")).await;
+    let page = app.anon().get(&format!("/kich-hoat/{token}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Khởi tạo hệ thống"));
     // Bad input re-renders the form with a translated message and creates nothing.
@@ -251,7 +254,7 @@ async fn setup_flow(app: &TestApp) {
     };
     let res = app
         .anon()
-        .post_form(&format!("/setup/{token}"), &fields("123"))
+        .post_form(&format!("/kich-hoat/{token}"), &fields("123"))
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -262,14 +265,14 @@ async fn setup_flow(app: &TestApp) {
     );
     let res = app
         .anon()
-        .post_form(&format!("/setup/{token}"), &fields("Núi-đá-Đồng-Văn-1"))
+        .post_form(&format!("/kich-hoat/{token}"), &fields("Núi-đá-Đồng-Văn-1"))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert!(res.session_cookie().is_some());
     // Used once: gone.
     let res = app
         .anon()
-        .post_form(&format!("/setup/{token}"), &fields("Núi-đá-Đồng-Văn-1"))
+        .post_form(&format!("/kich-hoat/{token}"), &fields("Núi-đá-Đồng-Văn-1"))
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(
@@ -291,7 +294,7 @@ app_test!(csrf_refuses_cross_site_and_headerless_posts, |app| {
     let before = app.audit_len().await;
     let body = b"name=Bi%20doi%20ten".to_vec();
     let ct = Some("application/x-www-form-urlencoded");
-    let path = format!("/offices/{tl}/rename");
+    let path = format!("/don-vi/{tl}/doi-ten");
     for extra in [
         vec![("origin", "https://evil.example")],
         vec![("sec-fetch-site", "cross-site")],
@@ -335,7 +338,7 @@ app_test!(csrf_refuses_cross_site_and_headerless_posts, |app| {
 });
 
 app_test!(security_headers_on_every_response, |app| {
-    for path in ["/login", "/healthz", "/api/v1/offices", "/no-such-page"] {
+    for path in ["/dang-nhap", "/healthz", "/api/v1/offices", "/no-such-page"] {
         let res = app.anon().get(path).await;
         let csp = res.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
@@ -356,7 +359,7 @@ app_test!(pages_are_vietnamese_whatever_the_browser_language, |app| {
         .anon()
         .send_with(
             Method::GET,
-            "/login",
+            "/dang-nhap",
             None,
             vec![],
             &[("accept-language", "en-US,en;q=0.9")],
@@ -364,7 +367,7 @@ app_test!(pages_are_vietnamese_whatever_the_browser_language, |app| {
         .await;
     assert!(res.text().contains("<html lang=\"vi\">"));
     // The switch sets a cookie that pages follow.
-    let res = app.anon().post_form("/lang/en", &[]).await;
+    let res = app.anon().post_form("/ngon-ngu/en", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(
         res.header("set-cookie")

@@ -10,7 +10,7 @@ use fantoccini::Locator;
 /// Sign in through the real form and wait for the dashboard's greeting.
 async fn sign_in(c: &fantoccini::Client, base: &str, username: &str, password: &str) {
     let wait = Duration::from_secs(10);
-    c.goto(&format!("{base}/login")).await.unwrap();
+    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
     c.wait()
         .at_most(wait)
         .for_element(Locator::Id("username"))
@@ -25,12 +25,14 @@ async fn sign_in(c: &fantoccini::Client, base: &str, username: &str, password: &
         .send_keys(password)
         .await
         .unwrap();
-    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(
+        "form[action='/dang-nhap'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     c.wait()
         .at_most(wait)
         .for_element(Locator::Css("p.greeting"))
@@ -67,12 +69,14 @@ async fn signs_in_and_sees_the_vietnamese_dashboard() {
         .send_keys(&app.password)
         .await
         .unwrap();
-    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(
+        "form[action='/dang-nhap'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     let greeting = c
         .wait()
         .at_most(Duration::from_secs(10))
@@ -248,7 +252,7 @@ async fn kiosk_ticket_is_called_and_the_display_shows_it_live() {
     let wait = Duration::from_secs(10);
 
     // The TV: the board, with a marker that a reload would wipe.
-    c.goto(&format!("{base}/display/DB-TL?voice=0"))
+    c.goto(&format!("{base}/man-hinh/DB-TL?voice=0"))
         .await
         .unwrap();
     c.wait()
@@ -264,7 +268,7 @@ async fn kiosk_ticket_is_called_and_the_display_shows_it_live() {
     // The kiosk, in another tab.
     let kiosk = c.new_window(true).await.unwrap();
     c.switch_to_window(kiosk.handle).await.unwrap();
-    c.goto(&format!("{base}/kiosk/DB-TL")).await.unwrap();
+    c.goto(&format!("{base}/ki-ot/DB-TL")).await.unwrap();
     c.wait()
         .at_most(wait)
         .for_element(Locator::Css("button.service"))
@@ -382,13 +386,13 @@ async fn tablet_takes_a_low_rating_and_the_head_sees_the_recovery_case() {
 
     // The head makes a pairing link and opens it on the tablet (here, the same browser).
     sign_in(c, &base, "tl.truong", &app.password).await;
-    c.goto(&format!("{base}/offices/{office}/danh-gia"))
+    c.goto(&format!("{base}/don-vi/{office}/danh-gia"))
         .await
         .unwrap();
     c.wait()
         .at_most(wait)
         .for_element(Locator::Css(&format!(
-            "form[action='/offices/{office}/danh-gia/quay/{k1}'] button"
+            "form[action='/don-vi/{office}/danh-gia/quay/{k1}'] button"
         )))
         .await
         .unwrap()
@@ -405,7 +409,7 @@ async fn tablet_takes_a_low_rating_and_the_head_sees_the_recovery_case() {
         .await
         .unwrap()
         .unwrap();
-    let path = &link[link.find("/rate/").unwrap()..];
+    let path = &link[link.find("/may-danh-gia/").unwrap()..];
     c.goto(&format!("{base}{path}")).await.unwrap();
     c.wait()
         .at_most(wait)
@@ -637,7 +641,7 @@ async fn anonymous_complaint_with_a_photo_is_answered_by_the_superior() {
         .await
         .unwrap();
     assert!(!listing.contains(&code), "{listing}");
-    c.find(Locator::Css("form[action='/logout'] button"))
+    c.find(Locator::Css("form[action='/dang-xuat'] button"))
         .await
         .unwrap()
         .click()
@@ -697,7 +701,7 @@ async fn anonymous_complaint_with_a_photo_is_answered_by_the_superior() {
         .await
         .unwrap();
     assert!(state.contains("phản ánh đúng"), "{state}");
-    c.find(Locator::Css("form[action='/logout'] button"))
+    c.find(Locator::Css("form[action='/dang-xuat'] button"))
         .await
         .unwrap()
         .click()

@@ -29,7 +29,7 @@ app_test!(
         // After the 15:00 cut-off the count starts from the next working day (Friday 13/2).
         assert_eq!(late["effective_receipt_day"], "2026-02-13");
         assert_eq!(late["due_date"], "2026-02-27");
-        let page = c.get("/calendar?year=2026").await.text();
+        let page = c.get("/lich?year=2026").await.text();
         assert!(
             page.contains("Lịch làm việc 2026")
                 && page.contains("Làm bù")
@@ -37,7 +37,7 @@ app_test!(
             "{page}"
         );
         assert!(
-            !page.contains("action=\"/calendar/days\""),
+            !page.contains("action=\"/lich/ngay\""),
             "officers do not get the edit form"
         );
         // Bad input.
@@ -135,9 +135,7 @@ app_test!(top_level_admin_edits_days_and_deadlines_move, |app| {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.error_code(), "makeup-not-weekend");
     // Through the page: remove the day again; deadlines return.
-    let res = admin
-        .post_form("/calendar/days/2026-11-24/delete", &[])
-        .await;
+    let res = admin.post_form("/lich/ngay/2026-11-24/xoa", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
         c.get("/api/v1/calendar/due?from=2026-11-23T09:00&amount=1")
@@ -155,7 +153,7 @@ app_test!(top_level_admin_edits_days_and_deadlines_move, |app| {
     // And add one through the page form.
     let res = admin
         .post_form(
-            "/calendar/days",
+            "/lich/ngay",
             &[
                 ("date", "2027-01-09"),
                 ("kind", "makeup_workday"),
@@ -167,7 +165,7 @@ app_test!(top_level_admin_edits_days_and_deadlines_move, |app| {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(
         admin
-            .get("/calendar?year=2027")
+            .get("/lich?year=2027")
             .await
             .text()
             .contains("Thông báo thử")

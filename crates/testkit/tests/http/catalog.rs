@@ -69,7 +69,7 @@ app_test!(public_search_ignores_accents_and_needs_no_sign_in, |app| {
 
 app_test!(import_is_all_or_nothing_with_a_row_report, |app| {
     let admin = app.login("quantri").await;
-    let csv = admin.get("/catalog/export?format=csv").await;
+    let csv = admin.get("/danh-muc/xuat?format=csv").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(
         csv.header("content-disposition")
@@ -114,7 +114,7 @@ app_test!(import_is_all_or_nothing_with_a_row_report, |app| {
     assert_eq!(app.audit_len().await, before, "nothing stored");
     // The page shows the same report in Vietnamese.
     let page = admin
-        .post_form("/catalog/import", &[("format", "csv"), ("content", &bad)])
+        .post_form("/danh-muc/nhap", &[("format", "csv"), ("content", &bad)])
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = page.text();
@@ -124,7 +124,7 @@ app_test!(import_is_all_or_nothing_with_a_row_report, |app| {
         "{html}"
     );
     // A JSON import of one changed procedure replaces its versions and is audited.
-    let json = admin.get("/catalog/export?format=json").await.json();
+    let json = admin.get("/danh-muc/xuat?format=json").await.json();
     let mut one = json
         .as_array()
         .unwrap()
@@ -171,13 +171,13 @@ app_test!(only_top_level_admins_import, |app| {
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{user}");
         assert_eq!(
-            c.get("/catalog/import").await.status,
+            c.get("/danh-muc/nhap").await.status,
             StatusCode::FORBIDDEN,
             "{user}"
         );
     }
     let admin = app.login("quantri").await;
-    assert_eq!(admin.get("/catalog/import").await.status, StatusCode::OK);
+    assert_eq!(admin.get("/danh-muc/nhap").await.status, StatusCode::OK);
     let res = admin
         .send(
             Method::POST,

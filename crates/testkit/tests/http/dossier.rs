@@ -656,7 +656,7 @@ app_test!(a_catalogue_import_reaches_the_next_intake_at_once, |app| {
     .await;
     let old_name = first["procedure"]["name"].as_str().unwrap().to_string();
     let admin = app.login("quantri").await;
-    let export = admin.get("/catalog/export?format=json").await.json();
+    let export = admin.get("/danh-muc/xuat?format=json").await.json();
     let mut changed: Vec<Value> = export
         .as_array()
         .unwrap()

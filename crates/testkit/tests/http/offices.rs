@@ -48,7 +48,7 @@ app_test!(tree_of_any_depth_with_rename_and_move_history, |app| {
     assert_eq!(h[1]["old_name"], "Xã Sá Tổng");
     assert_eq!(h[2]["old_parent_id"].as_str().unwrap(), district);
     // The page shows the history in Vietnamese.
-    let page = admin.get(&format!("/offices/{cid}")).await.text();
+    let page = admin.get(&format!("/don-vi/{cid}")).await.text();
     assert!(
         page.contains("Lịch sử thay đổi") && page.contains("Xã Sá Tổng → Xã Sá Tổng mới"),
         "{page}"
@@ -105,7 +105,7 @@ app_test!(pages_create_rename_and_add_counters, |app| {
     let province = app.office_id("DB").await.to_string();
     let res = admin
         .post_form(
-            "/offices",
+            "/don-vi",
             &[
                 ("code", "DB-NP"),
                 ("name", "Xã Nà Pheo"),
@@ -118,14 +118,14 @@ app_test!(pages_create_rename_and_add_counters, |app| {
     let loc = res.header("location").unwrap().to_string();
     let res = admin
         .post_form(
-            &format!("{loc}/counters"),
+            &format!("{loc}/quay"),
             &[("number", "1"), ("name", "Hộ tịch")],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let dup = admin
         .post_form(
-            &format!("{loc}/counters"),
+            &format!("{loc}/quay"),
             &[("number", "1"), ("name", "Đất đai")],
         )
         .await;
@@ -133,18 +133,18 @@ app_test!(pages_create_rename_and_add_counters, |app| {
     assert!(dup.text().contains("Số quầy này đã có ở đơn vị."));
     let bad = admin
         .post_form(
-            &format!("{loc}/counters"),
+            &format!("{loc}/quay"),
             &[("number", "100"), ("name", "Đất đai")],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = admin.get(&loc).await.text();
     assert!(page.contains("Quầy 1 — Hộ tịch"), "{page}");
-    let list = admin.get("/offices").await.text();
+    let list = admin.get("/don-vi").await.text();
     assert!(list.contains("Xã Nà Pheo") && list.contains("Phường Điện Biên Phủ"));
     let dup = admin
         .post_form(
-            "/offices",
+            "/don-vi",
             &[
                 ("code", "DB-NP"),
                 ("name", "Trùng"),
@@ -162,7 +162,7 @@ app_test!(staff_pages_create_assign_and_revoke, |app| {
     let tl = app.office_id("DB-TL").await.to_string();
     let res = admin
         .post_form(
-            "/staff",
+            "/can-bo",
             &[
                 ("username", "tl.motcua3"),
                 ("full_name", "Lò Thị Hoa"),
@@ -177,7 +177,7 @@ app_test!(staff_pages_create_assign_and_revoke, |app| {
     let loc = res.header("location").unwrap().to_string();
     let res = admin
         .post_form(
-            &format!("{loc}/roles"),
+            &format!("{loc}/vai-tro"),
             &[("role", "specialist"), ("office_id", &tl)],
         )
         .await;
@@ -192,13 +192,13 @@ app_test!(staff_pages_create_assign_and_revoke, |app| {
     assert_eq!(me["roles"].as_array().unwrap().len(), 2);
     // Deactivation ends the session at once.
     let res = admin
-        .post_form(&format!("{loc}/active"), &[("active", "false")])
+        .post_form(&format!("{loc}/trang-thai"), &[("active", "false")])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(hoa.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
     let bad = admin
         .post_form(
-            "/staff",
+            "/can-bo",
             &[
                 ("username", "x y"),
                 ("full_name", "X"),

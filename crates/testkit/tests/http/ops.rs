@@ -7,13 +7,13 @@ use serde_json::json;
 app_test!(health_ready_and_metrics, |app| {
     assert_eq!(app.anon().get("/healthz").await.status, StatusCode::OK);
     assert_eq!(app.anon().get("/readyz").await.text(), "ready");
-    app.anon().get("/login").await;
+    app.anon().get("/dang-nhap").await;
     let m = app.anon().get("/metrics").await;
     assert_eq!(m.status, StatusCode::OK);
     assert!(m.header("content-type").unwrap().starts_with("text/plain"));
     let body = m.text();
     assert!(body.contains("http_requests_total{"), "{body}");
-    assert!(body.contains("route=\"/login\""), "{body}");
+    assert!(body.contains("route=\"/dang-nhap\""), "{body}");
 });
 
 app_test!(every_state_change_is_audited_with_its_request_id, |app| {
@@ -65,7 +65,7 @@ app_test!(audit_page_filters, |app| {
         )
         .await;
     let auditor = app.login("kiemtoan").await;
-    let page = auditor.get("/audit?action=office.rename").await;
+    let page = auditor.get("/nhat-ky?action=office.rename").await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
     assert!(
@@ -73,7 +73,7 @@ app_test!(audit_page_filters, |app| {
         "{html}"
     );
     assert!(!html.contains("auth.login<"), "filtered by action");
-    let by_actor = auditor.get("/audit?actor=nobody").await.text();
+    let by_actor = auditor.get("/nhat-ky?actor=nobody").await.text();
     assert!(by_actor.contains("Không có bản ghi nào phù hợp."));
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
@@ -155,3 +155,41 @@ app_test!(static_assets_are_embedded, |app| {
         StatusCode::NOT_FOUND
     );
 });
+
+app_test!(
+    old_english_page_paths_redirect_to_the_vietnamese_ones,
+    |app| {
+        let anon = app.anon();
+        let r = anon.get("/login?next=%2Fho-so").await;
+        assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(r.header("location"), Some("/dang-nhap?next=%2Fho-so"));
+        // A form posted to an old path is repeated at the new one (308 keeps the method).
+        let admin = app.login("quantri").await;
+        let tl = app.office_id("DB-TL").await;
+        let r = admin
+            .post_form(
+                &format!("/offices/{tl}/rename"),
+                &[("name", "Xã Thanh Luông")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/don-vi/{tl}/doi-ten").as_str())
+        );
+        // The new path is served; the API keeps its English paths; unknown paths are not found.
+        assert_eq!(
+            admin.get(&format!("/don-vi/{tl}")).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(admin.get("/api/v1/offices").await.status, StatusCode::OK);
+        assert_eq!(
+            anon.get("/no-such-page").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            anon.get("/api/v1/no-such-thing").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);

@@ -760,7 +760,7 @@ app_test!(the_display_stream_announces_calls_live, |app| {
 app_test!(queue_pages_work_without_javascript, |app| {
     app.set_local_time("2026-03-10T08:00");
     let (groups, _) = layout(&app, TL).await;
-    let kiosk = app.anon().get(&format!("/kiosk/{TL}")).await;
+    let kiosk = app.anon().get(&format!("/ki-ot/{TL}")).await;
     assert_eq!(kiosk.status, StatusCode::OK);
     let html = kiosk.text();
     assert!(html.contains("Hộ tịch, chứng thực") && html.contains("Người cao tuổi"));
@@ -773,7 +773,7 @@ app_test!(queue_pages_work_without_javascript, |app| {
         .unwrap()
         .to_string();
     let a = id_of(&groups, "A");
-    let path = format!("/kiosk/{TL}");
+    let path = format!("/ki-ot/{TL}");
     let fields = [
         ("group_id", a),
         ("priority", "elderly"),
@@ -796,7 +796,7 @@ app_test!(queue_pages_work_without_javascript, |app| {
     let html = ticket.text();
     assert!(html.contains("A001") && html.contains("<svg") && html.contains("Người cao tuổi"));
     // The display renders the board server-side (and refreshes itself without JavaScript).
-    let d = app.anon().get(&format!("/display/{TL}")).await;
+    let d = app.anon().get(&format!("/man-hinh/{TL}")).await;
     assert!(d.text().contains("http-equiv=\"refresh\"") && d.text().contains("A001"));
     // The counter page: sign in, call, start, finish through forms.
     let c = app.login("tl.motcua1").await;
@@ -853,12 +853,12 @@ app_test!(heads_configure_services_counters_and_settings, |app| {
     let office = app.office_id(TL).await;
     let (_, counters) = layout(&app, TL).await;
     let head = app.login("tl.truong").await;
-    let page = head.get(&format!("/offices/{office}/xep-hang")).await;
+    let page = head.get(&format!("/don-vi/{office}/xep-hang")).await;
     assert_eq!(page.status, StatusCode::OK);
     // A bad letter: the page explains, nothing is added.
     let r = head
         .post_form(
-            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &format!("/don-vi/{office}/xep-hang/dich-vu"),
             &[("letter", "ab"), ("name", "Tư pháp")],
         )
         .await;
@@ -866,14 +866,14 @@ app_test!(heads_configure_services_counters_and_settings, |app| {
     assert!(r.text().contains("một chữ cái in hoa"), "{}", r.text());
     let r = head
         .post_form(
-            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &format!("/don-vi/{office}/xep-hang/dich-vu"),
             &[("letter", "D"), ("name", "Tư pháp")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = head
         .post_form(
-            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &format!("/don-vi/{office}/xep-hang/dich-vu"),
             &[("letter", "D"), ("name", "Khác")],
         )
         .await;
@@ -883,7 +883,7 @@ app_test!(heads_configure_services_counters_and_settings, |app| {
     let k1 = counter_of(&counters, 1);
     let r = head
         .post_form(
-            &format!("/offices/{office}/xep-hang/quay/{k1}"),
+            &format!("/don-vi/{office}/xep-hang/quay/{k1}"),
             &[
                 ("group_id", id_of(&groups, "A")),
                 ("group_id", id_of(&groups, "D")),
@@ -930,10 +930,10 @@ app_test!(heads_configure_services_counters_and_settings, |app| {
         ("notify_when_ahead", "2"),
     ];
     let r = head
-        .post_form(&format!("/offices/{office}/xep-hang/cai-dat"), &fields)
+        .post_form(&format!("/don-vi/{office}/xep-hang/cai-dat"), &fields)
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let d = app.anon().get(&format!("/display/{TL}")).await.text();
+    let d = app.anon().get(&format!("/man-hinh/{TL}")).await.text();
     assert!(d.contains("data-voice=\"0\""), "voice off");
     let cfg = api
         .get(&format!("/api/v1/offices/{office}/queue"))
@@ -943,20 +943,18 @@ app_test!(heads_configure_services_counters_and_settings, |app| {
     let mut bad = fields;
     bad[0] = ("apology_after_minutes", "0");
     let r = head
-        .post_form(&format!("/offices/{office}/xep-hang/cai-dat"), &bad)
+        .post_form(&format!("/don-vi/{office}/xep-hang/cai-dat"), &bad)
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Reception can look but not change.
     let desk = app.login("tl.motcua1").await;
     assert_eq!(
-        desk.get(&format!("/offices/{office}/xep-hang"))
-            .await
-            .status,
+        desk.get(&format!("/don-vi/{office}/xep-hang")).await.status,
         StatusCode::OK
     );
     let r = desk
         .post_form(
-            &format!("/offices/{office}/xep-hang/dich-vu"),
+            &format!("/don-vi/{office}/xep-hang/dich-vu"),
             &[("letter", "E"), ("name", "X")],
         )
         .await;

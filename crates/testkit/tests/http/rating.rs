@@ -58,7 +58,7 @@ async fn pair(app: &TestApp, counter: &str) -> String {
     )
     .await;
     let url = p["pair_url"].as_str().unwrap();
-    let path = &url[url.find("/rate/").unwrap()..];
+    let path = &url[url.find("/may-danh-gia/").unwrap()..];
     let r = app.anon().get(path).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let cookie = r
@@ -69,7 +69,7 @@ async fn pair(app: &TestApp, counter: &str) -> String {
         .find(|c| c.starts_with("congbo_device="))
         .expect("device cookie")
         .to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("Path=/rate"));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Path=/may-danh-gia"));
     // The code works once.
     let again = app.anon().get(path).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -120,24 +120,37 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     let tab = tablet(&app, &device);
 
     // Locked until a ticket is finished; an unpaired browser is refused.
-    let page = tab.get(&format!("/rate/{k1}")).await;
+    let page = tab.get(&format!("/may-danh-gia/{k1}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Xin kính chào quý khách"));
     assert!(!page.text().contains("name=\"value\""));
-    let stranger = app.anon().get(&format!("/rate/{k1}")).await;
+    let stranger = app.anon().get(&format!("/may-danh-gia/{k1}")).await;
     assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(stranger.text().contains("chưa được ghép nối"));
     // A device paired with counter 1 is not counter 2's.
     let (k2, _) = counter_and_group(&app, 2, "B").await;
-    let r = tab.get(&format!("/rate/{k2}")).await;
+    let r = tab.get(&format!("/may-danh-gia/{k2}")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A tablet paired before the paths became Vietnamese still opens its old link: it is sent
+    // on, with its device cookie given again under the new path.
+    let old = tab.get(&format!("/rate/{k1}")).await;
+    assert_eq!(old.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        old.header("location"),
+        Some(format!("/may-danh-gia/{k1}").as_str())
+    );
+    let moved = old.header("set-cookie").unwrap_or_default();
+    assert!(
+        moved.starts_with(&device) && moved.contains("Path=/may-danh-gia"),
+        "{moved}"
+    );
 
     let desk = app.token_client("tl.motcua1").await;
     ok(&desk, &format!("/api/v1/counters/{k1}/sign-in"), json!({})).await;
     let t1 = serve_one(&app, &desk, &k1, &a).await;
 
     // Open: the officer's name, the scale's levels.
-    let page = tab.get(&format!("/rate/{k1}")).await.text();
+    let page = tab.get(&format!("/may-danh-gia/{k1}")).await.text();
     assert!(page.contains("Nguyễn Thị Lan"), "{page}");
     assert!(page.contains(&t1));
     assert!(page.contains("Không hài lòng"));
@@ -146,7 +159,7 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     let audit = app.audit_len().await;
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[("ticket_id", &t1), ("value", "3")],
         )
         .await;
@@ -159,7 +172,7 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     // Sent on without ticking one: a clear error, still nothing stored.
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[("ticket_id", &t1), ("value", "3"), ("step", "reasons")],
         )
         .await;
@@ -170,14 +183,14 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     // An unknown reason or a bad contact: refused too.
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[("ticket_id", &t1), ("value", "3"), ("reason", "vip")],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[
                 ("ticket_id", &t1),
                 ("value", "3"),
@@ -192,7 +205,7 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     // With a reason and a phone number to be called back on.
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[
                 ("ticket_id", &t1),
                 ("value", "3"),
@@ -206,11 +219,11 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(rating_count(&app).await, 1);
     // Locked again: a second rating of the same ticket is refused and stores nothing.
-    let page = tab.get(&format!("/rate/{k1}")).await.text();
+    let page = tab.get(&format!("/may-danh-gia/{k1}")).await.text();
     assert!(page.contains("Xin kính chào quý khách"));
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[("ticket_id", &t1), ("value", "1")],
         )
         .await;
@@ -269,11 +282,11 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     // The window: a ticket finished more than 60 s ago can no longer be rated.
     let t2 = serve_one(&app, &desk, &k1, &a).await;
     app.advance_minutes(2);
-    let page = tab.get(&format!("/rate/{k1}")).await.text();
+    let page = tab.get(&format!("/may-danh-gia/{k1}")).await.text();
     assert!(page.contains("Xin kính chào quý khách"));
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[("ticket_id", &t2), ("value", "1")],
         )
         .await;
@@ -286,7 +299,7 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     own.extra_cookie = Some(device.clone());
     let r = own
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[("ticket_id", &t3), ("value", "1")],
         )
         .await;
@@ -296,7 +309,7 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     // The citizen can: a good score needs no reason and opens no case.
     let r = tab
         .post_form(
-            &format!("/rate/{k1}"),
+            &format!("/may-danh-gia/{k1}"),
             &[("ticket_id", &t3), ("value", "1")],
         )
         .await;
@@ -355,7 +368,7 @@ app_test!(
         let t = serve_one(&app, &desk, &k1, &a).await;
         let r = tablet(&app, &device)
             .post_form(
-                &format!("/rate/{k1}"),
+                &format!("/may-danh-gia/{k1}"),
                 &[("ticket_id", &t), ("value", "3"), ("reason", "thai-do")],
             )
             .await;
@@ -813,7 +826,7 @@ app_test!(settings_and_codes_of_conduct_are_validated, |app| {
 
     // The settings page and pairing from it, for the head.
     let page = app.login("tl.truong").await;
-    let html = page.get(&format!("/offices/{office}/danh-gia")).await;
+    let html = page.get(&format!("/don-vi/{office}/danh-gia")).await;
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.text().contains("Quy tắc ứng xử xã Thanh Luông"));
 });

@@ -330,10 +330,10 @@ type Field = (&'static str, String);
 fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
     let b = t.office;
     vec![
-        (Method::GET, format!("/offices/{b}"), vec![]),
+        (Method::GET, format!("/don-vi/{b}"), vec![]),
         (
             Method::POST,
-            "/offices".into(),
+            "/don-vi".into(),
             vec![
                 ("code", "DB-MN-Y".into()),
                 ("name", "Thôn Mới".into()),
@@ -343,27 +343,27 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
         ),
         (
             Method::POST,
-            format!("/offices/{b}/rename"),
+            format!("/don-vi/{b}/doi-ten"),
             vec![("name", "Đổi tên trái phép".into())],
         ),
         (
             Method::POST,
-            format!("/offices/{}/move", t.own_office),
+            format!("/don-vi/{}/chuyen", t.own_office),
             vec![("parent_id", b.to_string())],
         ),
         (
             Method::POST,
-            format!("/offices/{b}/move"),
+            format!("/don-vi/{b}/chuyen"),
             vec![("parent_id", t.own_office.to_string())],
         ),
         (
             Method::POST,
-            format!("/offices/{b}/counters"),
+            format!("/don-vi/{b}/quay"),
             vec![("number", "9".into()), ("name", "Quầy lạ".into())],
         ),
         (
             Method::POST,
-            "/staff".into(),
+            "/can-bo".into(),
             vec![
                 ("username", "ke.la3".into()),
                 ("full_name", "Kẻ Lạ".into()),
@@ -372,26 +372,26 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
                 ("role", "reception".into()),
             ],
         ),
-        (Method::GET, format!("/staff/{}", t.user), vec![]),
+        (Method::GET, format!("/can-bo/{}", t.user), vec![]),
         (
             Method::POST,
-            format!("/staff/{}/roles", t.user),
+            format!("/can-bo/{}/vai-tro", t.user),
             vec![("role", "head".into()), ("office_id", b.to_string())],
         ),
         (
             Method::POST,
-            format!("/staff/{}/roles/{}/revoke", t.user, t.assignment),
+            format!("/can-bo/{}/vai-tro/{}/thu-hoi", t.user, t.assignment),
             vec![],
         ),
-        (Method::POST, format!("/staff/{}/unlock", t.user), vec![]),
+        (Method::POST, format!("/can-bo/{}/mo-khoa", t.user), vec![]),
         (
             Method::POST,
-            format!("/staff/{}/active", t.user),
+            format!("/can-bo/{}/trang-thai", t.user),
             vec![("active", "false".into())],
         ),
         (
             Method::POST,
-            format!("/account/tokens/{}/revoke", t.token),
+            format!("/tai-khoan/khoa-truy-cap/{}/thu-hoi", t.token),
             vec![],
         ),
         (Method::GET, format!("/phan-anh/{}", t.feedback), vec![]),
@@ -405,20 +405,20 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
             format!("/phan-anh/{}/nguoi-gui", t.feedback),
             vec![("reason", "Xem trái phép".into())],
         ),
-        (Method::GET, format!("/offices/{b}/danh-gia"), vec![]),
+        (Method::GET, format!("/don-vi/{b}/danh-gia"), vec![]),
         (
             Method::POST,
-            format!("/offices/{b}/danh-gia"),
+            format!("/don-vi/{b}/danh-gia"),
             vec![("scale", "stars5".into())],
         ),
         (
             Method::POST,
-            format!("/offices/{b}/danh-gia/quay/{}", t.counter),
+            format!("/don-vi/{b}/danh-gia/quay/{}", t.counter),
             vec![],
         ),
         (
             Method::POST,
-            format!("/offices/{b}/danh-gia/thiet-bi/{}/go", t.device),
+            format!("/don-vi/{b}/danh-gia/thiet-bi/{}/go", t.device),
             vec![],
         ),
         (
@@ -444,20 +444,20 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
                 ("office_id", b.to_string()),
             ],
         ),
-        (Method::GET, format!("/offices/{b}/xep-hang"), vec![]),
+        (Method::GET, format!("/don-vi/{b}/xep-hang"), vec![]),
         (
             Method::POST,
-            format!("/offices/{b}/xep-hang/dich-vu"),
+            format!("/don-vi/{b}/xep-hang/dich-vu"),
             vec![("letter", "Z".into()), ("name", "Lạ".into())],
         ),
         (
             Method::POST,
-            format!("/offices/{b}/xep-hang/quay/{}", t.counter),
+            format!("/don-vi/{b}/xep-hang/quay/{}", t.counter),
             vec![],
         ),
         (
             Method::POST,
-            format!("/offices/{b}/xep-hang/cai-dat"),
+            format!("/don-vi/{b}/xep-hang/cai-dat"),
             vec![
                 ("apology_after_minutes", "5".into()),
                 ("priority_burst", "1".into()),
@@ -571,7 +571,7 @@ async fn assert_sealed_off(app: &TestApp, c: &Client<'_>, t: &Target, who: &str)
         "{who}"
     );
     assert!(
-        !c.get("/offices").await.text().contains("Mường Nhé"),
+        !c.get("/don-vi").await.text().contains("Mường Nhé"),
         "{who}"
     );
     let staff = c.get("/api/v1/staff").await;
@@ -584,7 +584,7 @@ async fn assert_sealed_off(app: &TestApp, c: &Client<'_>, t: &Target, who: &str)
                 .iter()
                 .all(|s| !s["username"].as_str().unwrap().starts_with("mn."))
         );
-        assert!(!c.get("/staff").await.text().contains("mn.motcua1"));
+        assert!(!c.get("/can-bo").await.text().contains("mn.motcua1"));
     }
     let audit = c.get("/api/v1/audit").await;
     if audit.status == StatusCode::OK {
@@ -676,7 +676,10 @@ app_test!(roles_limit_what_each_officer_may_do, |app| {
         reception.get("/api/v1/audit").await.status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(reception.get("/audit").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        reception.get("/nhat-ky").await.status,
+        StatusCode::FORBIDDEN
+    );
     // The auditor reads everything in the province and changes nothing.
     let auditor = app.login("kiemtoan").await;
     assert_eq!(auditor.get("/api/v1/audit").await.status, StatusCode::OK);
@@ -743,7 +746,7 @@ app_test!(the_last_top_admin_cannot_be_removed, |app| {
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(res.error_code(), "last-admin");
     let res = admin
-        .post_form(&format!("/staff/{id}/active"), &[("active", "false")])
+        .post_form(&format!("/can-bo/{id}/trang-thai"), &[("active", "false")])
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 });
@@ -773,9 +776,9 @@ const EXCLUDED: &[(&str, &str, &str)] = &[
         PUBLIC_OFFICE,
     ),
     ("GET", "/api/v1/public/offices/{code}/events", PUBLIC_OFFICE),
-    ("GET", "/display/{code}", PUBLIC_OFFICE),
-    ("GET", "/kiosk/{code}", PUBLIC_OFFICE),
-    ("POST", "/kiosk/{code}", PUBLIC_OFFICE),
+    ("GET", "/man-hinh/{code}", PUBLIC_OFFICE),
+    ("GET", "/ki-ot/{code}", PUBLIC_OFFICE),
+    ("POST", "/ki-ot/{code}", PUBLIC_OFFICE),
     ("GET", "/lay-so/{code}", PUBLIC_OFFICE),
     ("POST", "/lay-so/{code}", PUBLIC_OFFICE),
     ("GET", "/api/v1/public/tickets/{id}", PUBLIC_TICKET),
@@ -786,9 +789,9 @@ const EXCLUDED: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/ve/{id}", PUBLIC_TICKET),
     ("POST", "/ve/{id}/bao", PUBLIC_TICKET),
-    ("GET", "/rate/{counter}", TABLET),
-    ("POST", "/rate/{counter}", TABLET),
-    ("GET", "/rate/{counter}/pair", TABLET),
+    ("GET", "/may-danh-gia/{counter}", TABLET),
+    ("POST", "/may-danh-gia/{counter}", TABLET),
+    ("GET", "/may-danh-gia/{counter}/ghep", TABLET),
     ("GET", "/api/v1/public/dossier-ratings/{code}", PUBLIC_CODE),
     ("POST", "/api/v1/public/dossier-ratings/{code}", PUBLIC_CODE),
     ("GET", "/danh-gia/{code}", PUBLIC_CODE),
@@ -825,16 +828,16 @@ enum Slot {
 fn slot(t: &Target, prev: &str, param: &str) -> Slot {
     let id = |u: Uuid| Slot::Aim(Some(u.to_string()));
     match (prev, param) {
-        ("offices", "id") => id(t.office),
-        ("offices", "code") | ("display" | "kiosk" | "lay-so", "code") => {
+        ("offices" | "don-vi", "id") => id(t.office),
+        ("offices", "code") | ("man-hinh" | "ki-ot" | "lay-so", "code") => {
             Slot::Aim(Some("DB-MN".into()))
         }
-        ("staff", "id") => id(t.user),
-        ("roles", "assignment_id" | "assignment") => id(t.assignment),
-        ("tokens", "id") => id(t.token),
+        ("staff" | "can-bo", "id") => id(t.user),
+        ("roles" | "vai-tro", "assignment_id" | "assignment") => id(t.assignment),
+        ("tokens" | "khoa-truy-cap", "id") => id(t.token),
         ("dossiers" | "ho-so", "id") => id(t.dossier),
         ("service-groups", "id") => id(t.group),
-        ("counters", "id") | ("quay" | "rate", "counter") => id(t.counter),
+        ("counters", "id") | ("quay" | "may-danh-gia", "counter") => id(t.counter),
         ("tickets" | "ve", "id") => id(t.ticket),
         ("rating-devices", "id") | ("thiet-bi", "device") => id(t.device),
         ("ratings", "id") => id(t.rating),
@@ -845,7 +848,7 @@ fn slot(t: &Target, prev: &str, param: &str) -> Slot {
         ("dossier-ratings" | "danh-gia" | "feedback", "code") => Slot::Aim(None),
         (_, "action" | "number" | "year" | "date" | "file" | "name" | "token") => Slot::Free,
         // Procedure and conduct codes are the province's, the language code is the caller's.
-        ("procedures" | "thu-tuc" | "conduct-codes" | "lang", "code") => Slot::Free,
+        ("procedures" | "thu-tuc" | "conduct-codes" | "ngon-ngu", "code") => Slot::Free,
         _ => panic!("classify the path parameter {{{param}}} after /{prev}/ in scope.rs `slot`"),
     }
 }

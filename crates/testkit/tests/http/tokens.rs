@@ -48,7 +48,9 @@ app_test!(token_lifecycle, |app| {
 
 app_test!(token_pages_show_secret_once_and_revoke, |app| {
     let c = app.login("mn.pho").await;
-    let res = c.post_form("/account/tokens", &[("name", "Zalo OA")]).await;
+    let res = c
+        .post_form("/tai-khoan/khoa-truy-cap", &[("name", "Zalo OA")])
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     let html = res.text();
     let secret = html
@@ -60,13 +62,13 @@ app_test!(token_pages_show_secret_once_and_revoke, |app| {
         .unwrap()
         .to_string();
     assert!(secret.starts_with("cbt_"));
-    assert!(!c.get("/account").await.text().contains(&secret));
+    assert!(!c.get("/tai-khoan").await.text().contains(&secret));
     let id = c.get("/api/v1/tokens").await.json()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
     let res = c
-        .post_form(&format!("/account/tokens/{id}/revoke"), &[])
+        .post_form(&format!("/tai-khoan/khoa-truy-cap/{id}/thu-hoi"), &[])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(

@@ -770,3 +770,14 @@ period-half-1 = First half of { $year }
 period-half-2 = Second half of { $year }
 period-year = Year { $year }
 period-custom = { $from } to { $to }
+
+# Decision 766 index and the history demo
+err-index766-no-rules = No version of the Decision 766 index is in force on this date.
+err-index766-count-exceeds = Invalid figures: a part is larger than its whole.
+err-index766-rules-points = The indicators' maximum points do not add up to their group's.
+field-closed_complained_or_disliked = Dossiers with a complaint or a dislike
+field-indicators = Indicators
+err-demo-history-months = The demo history must cover 1 to 24 months.
+field-history = Months of demo history
+err-user-not-found = Officer not found.
+err-group-not-found = Service group not found.

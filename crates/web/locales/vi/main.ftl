@@ -770,3 +770,14 @@ period-half-1 = 6 tháng đầu năm { $year }
 period-half-2 = 6 tháng cuối năm { $year }
 period-year = Năm { $year }
 period-custom = Từ { $from } đến { $to }
+
+# Decision 766 index and the history demo
+err-index766-no-rules = Chưa có bộ chỉ số 766 có hiệu lực vào ngày này.
+err-index766-count-exceeds = Số liệu không hợp lệ: phần lớn hơn tổng.
+err-index766-rules-points = Điểm tối đa của các chỉ số không khớp với nhóm.
+field-closed_complained_or_disliked = Hồ sơ bị phản ánh hoặc không hài lòng
+field-indicators = Chỉ số
+err-demo-history-months = Số tháng dữ liệu mẫu phải từ 1 đến 24.
+field-history = Số tháng dữ liệu mẫu
+err-user-not-found = Không tìm thấy cán bộ.
+err-group-not-found = Không tìm thấy nhóm dịch vụ.

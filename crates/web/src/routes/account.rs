@@ -139,5 +139,5 @@ pub async fn revoke_token(
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Response, Failure> {
     token::revoke(&state.app, &actor, id).await?;
-    Ok(Redirect::to("/account").into_response())
+    Ok(Redirect::to("/tai-khoan").into_response())
 }

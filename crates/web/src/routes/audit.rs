@@ -83,7 +83,7 @@ pub async fn page(
         let last = rows.last().map(|r| r.id).unwrap_or_default();
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         format!(
-            "/audit?action={}&actor={}&from={}&to={}&before={last}",
+            "/nhat-ky?action={}&actor={}&from={}&to={}&before={last}",
             enc(&filter.action),
             enc(&filter.actor),
             enc(&filter.from),

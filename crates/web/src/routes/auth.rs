@@ -116,7 +116,7 @@ pub async fn logout(
 ) -> Result<Response, Failure> {
     auth::logout(&state.app, &actor).await?;
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok((jar, Redirect::to("/login")).into_response())
+    Ok((jar, Redirect::to("/dang-nhap")).into_response())
 }
 
 #[derive(Template)]

@@ -119,7 +119,7 @@ pub async fn set_day(
         },
     )
     .await?;
-    Ok(Redirect::to(&format!("/calendar?year={}", d.date.year())).into_response())
+    Ok(Redirect::to(&format!("/lich?year={}", d.date.year())).into_response())
 }
 
 pub async fn remove_day(
@@ -129,5 +129,5 @@ pub async fn remove_day(
 ) -> Result<Response, Failure> {
     calendar::remove_day(&state.app, &actor, &date).await?;
     let year = date.get(..4).unwrap_or("");
-    Ok(Redirect::to(&format!("/calendar?year={year}")).into_response())
+    Ok(Redirect::to(&format!("/lich?year={year}")).into_response())
 }

@@ -106,7 +106,7 @@ pub async fn create(
         },
     )
     .await?;
-    Ok(Redirect::to(&format!("/offices/{}", o.id)).into_response())
+    Ok(Redirect::to(&format!("/don-vi/{}", o.id)).into_response())
 }
 
 pub struct HistoryLine {
@@ -202,7 +202,7 @@ pub async fn rename(
     PageForm(f): PageForm<RenameForm>,
 ) -> Result<Response, Failure> {
     office::rename(&state.app, &actor, id, &f.name).await?;
-    Ok(Redirect::to(&format!("/offices/{id}")).into_response())
+    Ok(Redirect::to(&format!("/don-vi/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -217,7 +217,7 @@ pub async fn move_to(
     PageForm(f): PageForm<MoveForm>,
 ) -> Result<Response, Failure> {
     office::move_to(&state.app, &actor, id, f.parent_id).await?;
-    Ok(Redirect::to(&format!("/offices/{id}")).into_response())
+    Ok(Redirect::to(&format!("/don-vi/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -233,5 +233,5 @@ pub async fn create_counter(
     PageForm(f): PageForm<CounterForm>,
 ) -> Result<Response, Failure> {
     office::create_counter(&state.app, &actor, id, f.number, &f.name).await?;
-    Ok(Redirect::to(&format!("/offices/{id}")).into_response())
+    Ok(Redirect::to(&format!("/don-vi/{id}")).into_response())
 }

@@ -32,7 +32,3 @@ pub async fn metrics(State(s): State<AppState>) -> Response {
     )
         .into_response()
 }
-
-pub async fn not_found() -> Failure {
-    Failure::new(StatusCode::NOT_FOUND, "not-found")
-}

@@ -71,7 +71,7 @@ async fn take_page(
         })
         .collect();
     let action = if kiosk {
-        format!("/kiosk/{}", c.office.code)
+        format!("/ki-ot/{}", c.office.code)
     } else {
         format!("/lay-so/{}", c.office.code)
     };
@@ -90,7 +90,7 @@ async fn take_page(
     )
 }
 
-/// `/kiosk/{code}`: the lobby kiosk.
+/// `/ki-ot/{code}`: the lobby kiosk.
 pub async fn kiosk(
     State(s): State<AppState>,
     t: Locale,
@@ -278,7 +278,7 @@ pub struct DisplayParams {
     voice: Option<String>,
 }
 
-/// `/display/{code}`: the board for a TV in the lobby (no sign-in, no personal data). Live
+/// `/man-hinh/{code}`: the board for a TV in the lobby (no sign-in, no personal data). Live
 /// through server-sent events; without JavaScript it refreshes itself.
 pub async fn display_page(
     State(s): State<AppState>,
@@ -500,7 +500,7 @@ async fn config_page(
     )
 }
 
-/// `/offices/{id}/xep-hang`: the office's services, what each counter serves, the settings.
+/// `/don-vi/{id}/xep-hang`: the office's services, what each counter serves, the settings.
 pub async fn config(
     State(s): State<AppState>,
     t: Locale,
@@ -518,7 +518,7 @@ async fn config_then(
     r: congbo_app::Result<()>,
 ) -> Result<Response, Failure> {
     match r {
-        Ok(()) => Ok(Redirect::to(&format!("/offices/{office_id}/xep-hang")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/don-vi/{office_id}/xep-hang")).into_response()),
         Err(e) => {
             let msg = message_or_fail(&t, e)?;
             config_page(s, t, actor, office_id, Some(msg)).await

@@ -27,6 +27,17 @@ use congbo_domain::time::dmy_hm;
 /// The tablet's cookie: the device secret, sent only to the tablet's own pages.
 pub const DEVICE_COOKIE: &str = "congbo_device";
 
+/// The device cookie as the tablet keeps it: its own pages only, script cannot read it.
+pub fn device_cookie(secret: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((DEVICE_COOKIE, secret))
+        .path("/may-danh-gia")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .permanent()
+        .build()
+}
+
 /// Repeated form fields (`reason`), and single ones.
 struct Fields(Vec<(String, String)>);
 
@@ -158,7 +169,7 @@ pub struct TabletParams {
     ok: Option<String>,
 }
 
-/// `GET /rate/{counter}`: the tablet, locked or open for the ticket just finished.
+/// `GET /may-danh-gia/{counter}`: the tablet, locked or open for the ticket just finished.
 pub async fn tablet(
     State(s): State<AppState>,
     t: Locale,
@@ -174,7 +185,7 @@ pub async fn tablet(
     tablet_page(&s, t, counter, secret.as_deref(), shown, StatusCode::OK).await
 }
 
-/// `POST /rate/{counter}`: one rating. A low score without reasons shows the reasons.
+/// `POST /may-danh-gia/{counter}`: one rating. A low score without reasons shows the reasons.
 pub async fn tablet_rate(
     State(s): State<AppState>,
     t: Locale,
@@ -209,7 +220,7 @@ pub async fn tablet_rate(
     )
     .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/rate/{counter}?ok=1")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/may-danh-gia/{counter}?ok=1")).into_response()),
         Err(e) => {
             let first_step = f.get("step").is_none() && e.code() == "rating-reasons-required";
             let (status, msg) = refusal(&t, e)?;
@@ -237,7 +248,7 @@ pub struct PairParams {
     code: String,
 }
 
-/// `GET /rate/{counter}/pair?code=…`: the tablet opens the one-time link and keeps its secret.
+/// `GET /may-danh-gia/{counter}/ghep?code=…`: the tablet opens the one-time link and keeps its secret.
 pub async fn pair(
     State(s): State<AppState>,
     t: Locale,
@@ -247,14 +258,12 @@ pub async fn pair(
 ) -> Result<Response, Failure> {
     match rating::pair_complete(&s.app, counter, &p.code).await {
         Ok(secret) => {
-            let cookie = Cookie::build((DEVICE_COOKIE, secret))
-                .path("/rate")
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .secure(s.config.secure_cookies)
-                .permanent()
-                .build();
-            Ok((jar.add(cookie), Redirect::to(&format!("/rate/{counter}"))).into_response())
+            let cookie = device_cookie(secret, s.config.secure_cookies);
+            Ok((
+                jar.add(cookie),
+                Redirect::to(&format!("/may-danh-gia/{counter}")),
+            )
+                .into_response())
         }
         Err(e) => {
             let (status, msg) = refusal(&t, e)?;
@@ -560,7 +569,7 @@ async fn settings_page(
     )
 }
 
-/// `GET /offices/{id}/danh-gia`.
+/// `GET /don-vi/{id}/danh-gia`.
 pub async fn settings(
     State(s): State<AppState>,
     t: Locale,
@@ -570,7 +579,7 @@ pub async fn settings(
     settings_page(&s, t, &actor, id, None, None).await
 }
 
-/// `POST /offices/{id}/danh-gia`: save the settings from the form.
+/// `POST /don-vi/{id}/danh-gia`: save the settings from the form.
 pub async fn save_settings(
     State(s): State<AppState>,
     t: Locale,
@@ -603,7 +612,7 @@ pub async fn save_settings(
     }
     settings.conduct_codes = f.all("conduct_code");
     match rating::put_settings(&s.app, &actor, id, &settings).await {
-        Ok(_) => Ok(Redirect::to(&format!("/offices/{id}/danh-gia")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/don-vi/{id}/danh-gia")).into_response()),
         Err(e) => {
             let (_, msg) = refusal(&t, e)?;
             settings_page(&s, t, &actor, id, None, Some(msg)).await
@@ -611,7 +620,7 @@ pub async fn save_settings(
     }
 }
 
-/// `POST /offices/{id}/danh-gia/quay/{counter}`: start pairing a tablet; shows its link and QR.
+/// `POST /don-vi/{id}/danh-gia/quay/{counter}`: start pairing a tablet; shows its link and QR.
 pub async fn pair_start(
     State(s): State<AppState>,
     t: Locale,
@@ -625,12 +634,12 @@ pub async fn pair_start(
     settings_page(&s, t, &actor, id, Some(p), None).await
 }
 
-/// `POST /offices/{id}/danh-gia/thiet-bi/{device}/go`: unpair a tablet.
+/// `POST /don-vi/{id}/danh-gia/thiet-bi/{device}/go`: unpair a tablet.
 pub async fn revoke(
     State(s): State<AppState>,
     CurrentUser(actor): CurrentUser,
     PathParam((id, device)): PathParam<(Uuid, Uuid)>,
 ) -> Result<Response, Failure> {
     rating::revoke_device(&s.app, &actor, device).await?;
-    Ok(Redirect::to(&format!("/offices/{id}/danh-gia")).into_response())
+    Ok(Redirect::to(&format!("/don-vi/{id}/danh-gia")).into_response())
 }

@@ -132,7 +132,7 @@ pub async fn create(
         },
     )
     .await?;
-    Ok(Redirect::to(&format!("/staff/{}", v.user.id)).into_response())
+    Ok(Redirect::to(&format!("/can-bo/{}", v.user.id)).into_response())
 }
 
 #[derive(Template)]
@@ -184,7 +184,7 @@ pub async fn assign(
     PageForm(f): PageForm<AssignForm>,
 ) -> Result<Response, Failure> {
     staff::assign(&state.app, &actor, id, &f.role, f.office_id).await?;
-    Ok(Redirect::to(&format!("/staff/{id}")).into_response())
+    Ok(Redirect::to(&format!("/can-bo/{id}")).into_response())
 }
 
 pub async fn revoke(
@@ -193,7 +193,7 @@ pub async fn revoke(
     PathParam((id, assignment)): PathParam<(Uuid, Uuid)>,
 ) -> Result<Response, Failure> {
     staff::revoke(&state.app, &actor, id, assignment).await?;
-    Ok(Redirect::to(&format!("/staff/{id}")).into_response())
+    Ok(Redirect::to(&format!("/can-bo/{id}")).into_response())
 }
 
 pub async fn unlock(
@@ -202,7 +202,7 @@ pub async fn unlock(
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Response, Failure> {
     staff::unlock(&state.app, &actor, id).await?;
-    Ok(Redirect::to(&format!("/staff/{id}")).into_response())
+    Ok(Redirect::to(&format!("/can-bo/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -217,5 +217,5 @@ pub async fn set_active(
     PageForm(f): PageForm<ActiveForm>,
 ) -> Result<Response, Failure> {
     staff::set_active(&state.app, &actor, id, f.active).await?;
-    Ok(Redirect::to(&format!("/staff/{id}")).into_response())
+    Ok(Redirect::to(&format!("/can-bo/{id}")).into_response())
 }
