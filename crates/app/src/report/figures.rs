@@ -27,14 +27,15 @@
 //!   `min(to, today)`: received − closed up to that day; overdue = due before that day − settled
 //!   up to it (see `dossier.due` / `dossier.settled` in the metric catalogue). A dossier waiting
 //!   for a supplement counts by its appointment date on record (its clock pause is not applied).
-//! - **Histograms** of waits and service times: counts per bucket of
-//!   `HISTOGRAM_BOUNDS_SECS`, with [`Histogram::quantile`] for medians and p90.
+//! - **Durations** of waits and service times: counts per bucket of
+//!   `congbo_domain::report::histogram` (its `median()`/`p90()`), with their number and sum.
 
 use std::collections::{BTreeMap, HashMap};
 
 use congbo_domain::DomainError;
 use congbo_domain::identity::Perm;
-use congbo_domain::report::rollup::{HISTOGRAM_BOUNDS_SECS, Metric};
+use congbo_domain::report::histogram::{BUCKETS, Histogram};
+use congbo_domain::report::rollup::Metric;
 use congbo_domain::time::local_date;
 use congbo_store::Tx;
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
@@ -61,46 +62,16 @@ pub struct FigureQuery {
     pub subtree: bool,
 }
 
-/// Counts per bucket; bucket `i` holds durations in `[bounds[i-1], bounds[i])` seconds, the
-/// last one everything from the last bound.
+/// Durations (waits, service times): counts per bucket of `congbo_domain::report::histogram`
+/// (its `median()` and `p90()` read them), with their number and sum for the mean.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
-pub struct Histogram {
-    pub counts: Vec<i64>,
-    /// Number of durations and their sum in seconds (for the mean).
+pub struct Durations {
+    pub histogram: Histogram,
     pub n: i64,
     pub total_secs: i64,
 }
 
-impl Histogram {
-    fn empty() -> Self {
-        Self {
-            counts: vec![0; HISTOGRAM_BOUNDS_SECS.len() + 1],
-            n: 0,
-            total_secs: 0,
-        }
-    }
-    /// The upper bound (seconds) of the bucket holding quantile `q` (0.5 median, 0.9 p90);
-    /// `None` with no sample; the last, open bucket reports its lower bound.
-    pub fn quantile(&self, q: f64) -> Option<i64> {
-        let n: i64 = self.counts.iter().sum();
-        if n == 0 {
-            return None;
-        }
-        let rank = ((n as f64) * q).ceil().max(1.0) as i64;
-        let mut seen = 0;
-        for (i, c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen >= rank {
-                return Some(
-                    HISTOGRAM_BOUNDS_SECS
-                        .get(i)
-                        .copied()
-                        .unwrap_or(HISTOGRAM_BOUNDS_SECS[HISTOGRAM_BOUNDS_SECS.len() - 1]),
-                );
-            }
-        }
-        None
-    }
+impl Durations {
     pub fn mean_secs(&self) -> Option<f64> {
         (self.n > 0).then(|| self.total_secs as f64 / self.n as f64)
     }
@@ -162,8 +133,8 @@ pub struct OfficeFigures {
     pub issued_by_hour: BTreeMap<u8, i64>,
     /// Waits (issue to first call) per hour of issue: count and seconds.
     pub waits_by_hour: BTreeMap<u8, Count>,
-    pub wait: Histogram,
-    pub service: Histogram,
+    pub wait: Durations,
+    pub service: Durations,
     // Ratings (set-aside ratings excluded)
     /// Ratings and how many were satisfied (`total`).
     pub ratings: Count,
@@ -319,21 +290,24 @@ fn build(c: &Counters, q: &FigureQuery) -> OfficeFigures {
     f
 }
 
-fn histogram(c: &Counters, m: Metric, group_dim: &str) -> Histogram {
-    let mut h = Histogram::empty();
+fn histogram(c: &Counters, m: Metric, group_dim: &str) -> Durations {
     let t = c.get(m, group_dim);
-    h.n = t.n;
-    h.total_secs = t.total;
-    for (i, slot) in h.counts.iter_mut().enumerate() {
-        let b = format!("b:{i:02}");
-        let dim = if group_dim.is_empty() {
-            b
-        } else {
-            format!("{group_dim}|{b}")
-        };
-        *slot = c.n(m, &dim);
+    let counts: Vec<u64> = (0..BUCKETS)
+        .map(|i| {
+            let b = format!("b:{i:02}");
+            let dim = if group_dim.is_empty() {
+                b
+            } else {
+                format!("{group_dim}|{b}")
+            };
+            u64::try_from(c.n(m, &dim)).unwrap_or(0)
+        })
+        .collect();
+    Durations {
+        histogram: Histogram::from_counts(&counts),
+        n: t.n,
+        total_secs: t.total,
     }
-    h
 }
 
 fn officers(c: &Counters) -> BTreeMap<Uuid, OfficerFigures> {

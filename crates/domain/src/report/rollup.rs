@@ -23,7 +23,7 @@
 //! Every metric has a totals row with `dim = ""`, so unfiltered dashboards read few rows, and
 //! breakdown rows whose `dim` is `key:value`:
 //! `ch:` channel, `p:` procedure code, `o:` officer id, `g:` service group id, `h:` local hour
-//! (`08`), `b:` histogram bucket (two digits, see [`HISTOGRAM_BOUNDS_SECS`]), `cat:` feedback
+//! (`08`), `b:` histogram bucket (two digits: the index in [`super::histogram::BOUNDS`]), `cat:` feedback
 //! category, `cr:` rating criterion, `v:` rating `scale:value`. Two keys are joined with `|`
 //! (`g:…|b:03`, `cr:overall|v:level5:4`).
 //!
@@ -36,21 +36,9 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use uuid::Uuid;
 
+use super::histogram::bucket_of;
 use crate::dossier::{DossierFacts, DossierState, OnTime};
 use crate::time::local;
-
-/// Upper bounds (exclusive) in seconds of the wait and service-time histogram buckets.
-/// Bucket `i` holds values in `[BOUNDS[i-1], BOUNDS[i])`; the last bucket (`len()`) is open.
-/// Enough resolution for medians and 90th percentiles of desk waits (1 minute to 2 hours).
-// TODO(lead): unify with reportkit's `report::histogram` so both use these bounds.
-pub const HISTOGRAM_BOUNDS_SECS: [i64; 14] = [
-    60, 120, 180, 300, 420, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200, 10800,
-];
-
-/// The bucket of a duration in seconds (negative durations count as 0).
-pub fn bucket_of(secs: i64) -> usize {
-    HISTOGRAM_BOUNDS_SECS.partition_point(|&b| b <= secs.max(0))
-}
 
 /// What a counter counts. The stable code ([`Metric::code`]) is what the tables store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -532,14 +520,6 @@ mod tests {
     }
 
     #[test]
-    fn bucket_bounds() {
-        assert_eq!(bucket_of(-5), 0);
-        assert_eq!(bucket_of(59), 0);
-        assert_eq!(bucket_of(60), 1);
-        assert_eq!(bucket_of(10_800), HISTOGRAM_BOUNDS_SECS.len());
-    }
-
-    #[test]
     fn metric_codes_are_unique_and_parse() {
         let mut seen = std::collections::BTreeSet::new();
         for m in Metric::ALL {
@@ -688,9 +668,9 @@ mod tests {
         };
         let v = ticket_contributions(&t);
         assert_eq!(count(&v, Metric::TicketIssued, "h:08"), 1);
-        assert_eq!(count(&v, Metric::TicketWait, "b:03"), 1);
+        assert_eq!(count(&v, Metric::TicketWait, "b:04"), 1);
         assert_eq!(
-            count(&v, Metric::TicketWait, &format!("g:{}|b:03", g.simple())),
+            count(&v, Metric::TicketWait, &format!("g:{}|b:04", g.simple())),
             1
         );
         assert_eq!(count(&v, Metric::TicketNoShow, ""), 1);
