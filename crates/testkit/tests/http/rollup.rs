@@ -108,6 +108,8 @@ struct Made {
     no_show: i64,
     feedback: i64,
     upheld: i64,
+    rated: i64,
+    set_aside: i64,
 }
 
 app_test!(rebuild_equals_incremental_after_random_changes, |app| {
@@ -117,6 +119,7 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
     let desk = app.token_client("tl.motcua1").await;
     let head = app.token_client("tl.truong").await;
     let pho = app.user_id("tl.pho").await;
+    let office = app.office_id(TL).await;
     let q = app
         .anon()
         .get(&format!("/api/v1/public/offices/{TL}/queue"))
@@ -139,14 +142,14 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
 
     let mut open: Vec<String> = Vec::new();
     let mut finished: Vec<(String, String)> = Vec::new(); // (id, code)
-    for step in 0..60 {
+    for step in 0..150 {
         // Time moves on: minutes within a day, sometimes a day or more (dossiers turn late).
         match rng.below(6) {
             0 => app.advance_minutes(60 * 24 * (1 + rng.below(4) as i64)),
             _ => app.advance_minutes(5 + rng.below(40) as i64),
         }
-        match rng.below(10) {
-            0 | 1 => {
+        match rng.below(12) {
+            0..=2 => {
                 let d = ok(
                     &desk,
                     "/api/v1/dossiers",
@@ -156,7 +159,7 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
                 made.received += 1;
                 open.push(d["id"].as_str().unwrap().to_string());
             }
-            2 | 3 if !open.is_empty() => {
+            3 | 4 if !open.is_empty() => {
                 let id = open.remove(rng.below(open.len() as u64) as usize);
                 let d = ok(&head, &format!("/api/v1/dossiers/{id}/finish"), json!({})).await;
                 if d["on_time"] == "late" {
@@ -183,7 +186,7 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
                     finished.push((id, d["code"].as_str().unwrap().to_string()));
                 }
             }
-            4 if !open.is_empty() => {
+            5 if !open.is_empty() => {
                 let id = open[rng.below(open.len() as u64) as usize].clone();
                 let due = format!("2026-{:02}-{:02}", 4 + rng.below(3), 1 + rng.below(28));
                 if post(
@@ -197,7 +200,7 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
                     made.apologies += 1;
                 }
             }
-            5 if !open.is_empty() => {
+            6 if !open.is_empty() => {
                 let id = open.remove(rng.below(open.len() as u64) as usize);
                 if rng.below(2) == 0 {
                     ok(
@@ -212,7 +215,7 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
                     made.withdrawn += 1;
                 }
             }
-            6 if !open.is_empty() => {
+            7 if !open.is_empty() => {
                 let id = open[rng.below(open.len() as u64) as usize].clone();
                 if post(
                     &head,
@@ -231,7 +234,7 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
                     .await;
                 }
             }
-            7 => {
+            8 | 9 => {
                 let r = app
                     .anon()
                     .post_json(
@@ -262,43 +265,47 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
                     made.served += 1;
                 }
             }
-            8 if !finished.is_empty() => {
-                let (id, code) = finished.remove(rng.below(finished.len() as u64) as usize);
+            10 if !finished.is_empty() => {
+                // The most recent result: the link closes some days after the return.
+                let (id, code) = finished.pop().unwrap();
                 let (did, secret) = dossier_secret(&app, &id).await;
                 let token = congbo_app::links::rating_token(did, &secret);
                 let value = 1 + rng.below(2) as i64;
-                ok(
+                let rated = post(
                     &app.anon(),
                     &format!("/api/v1/public/dossier-ratings/{code}?t={token}"),
                     json!({"overall": value, "timeliness": 1}),
                 )
                 .await;
+                made.rated += i64::from(rated.is_some());
                 if rng.below(3) == 0 {
                     let ids = rating_ids(&app).await;
                     let rid = &ids[rng.below(ids.len() as u64) as usize];
-                    post(
+                    let aside = post(
                         &head,
                         &format!("/api/v1/ratings/{rid}/set-aside"),
                         json!({"reason": "Bấm thử"}),
                     )
                     .await;
+                    made.set_aside += i64::from(aside.is_some());
                 }
             }
-            _ => {
+            11 => {
                 let conduct = rng.below(2) == 0;
-                let body = if conduct {
-                    json!({"office_code": TL, "category": "conduct", "officer_id": pho,
-                           "content": "Cán bộ không hướng dẫn tận tình."})
-                } else {
-                    json!({"office_code": TL, "category": "procedure",
-                           "content": "Thủ tục cần nhiều giấy tờ quá."})
-                };
-                let r = app.anon().post_json("/api/v1/public/feedback", &body).await;
-                assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+                // Entered by the desk (a letter or a call): the public form is rate-limited.
+                let channel = if rng.below(2) == 0 { "letter" } else { "phone" };
+                let mut body = json!({"office_id": office, "category": "procedure", "channel": channel,
+                    "content": "Thủ tục cần nhiều giấy tờ quá."});
+                if conduct {
+                    body["category"] = json!("conduct");
+                    body["officer_id"] = json!(pho);
+                    body["content"] = json!("Cán bộ không hướng dẫn tận tình.");
+                }
+                let r = ok(&desk, "/api/v1/feedback", body).await;
                 made.feedback += 1;
-                let id = r.json()["id"].as_str().unwrap().to_string();
+                let id = r["id"].as_str().unwrap().to_string();
                 if rng.below(3) > 0 {
-                    app.advance_minutes(60 * 24 * rng.below(25) as i64);
+                    app.advance_minutes(60 * 24 * rng.below(8) as i64);
                     ok(&head, &format!("/api/v1/feedback/{id}/accept"), json!({})).await;
                     let upheld = conduct && rng.below(2) == 0;
                     let mut answer = json!({"text": "Cơ quan đã xem xét và trả lời ông/bà."});
@@ -309,6 +316,7 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
                     made.upheld += i64::from(upheld);
                 }
             }
+            _ => {}
         }
     }
 
@@ -329,7 +337,6 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
 
     // The figures report what the test did.
     let who = actor(&app, "tl.truong").await;
-    let office = app.office_id(TL).await;
     let today = congbo_domain::time::local_date(app.app.now());
     let q = FigureQuery {
         office_id: office,
@@ -358,6 +365,11 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
     assert_eq!(f.wait.histogram.count(), made.tickets as u64);
     assert_eq!(f.feedback_received, made.feedback);
     assert_eq!(f.feedback_upheld, made.upheld);
+    assert!(
+        made.rated > 0 && made.set_aside > 0 && made.late > 0,
+        "{made:?}"
+    );
+    assert!(f.ratings.n <= 2 * made.rated && f.ratings.n > 0);
     assert!(f.ratings_small_sample);
     // A procedure filter narrows dossiers; the subtree of the province includes the commune.
     let pf = figures::figures(
