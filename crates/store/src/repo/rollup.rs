@@ -48,6 +48,12 @@ async fn shard_keys(tx: &mut Tx, deltas: &[Delta]) -> Result<BTreeMap<Uuid, Uuid
 /// One row to upsert: (shard_key, office_id, period, metric, dim, n, total).
 type Row = (Uuid, Uuid, String, &'static str, String, i64, i64);
 
+/// A counter's key: (shard_key, office_id, period, metric, dim).
+type Key = (Uuid, Uuid, String, &'static str, String);
+
+/// A stored counter: (table `day`/`month`, office, period, metric, dim, n, total).
+pub type Counter = (String, Uuid, String, String, String, i64, i64);
+
 async fn upsert(tx: &mut Tx, table: &'static str, rows: &[Row]) -> Result<()> {
     let period = if table == "rollup_day" {
         "day"
@@ -109,8 +115,7 @@ pub async fn apply(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
             )
         })
         .collect();
-    let mut months: BTreeMap<(Uuid, Uuid, String, &'static str, String), (i64, i64)> =
-        BTreeMap::new();
+    let mut months: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
     for r in &days {
         let e = months
             .entry((r.0, r.1, r.2[..7].to_string(), r.3, r.4.clone()))
@@ -510,11 +515,8 @@ fn office_key(b: Backend) -> String {
     }
 }
 
-/// Every non-zero counter of both tables, sorted (for the rebuild-equals-incremental tests and
-/// `rollup rebuild --check`): (table, office, period, metric, dim, n, total).
-pub async fn snapshot(
-    tx: &mut Tx,
-) -> Result<Vec<(String, Uuid, String, String, String, i64, i64)>> {
+/// Every non-zero counter of both tables, sorted (for the rebuild-equals-incremental tests).
+pub async fn snapshot(tx: &mut Tx) -> Result<Vec<Counter>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT 'day' AS t, office_id, day AS p, metric, dim, n, total FROM rollup_day
           WHERE n <> 0 OR total <> 0

@@ -63,7 +63,7 @@ async fn actor(app: &TestApp, username: &str) -> Actor {
     }
 }
 
-async fn snapshot(app: &TestApp) -> Vec<(String, uuid::Uuid, String, String, String, i64, i64)> {
+async fn snapshot(app: &TestApp) -> Vec<repo::Counter> {
     let mut tx = app.db().read().await.unwrap();
     let s = repo::snapshot(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
