@@ -28,6 +28,7 @@ pub mod office;
 pub mod password;
 pub mod queue;
 pub mod rating;
+pub mod report;
 pub mod settings;
 pub mod staff;
 pub mod token;

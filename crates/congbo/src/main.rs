@@ -200,6 +200,21 @@ enum Cmd {
         #[command(subcommand)]
         cmd: CalendarCmd,
     },
+    /// The rollups the figures are read from.
+    Rollup {
+        #[command(subcommand)]
+        cmd: RollupCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum RollupCmd {
+    /// Recompute the counters from the raw dossiers, tickets, ratings and feedback cases.
+    Rebuild {
+        /// Only the counters of this local day and later (YYYY-MM-DD); all when absent.
+        #[arg(long)]
+        from: Option<jiff::civil::Date>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -430,12 +445,57 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or_default();
             println!("backup written to {} ({size} bytes)", to.display());
         }
+        Cmd::Rollup {
+            cmd: RollupCmd::Rebuild { from },
+        } => {
+            let app = App::new(s.db(true).await?);
+            let r = rollup_rebuild(&app, from).await;
+            app.db.close().await;
+            let r = r?;
+            let from = r
+                .from
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "the start".into());
+            println!(
+                "rollup rebuild: {} rows from {from} in {:.1} s ({} counter writes)",
+                r.rows, r.seconds, r.counters
+            );
+        }
         Cmd::Calendar { cmd } => {
             let cal = work_calendar(&s).await?;
             calendar(cmd, &cal)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rebuild with a progress bar on a terminal, else a plain line every 10,000 rows (on stderr,
+/// so stdout carries only the summary line).
+async fn rollup_rebuild(
+    app: &App,
+    from: Option<jiff::civil::Date>,
+) -> anyhow::Result<congbo_app::report::rollup::Rebuilt> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} {human_pos} rows ({per_sec})",
+            )?,
+        );
+        let mut progress = |n: u64| bar.set_position(n);
+        let r = congbo_app::report::rollup::rebuild(app, from, &mut progress).await;
+        bar.finish_and_clear();
+        Ok(r?)
+    } else {
+        let mut next = 10_000;
+        let mut progress = |n: u64| {
+            if n >= next {
+                eprintln!("rollup rebuild: {n} rows read");
+                next = n + 10_000;
+            }
+        };
+        Ok(congbo_app::report::rollup::rebuild(app, from, &mut progress).await?)
+    }
 }
 
 fn describe(b: &Break) -> String {

@@ -283,6 +283,7 @@ async fn update_row(
     actor: &Actor,
     now_micros: i64,
 ) -> Result<()> {
+    let before = row.clone();
     let expected = row.version;
     if let Some(h) = &p.new_handler {
         row.handler_office_id = h.id;
@@ -299,7 +300,7 @@ async fn update_row(
     if !repo::update(tx, row, expected).await? {
         return Err(AppError::Conflict("dossier-changed"));
     }
-    Ok(())
+    crate::report::rollup::dossier_changed(tx, Some(&before), row).await
 }
 
 /// Form 04 is numbered per office and year.

@@ -186,14 +186,16 @@ async fn load_visible(tx: &mut Tx, actor: &Actor, id: Uuid, lock: bool) -> Resul
 }
 
 /// Save a changed case (optimistic: `feedback-changed` when someone else changed it first).
+/// The rollups get the difference between the stored case and the saved one.
 async fn save(tx: &mut Tx, k: &mut CaseRow, now: i64) -> Result<()> {
     let before = k.version;
+    let stored = repo::get(tx, k.id).await?;
     k.version += 1;
     k.updated_at = now;
     if !repo::update(tx, k, before).await? {
         return Err(AppError::Conflict("feedback-changed"));
     }
-    Ok(())
+    crate::report::rollup::feedback_changed(tx, stored.as_ref(), k).await
 }
 
 /// The sender's follow page (code and secret), for notices.

@@ -470,6 +470,7 @@ pub async fn submit(app: &App, staff: Option<&Actor>, input: &NewFeedback) -> Re
     };
     let k = case_row(input, text, intake);
     repo::insert(&mut tx, &k).await?;
+    crate::report::rollup::feedback_changed(&mut tx, None, &k).await?;
     store_files(&mut tx, &k, files).await?;
     record_submit(&mut tx, staff, &k, &handler, input.attachments.len()).await?;
     tx.commit().await?;

@@ -170,6 +170,7 @@ pub async fn call_next(app: &App, actor: &Actor, counter_id: Option<Uuid>) -> Re
         priority_burst: s.priority_burst,
     };
     let mut t = pick(&waiting, &ctx)?;
+    let old = t.clone();
     let before = t.version;
     t.state = TicketState::Called.as_str().into();
     t.called_at = Some(now);
@@ -182,6 +183,7 @@ pub async fn call_next(app: &App, actor: &Actor, counter_id: Option<Uuid>) -> Re
     if !repo::update_ticket(&mut tx, &t, before).await? {
         return Err(AppError::Conflict("queue-ticket-changed"));
     }
+    crate::report::rollup::ticket_changed(&mut tx, Some(&old), &t).await?;
     let call = Call {
         office: &o,
         settings: &s,
@@ -308,6 +310,7 @@ pub async fn act(
     if d.office_id != t.office_id || t.counter_id != Some(k.id) {
         return Err(DomainError::new("queue-not-your-ticket").into());
     }
+    let old = t.clone();
     let before = t.version;
     let mut summary = json!({"number": t.number, "counter": k.number});
     match action {
@@ -322,6 +325,7 @@ pub async fn act(
     if !repo::update_ticket(&mut tx, &t, before).await? {
         return Err(AppError::Conflict("queue-ticket-changed"));
     }
+    crate::report::rollup::ticket_changed(&mut tx, Some(&old), &t).await?;
     let name = format!("queue.ticket.{}", action.as_str());
     audit::record(
         &mut tx,

@@ -82,5 +82,5 @@ async fn tell(tx: &mut Tx, app: &App, c: &Call<'_>, t: &TicketRow, ahead: usize)
     done.notified_at = Some(c.now);
     done.version += 1;
     repo::update_ticket(tx, &done, t.version).await?;
-    Ok(())
+    crate::report::rollup::ticket_changed(tx, Some(t), &done).await
 }

@@ -277,6 +277,7 @@ pub async fn issue(
         }
         r => r?,
     }
+    crate::report::rollup::ticket_changed(&mut tx, None, &row).await?;
     let entry = issue_entry(role, &row, &group.letter);
     match actor {
         Some(a) => audit::record(&mut tx, now, a, entry).await?,
@@ -355,12 +356,14 @@ pub async fn subscribe(
     if t.state != TicketState::Waiting.as_str() {
         return Err(DomainError::new("queue-ticket-closed").into());
     }
+    let old = t.clone();
     let before = t.version;
     t.notify_channel = Some(ch.as_str().to_string());
     t.notify_to = Some(to);
     t.notified_at = None;
     t.version += 1;
     repo::update_ticket(&mut tx, &t, before).await?;
+    crate::report::rollup::ticket_changed(&mut tx, Some(&old), &t).await?;
     audit::record_as(
         &mut tx,
         now,

@@ -114,6 +114,8 @@ async fn insert_rows(tx: &mut Tx, g: &Giving<'_>) -> Result<Uuid> {
             }
             res => res?,
         }
+        let counted = congbo_store::repo::rollup::RatingSource::of(&r, false);
+        crate::report::rollup::rating_changed(tx, None, &counted).await?;
         first.get_or_insert(r.id);
     }
     Ok(first.ok_or(DomainError::field("required", "value"))?)

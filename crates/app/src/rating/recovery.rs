@@ -171,6 +171,10 @@ pub async fn set_aside(app: &App, actor: &Actor, rating_id: Uuid, reason: &str) 
         }
         res => res?,
     }
+    // Set aside: the rating no longer counts in the rollups.
+    let counted = congbo_store::repo::rollup::RatingSource::of(&r, false);
+    let aside = congbo_store::repo::rollup::RatingSource::of(&r, true);
+    crate::report::rollup::rating_changed(&mut tx, Some(&counted), &aside).await?;
     audit::record(
         &mut tx,
         now,

@@ -12,6 +12,7 @@
 
 pub mod histogram;
 pub mod period;
+pub mod rollup;
 pub mod shares;
 
 pub use histogram::{BOUNDS, BUCKETS, Histogram, bucket_of};

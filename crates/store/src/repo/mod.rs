@@ -9,6 +9,7 @@ pub mod office;
 pub mod outbox;
 pub mod queue;
 pub mod rating;
+pub mod rollup;
 pub mod sequence;
 pub mod session;
 pub mod setup;

@@ -15,5 +15,6 @@ mod open311;
 mod ops;
 mod queue;
 mod rating;
+mod rollup;
 mod scope;
 mod tokens;

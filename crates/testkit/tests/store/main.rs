@@ -10,6 +10,7 @@ mod notify;
 mod office;
 mod queue;
 mod rating;
+mod rollup;
 mod schema;
 mod sequence;
 mod session;

@@ -462,6 +462,7 @@ err-queue-not-your-ticket = This ticket was not called to your counter.
 err-queue-transfer-target = Choose exactly one other service or counter of this office.
 err-queue-ticket-not-found = Ticket not found.
 err-queue-stats-range = Invalid period (at most 366 days).
+err-report-period = Invalid period: the end is before the start, or it spans more than 1,100 days.
 field-letter = Letter
 field-priority_burst = Priority calls in a row
 field-apology_after_minutes = Apology threshold (minutes)

@@ -462,6 +462,7 @@ err-queue-not-your-ticket = Số thứ tự này không được gọi tới qu�
 err-queue-transfer-target = Hãy chọn đúng một dịch vụ hoặc một quầy khác của cơ quan để chuyển.
 err-queue-ticket-not-found = Không tìm thấy số thứ tự.
 err-queue-stats-range = Khoảng thời gian thống kê không hợp lệ (tối đa 366 ngày).
+err-report-period = Khoảng thời gian không hợp lệ: ngày kết thúc trước ngày bắt đầu, hoặc dài quá 1.100 ngày.
 field-letter = Ký hiệu
 field-priority_burst = Số lượt ưu tiên liên tiếp
 field-apology_after_minutes = Ngưỡng chờ phải xin lỗi (phút)

@@ -1,0 +1,528 @@
+//! Rollups (`rollup_day`, `rollup_month`): applying counter deltas, the raw rows a rebuild
+//! pages through, and the sums figures read. What a row contributes is decided in
+//! `congbo_domain::report::rollup`; nothing here knows a metric.
+//!
+//! Writes are `INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n` in batches, the day and
+//! the month row of each delta together, in the sorted key order `diff` produces (so two
+//! PostgreSQL writers touching the same counters lock them in the same order).
+
+use std::collections::BTreeMap;
+
+use congbo_domain::report::rollup::Delta;
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::repo::dossier::DossierRow;
+use crate::repo::feedback::CaseRow as FeedbackRow;
+use crate::repo::queue::TicketRow;
+use crate::repo::rating::RatingRow;
+use crate::{Backend, Result, Tx, exec, on_tx};
+
+/// Rows per INSERT statement (7 parameters each; well under SQLite's limit).
+const BATCH: usize = 200;
+
+/// The top-level office of `path` (`/root/…/self/`).
+fn root_of(path: &str) -> Option<Uuid> {
+    path.trim_start_matches('/')
+        .split('/')
+        .next()
+        .and_then(|s| Uuid::parse_str(s).ok())
+}
+
+/// Shard keys of the offices the deltas name (one small lookup per distinct office).
+async fn shard_keys(tx: &mut Tx, deltas: &[Delta]) -> Result<BTreeMap<Uuid, Uuid>> {
+    let mut keys = BTreeMap::new();
+    for d in deltas {
+        if keys.contains_key(&d.office_id) {
+            continue;
+        }
+        let path: Option<String> = on_tx!(tx, c => sqlx::query_scalar(
+            "SELECT path FROM offices WHERE id = $1")
+            .bind(d.office_id).fetch_optional(c).await)?;
+        let key = path.as_deref().and_then(root_of).unwrap_or(d.office_id);
+        keys.insert(d.office_id, key);
+    }
+    Ok(keys)
+}
+
+/// One row to upsert: (shard_key, office_id, period, metric, dim, n, total).
+type Row = (Uuid, Uuid, String, &'static str, String, i64, i64);
+
+/// A counter's key: (shard_key, office_id, period, metric, dim).
+type Key = (Uuid, Uuid, String, &'static str, String);
+
+/// A stored counter: (table `day`/`month`, office, period, metric, dim, n, total).
+pub type Counter = (String, Uuid, String, String, String, i64, i64);
+
+async fn upsert(tx: &mut Tx, table: &'static str, rows: &[Row]) -> Result<()> {
+    let period = if table == "rollup_day" {
+        "day"
+    } else {
+        "month"
+    };
+    for chunk in rows.chunks(BATCH) {
+        let values = (0..chunk.len())
+            .map(|i| {
+                let b = i * 7;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO {table} (shard_key, office_id, {period}, metric, dim, n, total)
+             VALUES {values}
+             ON CONFLICT (shard_key, office_id, {period}, metric, dim)
+             DO UPDATE SET n = {table}.n + excluded.n, total = {table}.total + excluded.total"
+        );
+        exec!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
+            for r in chunk {
+                q = q.bind(r.0).bind(r.1).bind(&r.2).bind(r.3).bind(&r.4).bind(r.5).bind(r.6);
+            }
+            q.execute(c).await
+        })?;
+    }
+    Ok(())
+}
+
+/// Add the deltas to the day and the month counters (in the caller's transaction). The deltas
+/// must not repeat a key (`diff` and `added` merge them).
+pub async fn apply(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let keys = shard_keys(tx, deltas).await?;
+    let days: Vec<Row> = deltas
+        .iter()
+        .map(|d| {
+            (
+                keys[&d.office_id],
+                d.office_id,
+                d.day.to_string(),
+                d.metric.code(),
+                d.dim.clone(),
+                d.n,
+                d.total,
+            )
+        })
+        .collect();
+    let mut months: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+    for r in &days {
+        let e = months
+            .entry((r.0, r.1, r.2[..7].to_string(), r.3, r.4.clone()))
+            .or_default();
+        e.0 += r.5;
+        e.1 += r.6;
+    }
+    let months: Vec<Row> = months
+        .into_iter()
+        .filter(|(_, (n, t))| *n != 0 || *t != 0)
+        .map(|((s, o, m, k, d), (n, t))| (s, o, m, k, d, n, t))
+        .collect();
+    upsert(tx, "rollup_day", &days).await?;
+    upsert(tx, "rollup_month", &months).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rebuild
+
+/// Keep concurrent writers out while a rebuild runs: on PostgreSQL an EXCLUSIVE lock on both
+/// tables (reads go on; a writer's upsert waits for the rebuild to commit, then applies its
+/// diff to the rebuilt counters). SQLite's write transaction already serialises writers.
+pub async fn lock_for_rebuild(tx: &mut Tx) -> Result<()> {
+    if tx.backend() == Backend::Postgres {
+        exec!(tx, c => sqlx::query("LOCK TABLE rollup_day, rollup_month IN EXCLUSIVE MODE")
+            .execute(c).await)?;
+    }
+    Ok(())
+}
+
+/// Delete the day counters of days `>= from` and the month counters of months `>= from`'s
+/// month (every counter when `from` is `None`). Returns the day rows deleted.
+pub async fn clear_from(tx: &mut Tx, from: Option<&str>) -> Result<u64> {
+    let day = from.unwrap_or("");
+    let month = &day[..day.len().min(7)];
+    let n = exec!(tx, c => sqlx::query("DELETE FROM rollup_day WHERE day >= $1")
+        .bind(day).execute(c).await)?;
+    exec!(tx, c => sqlx::query("DELETE FROM rollup_month WHERE month >= $1")
+        .bind(month).execute(c).await)?;
+    Ok(n)
+}
+
+/// Add deltas to the day counters only (a rebuild derives the months afterwards).
+pub async fn add_days(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let keys = shard_keys(tx, deltas).await?;
+    let rows: Vec<Row> = deltas
+        .iter()
+        .map(|d| {
+            (
+                keys[&d.office_id],
+                d.office_id,
+                d.day.to_string(),
+                d.metric.code(),
+                d.dim.clone(),
+                d.n,
+                d.total,
+            )
+        })
+        .collect();
+    upsert(tx, "rollup_day", &rows).await
+}
+
+/// Recompute the month counters of months `>= month` ('YYYY-MM'; '' for all) from the day
+/// counters (after `clear_from` removed them).
+pub async fn derive_months(tx: &mut Tx, month: &str) -> Result<()> {
+    exec!(tx, c => sqlx::query(
+        "INSERT INTO rollup_month (shard_key, office_id, month, metric, dim, n, total)
+         SELECT shard_key, office_id, substr(day, 1, 7), metric, dim,
+                CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS BIGINT)
+         FROM rollup_day WHERE day >= $1
+         GROUP BY shard_key, office_id, substr(day, 1, 7), metric, dim
+         HAVING SUM(n) <> 0 OR SUM(total) <> 0")
+        .bind(month).execute(c).await)?;
+    Ok(())
+}
+
+/// What a dossier contributes depends on these columns only.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct DossierSource {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub procedure_code: String,
+    pub channel: String,
+    pub received_by: Option<Uuid>,
+    pub facts: String,
+}
+
+impl From<&DossierRow> for DossierSource {
+    fn from(d: &DossierRow) -> Self {
+        Self {
+            id: d.id,
+            office_id: d.office_id,
+            procedure_code: d.procedure_code.clone(),
+            channel: d.channel.clone(),
+            received_by: d.received_by,
+            facts: d.facts.clone(),
+        }
+    }
+}
+
+/// Dossiers after `after` (by id), at most `limit`, that may contribute on or after `from`
+/// ('YYYY-MM-DD', with `from_micros` its first instant): changed since, or due since the day
+/// before (the `settled` counter lands the day after the due date).
+pub async fn dossier_page(
+    tx: &mut Tx,
+    after: Uuid,
+    from: &str,
+    from_micros: i64,
+    limit: i64,
+) -> Result<Vec<DossierSource>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, office_id, procedure_code, channel, received_by, facts
+         FROM dossiers WHERE id > $1 AND (updated_at >= $2 OR current_due >= $3)
+         ORDER BY id LIMIT $4")
+        .bind(after).bind(from_micros).bind(from).bind(limit).fetch_all(c).await)?)
+}
+
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct TicketSource {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub day: String,
+    pub first_group_id: Uuid,
+    pub group_id: Uuid,
+    pub channel: String,
+    pub state: String,
+    pub issued_at: i64,
+    pub first_called_at: Option<i64>,
+    pub serve_start: Option<i64>,
+    pub serve_end: Option<i64>,
+    pub officer_id: Option<Uuid>,
+}
+
+impl From<&TicketRow> for TicketSource {
+    fn from(t: &TicketRow) -> Self {
+        Self {
+            id: t.id,
+            office_id: t.office_id,
+            day: t.day.clone(),
+            first_group_id: t.first_group_id,
+            group_id: t.group_id,
+            channel: t.channel.clone(),
+            state: t.state.clone(),
+            issued_at: t.issued_at,
+            first_called_at: t.first_called_at,
+            serve_start: t.serve_start,
+            serve_end: t.serve_end,
+            officer_id: t.officer_id,
+        }
+    }
+}
+
+/// Tickets of days `>= from` after `after` (by id), at most `limit`.
+pub async fn ticket_page(
+    tx: &mut Tx,
+    after: Uuid,
+    from: &str,
+    limit: i64,
+) -> Result<Vec<TicketSource>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, office_id, day, first_group_id, group_id, channel, state, issued_at,
+                first_called_at, serve_start, serve_end, officer_id
+         FROM tickets WHERE id > $1 AND day >= $2 ORDER BY id LIMIT $3")
+        .bind(after).bind(from).bind(limit).fetch_all(c).await)?)
+}
+
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct RatingSource {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub day: String,
+    pub criterion: String,
+    pub scale: String,
+    pub value: i64,
+    pub satisfied: bool,
+    pub low: bool,
+    pub officer_id: Option<Uuid>,
+    pub procedure_code: Option<String>,
+    pub group_id: Option<Uuid>,
+    pub set_aside: bool,
+}
+
+impl RatingSource {
+    pub fn of(r: &RatingRow, set_aside: bool) -> Self {
+        Self {
+            id: r.id,
+            office_id: r.office_id,
+            day: r.day.clone(),
+            criterion: r.criterion.clone(),
+            scale: r.scale.clone(),
+            value: r.value,
+            satisfied: r.satisfied,
+            low: r.low,
+            officer_id: r.officer_id,
+            procedure_code: r.procedure_code.clone(),
+            group_id: r.group_id,
+            set_aside,
+        }
+    }
+}
+
+/// Ratings of days `>= from` after `after` (by id), at most `limit`, with their set-aside flag.
+pub async fn rating_page(
+    tx: &mut Tx,
+    after: Uuid,
+    from: &str,
+    limit: i64,
+) -> Result<Vec<RatingSource>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT r.id, r.office_id, r.day, r.criterion, r.scale, r.value, r.satisfied, r.low,
+                r.officer_id, r.procedure_code, r.group_id,
+                EXISTS (SELECT 1 FROM rating_corrections k WHERE k.rating_id = r.id) AS set_aside
+         FROM ratings r WHERE r.id > $1 AND r.day >= $2 ORDER BY r.id LIMIT $3")
+        .bind(after).bind(from).bind(limit).fetch_all(c).await)?)
+}
+
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct FeedbackSource {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub day: String,
+    pub category: String,
+    pub channel: String,
+    pub answered_at: Option<i64>,
+    pub answered_on_time: Option<bool>,
+    pub upheld: Option<bool>,
+    pub officer_id: Option<Uuid>,
+}
+
+impl From<&FeedbackRow> for FeedbackSource {
+    fn from(k: &FeedbackRow) -> Self {
+        Self {
+            id: k.id,
+            office_id: k.office_id,
+            day: k.day.clone(),
+            category: k.category.clone(),
+            channel: k.channel.clone(),
+            answered_at: k.answered_at,
+            answered_on_time: k.answered_on_time,
+            upheld: k.upheld,
+            officer_id: k.officer_id,
+        }
+    }
+}
+
+/// Feedback cases received on or answered after `from` after `after`, at most `limit`.
+pub async fn feedback_page(
+    tx: &mut Tx,
+    after: Uuid,
+    from: &str,
+    from_micros: i64,
+    limit: i64,
+) -> Result<Vec<FeedbackSource>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, office_id, day, category, channel, answered_at, answered_on_time, upheld,
+                officer_id
+         FROM feedback_cases WHERE id > $1 AND (day >= $2 OR answered_at >= $3)
+         ORDER BY id LIMIT $4")
+        .bind(after).bind(from).bind(from_micros).bind(limit).fetch_all(c).await)?)
+}
+
+/// Whether a rating has been set aside.
+pub async fn rating_set_aside(tx: &mut Tx, rating_id: Uuid) -> Result<bool> {
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rating_corrections WHERE rating_id = $1")
+        .bind(rating_id).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+/// Which table and periods to sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    /// `rollup_day`, days 'YYYY-MM-DD'.
+    Day,
+    /// `rollup_month`, months 'YYYY-MM'.
+    Month,
+}
+
+impl Grain {
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Grain::Day => ("rollup_day", "day"),
+            Grain::Month => ("rollup_month", "month"),
+        }
+    }
+}
+
+/// Which dims to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dims {
+    /// Everything but the procedure (`p:`) and service group (`g:`) breakdowns.
+    Whole,
+    /// Only the totals row.
+    Totals,
+    /// One filter value (`p:1.001`) and the rows crossed with it (`p:1.001|…`).
+    Filter(String),
+}
+
+/// Sum query over the offices whose path starts with `path` (`exact`: only the office `office_id`).
+#[derive(Debug, Clone)]
+pub struct SumQuery<'a> {
+    pub office_id: Uuid,
+    pub path: &'a str,
+    pub subtree: bool,
+    pub grain: Grain,
+    /// Inclusive bounds of the period, in the grain's format.
+    pub from: &'a str,
+    pub to: &'a str,
+    pub dims: Dims,
+    /// Only these metric codes (all when empty).
+    pub metrics: &'a [&'a str],
+}
+
+/// One summed counter: (office or period key, metric, dim, n, total).
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct Sum {
+    pub key: String,
+    pub metric: String,
+    pub dim: String,
+    pub n: i64,
+    pub total: i64,
+}
+
+/// What to group by besides metric and dim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Nothing,
+    Office,
+    Period,
+}
+
+/// Counters summed over the offices and the period, grouped by metric, dim and `by`.
+pub async fn sums(tx: &mut Tx, q: &SumQuery<'_>, by: GroupBy) -> Result<Vec<Sum>> {
+    let (table, period) = q.grain.table();
+    let office = if q.subtree {
+        "r.office_id IN (SELECT id FROM offices WHERE path LIKE $1 || '%') AND $2 = $2"
+    } else {
+        "$1 = $1 AND r.office_id = $2"
+    };
+    let dims = match &q.dims {
+        Dims::Whole => "r.dim NOT LIKE 'p:%' AND r.dim NOT LIKE 'g:%' AND $5 = $5",
+        Dims::Totals => "r.dim = '' AND $5 = $5",
+        Dims::Filter(_) => "(r.dim = $5 OR r.dim LIKE $5 || '|%')",
+    };
+    let metrics = if q.metrics.is_empty() {
+        String::new()
+    } else {
+        let list = q
+            .metrics
+            .iter()
+            .filter(|m| {
+                m.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+            })
+            .map(|m| format!("'{m}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(" AND r.metric IN ({list})")
+    };
+    let key = match by {
+        GroupBy::Nothing => "''".to_string(),
+        GroupBy::Office => office_key(tx.backend()),
+        GroupBy::Period => format!("r.{period}"),
+    };
+    let group = if by == GroupBy::Nothing {
+        String::new()
+    } else {
+        format!("{key}, ")
+    };
+    let filter = match &q.dims {
+        Dims::Filter(f) => f.as_str(),
+        _ => "",
+    };
+    let sql = format!(
+        "SELECT {key} AS key, r.metric, r.dim, CAST(SUM(r.n) AS BIGINT) AS n,
+                CAST(SUM(r.total) AS BIGINT) AS total
+         FROM {table} r
+         WHERE {office} AND r.{period} >= $3 AND r.{period} <= $4 AND {dims}{metrics}
+         GROUP BY {group}r.metric, r.dim"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql))
+        .bind(q.path).bind(q.office_id).bind(q.from).bind(q.to).bind(filter)
+        .fetch_all(c).await)?)
+}
+
+/// The office id as text in the simple hex form (the form `offices.path` uses).
+fn office_key(b: Backend) -> String {
+    match b {
+        Backend::Sqlite => "lower(hex(r.office_id))".into(),
+        Backend::Postgres => "replace(r.office_id::text, '-', '')".into(),
+    }
+}
+
+/// Every non-zero counter of both tables, sorted (for the rebuild-equals-incremental tests).
+pub async fn snapshot(tx: &mut Tx) -> Result<Vec<Counter>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT 'day' AS t, office_id, day AS p, metric, dim, n, total FROM rollup_day
+          WHERE n <> 0 OR total <> 0
+         UNION ALL
+         SELECT 'month' AS t, office_id, month AS p, metric, dim, n, total FROM rollup_month
+          WHERE n <> 0 OR total <> 0
+         ORDER BY 1, 2, 3, 4, 5")
+        .fetch_all(c).await)?)
+}
