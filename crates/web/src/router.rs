@@ -537,6 +537,7 @@ fn table() -> Vec<Route> {
         "/api/v1/offices/{id}/feedback-stats",
         api::feedback::stats,
     );
+    t.api(M::GET, "/api/v1/offices/{id}/figures", api::report::figures);
     t.api(
         M::GET,
         "/api/v1/staff/{id}/conduct-record",
