@@ -540,6 +540,11 @@ fn table() -> Vec<Route> {
     t.api(M::GET, "/api/v1/offices/{id}/figures", api::report::figures);
     t.api(
         M::GET,
+        "/api/v1/offices/{id}/index766",
+        api::report::index766,
+    );
+    t.api(
+        M::GET,
         "/api/v1/staff/{id}/conduct-record",
         api::feedback::record,
     );

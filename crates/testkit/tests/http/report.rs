@@ -128,3 +128,85 @@ app_test!(figures_json_counts_what_was_done, |app| {
     assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.anon().get(&path).await.status, StatusCode::UNAUTHORIZED);
 });
+
+app_test!(
+    index766_json_scores_the_figures_and_marks_missing_data,
+    |app| {
+        app.set_local_time("2026-03-02T09:00");
+        let desk = app.token_client("tl.motcua1").await;
+        let head = app.token_client("tl.truong").await;
+        let mut ids = Vec::new();
+        for n in 0..2 {
+            let d = act(
+                &desk,
+                "/api/v1/dossiers",
+                json!({"procedure_code": FIVE_DAYS, "applicant": {"name": format!("Người {n}")}}),
+            )
+            .await;
+            ids.push(d["id"].as_str().unwrap().to_string());
+        }
+        act(
+            &desk,
+            &format!("/api/v1/dossiers/{}/finish", ids[0]),
+            json!({}),
+        )
+        .await;
+        act(
+            &desk,
+            &format!("/api/v1/dossiers/{}/return", ids[0]),
+            json!({}),
+        )
+        .await;
+        app.set_local_time("2026-03-10T09:00");
+
+        let office = app.office_id(TL).await;
+        let path = format!("/api/v1/offices/{office}/index766");
+        let r = head.get(&format!("{path}?period=2026-03")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let j = r.json();
+        assert_eq!(j["inputs"]["dossiers"]["closed_early"], 1, "{j}");
+        assert_eq!(j["inputs"]["dossiers"]["open_overdue"], 1);
+        let card = &j["scorecard"];
+        let indicators = card["indicators"].as_array().unwrap();
+        // 2.1: (early + on time + open within) ÷ (closed + open) = 1 ÷ 2.
+        let on_time = indicators
+            .iter()
+            .find(|i| i["status"]["status"] == "computed" && i["denominator"] == 2)
+            .unwrap_or_else(|| panic!("2.1 computed: {card}"));
+        assert_eq!(on_time["numerator"], 1);
+        assert_eq!(on_time["rate_pct"], 50.0);
+        assert!(on_time["formula"].as_str().is_some_and(|f| !f.is_empty()));
+        // No feedback this month: nothing to count, never a zero.
+        let nothing: Vec<&Value> = indicators
+            .iter()
+            .filter(|i| i["status"]["why"] == "nothing-to-count")
+            .collect();
+        assert!(!nothing.is_empty(), "{card}");
+        assert!(
+            nothing
+                .iter()
+                .all(|i| i["points"].is_null() && i["rate_pct"].is_null())
+        );
+        // Groups congbo does not collect are no-data.
+        assert!(
+            indicators
+                .iter()
+                .any(|i| i["status"]["why"] == "not-collected" && i["points"].is_null())
+        );
+        assert!(
+            card["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["computed"] == 0)
+        );
+        assert!(card["total"].as_f64().unwrap() > 0.0);
+        assert!(card["band"].is_string(), "{card}");
+
+        let bad = head.get(&format!("{path}?kind=half&period=2026-H3")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.json()["error"]["field"], "period");
+        let other = app.token_client("mn.truong").await;
+        assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND);
+    }
+);

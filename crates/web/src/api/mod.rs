@@ -76,9 +76,9 @@ impl Modify for BearerAuth {
         feedback::create, feedback::create_public, feedback::list, feedback::get,
         feedback::reveal, feedback::identity_log, feedback::act, feedback::stats,
         feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
-        report::figures,
+        report::figures, report::index766,
     ),
-    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut)),
+    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out)),
     modifiers(&BearerAuth),
     security(("api_token" = [])),
 )]

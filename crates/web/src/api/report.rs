@@ -5,6 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use congbo_app::AppError;
 use congbo_app::report::figures::{self, FigureQuery, OfficeFigures};
+use congbo_app::report::index766;
+use congbo_domain::index766::{Inputs, Scorecard};
 use congbo_domain::report::period::Period;
 use congbo_domain::time::local_date;
 use serde::{Deserialize, Serialize};
@@ -102,5 +104,45 @@ pub async fn figures(
         procedure: q.procedure,
         small_sample: f.ratings_small_sample,
         figures: f,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Index766Out {
+    /// `month`, `quarter`, `half`, `year` or `custom`.
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub subtree: bool,
+    /// The counts scored (closed early / on time / late, open within the limit / overdue,
+    /// feedback cases, on time, satisfied); see `congbo_app::report::index766` for the mapping.
+    #[schema(value_type = Object)]
+    pub inputs: Inputs,
+    /// Every indicator with its numerator, denominator, rate, points, maximum, formula key and
+    /// status (`computed`, or `no-data` with `not-collected` / `nothing-to-count`, never a
+    /// zero); the groups, the total over the computed indicators, the score and its band.
+    #[schema(value_type = Object)]
+    pub scorecard: Scorecard,
+}
+
+/// An office's Decision 766 scorecard over a reporting period, from its figures.
+#[utoipa::path(get, path = "/api/v1/offices/{id}/index766", tag = "report",
+    params(("id" = Uuid, Path), FigureParams),
+    responses((status = 200, body = Index766Out), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn index766(
+    State(s): State<AppState>,
+    CurrentUser(a): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    QueryParam(p): QueryParam<FigureParams>,
+) -> Result<Json<Index766Out>, Failure> {
+    let (period, q) = p.query(s.app.now(), id)?;
+    let (inputs, scorecard) = index766::scorecard(&s.app, &a, &q).await?;
+    Ok(Json(Index766Out {
+        kind: period.kind.as_str().to_string(),
+        from: period.from.to_string(),
+        to: period.to.to_string(),
+        subtree: q.subtree,
+        inputs,
+        scorecard,
     }))
 }
