@@ -109,8 +109,9 @@ pub async fn apply(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
             )
         })
         .collect();
-    let mut months: BTreeMap<(Uuid, Uuid, String, &'static str, String), (i64, i64)> =
-        BTreeMap::new();
+    // (subtree key, office, month, metric, dim)
+    type MonthKey = (Uuid, Uuid, String, &'static str, String);
+    let mut months: BTreeMap<MonthKey, (i64, i64)> = BTreeMap::new();
     for r in &days {
         let e = months
             .entry((r.0, r.1, r.2[..7].to_string(), r.3, r.4.clone()))
