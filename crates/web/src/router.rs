@@ -541,6 +541,12 @@ fn table() -> Vec<Route> {
         "/api/v1/offices/{id}/feedback-stats",
         api::feedback::stats,
     );
+    t.api(M::GET, "/api/v1/offices/{id}/figures", api::report::figures);
+    t.api(
+        M::GET,
+        "/api/v1/offices/{id}/index766",
+        api::report::index766,
+    );
     t.api(
         M::GET,
         "/api/v1/staff/{id}/conduct-record",

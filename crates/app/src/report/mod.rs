@@ -1,4 +1,6 @@
-//! Reports: keeping the rollups ([`rollup`]) and reading figures from them ([`figures`]).
+//! Reports: keeping the rollups ([`rollup`]), reading figures from them ([`figures`]) and the
+//! Decision 766 scorecard built on them ([`index766`]).
 
 pub mod figures;
+pub mod index766;
 pub mod rollup;

@@ -15,6 +15,7 @@ mod open311;
 mod ops;
 mod queue;
 mod rating;
+mod report;
 mod rollup;
 mod scope;
 mod tokens;

@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod office;
 pub mod queue;
 pub mod rating;
+pub mod report;
 pub mod staff;
 pub mod token;
 
@@ -75,8 +76,9 @@ impl Modify for BearerAuth {
         feedback::create, feedback::create_public, feedback::list, feedback::get,
         feedback::reveal, feedback::identity_log, feedback::act, feedback::stats,
         feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
+        report::figures, report::index766,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out)),
     modifiers(&BearerAuth),
     security(("api_token" = [])),
 )]
