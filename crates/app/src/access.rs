@@ -16,6 +16,7 @@ use congbo_domain::identity::{Assignment, Perm, Principal, Role};
 use congbo_domain::office::OfficePath;
 use congbo_store::Tx;
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
+use congbo_store::repo::queue::{self as queue_repo, CounterInfo};
 use uuid::Uuid;
 
 use crate::{Actor, AppError, Result};
@@ -72,6 +73,25 @@ pub(crate) fn require(actor: &Actor, perm: Perm, o: &OfficeRow) -> Result<Role> 
     judge(&actor.principal, perm, Perm::OfficeRead, &[&path(o)])
         .map(|a| a.role)
         .map_err(|r| r.error("office-not-found"))
+}
+
+/// Load counter `id` and require `perm` over its office; a counter the caller may not see is
+/// `counter-not-found`.
+pub(crate) async fn counter_for(
+    tx: &mut Tx,
+    actor: &Actor,
+    perm: Perm,
+    counter_id: Uuid,
+) -> Result<(CounterInfo, Role)> {
+    let k = queue_repo::counter(tx, counter_id)
+        .await?
+        .ok_or(AppError::NotFound("counter-not-found"))?;
+    let o = office(tx, k.office_id).await?;
+    let role = require(actor, perm, &o).map_err(|e| match e {
+        AppError::NotFound(_) => AppError::NotFound("counter-not-found"),
+        e => e,
+    })?;
+    Ok((k, role))
 }
 
 /// Load office `id` and require `perm` over it.

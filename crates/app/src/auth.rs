@@ -91,22 +91,12 @@ pub async fn login(
         return Err(AppError::Unauthorized("bad-credentials"));
     };
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        audit::record_as(
-            &mut tx,
-            now,
-            Some(user.id),
-            &user.username,
-            request_id,
-            Entry {
-                action: "auth.login_refused_locked",
-                role: None,
-                office_id: Some(user.home_office_id),
-                target_type: "user",
-                target_id: Some(user.id.to_string()),
-                summary: json!({"locked_until": until}),
-            },
-        )
-        .await?;
+        let entry = user_entry(
+            "auth.login_refused_locked",
+            &user,
+            json!({"locked_until": until}),
+        );
+        record_sign_in(&mut tx, now, &user, request_id, entry).await?;
         tx.commit().await?;
         return Err(AppError::Locked((until - now + MINUTE - 1) / MINUTE));
     }
@@ -114,26 +104,13 @@ pub async fn login(
         let failures = user.failed_logins + 1;
         let lock = lockout_after_failure(failures).map(|m| now + m * MINUTE);
         staff::set_login_failures(&mut tx, user.id, failures, lock).await?;
-        audit::record_as(
-            &mut tx,
-            now,
-            Some(user.id),
-            &user.username,
-            request_id,
-            Entry {
-                action: if lock.is_some() {
-                    "auth.locked"
-                } else {
-                    "auth.login_failed"
-                },
-                role: None,
-                office_id: Some(user.home_office_id),
-                target_type: "user",
-                target_id: Some(user.id.to_string()),
-                summary: json!({"failures": failures}),
-            },
-        )
-        .await?;
+        let action = if lock.is_some() {
+            "auth.locked"
+        } else {
+            "auth.login_failed"
+        };
+        let entry = user_entry(action, &user, json!({"failures": failures}));
+        record_sign_in(&mut tx, now, &user, request_id, entry).await?;
         tx.commit().await?;
         return Err(match lock {
             Some(_) => AppError::Locked(identity::LOCKOUT_MINUTES),
@@ -153,27 +130,36 @@ pub async fn login(
         },
     )
     .await?;
-    audit::record_as(
-        &mut tx,
-        now,
-        Some(user.id),
-        &user.username,
-        request_id,
-        Entry {
-            action: "auth.login",
-            role: None,
-            office_id: Some(user.home_office_id),
-            target_type: "user",
-            target_id: Some(user.id.to_string()),
-            summary: json!({}),
-        },
-    )
-    .await?;
+    let entry = user_entry("auth.login", &user, json!({}));
+    record_sign_in(&mut tx, now, &user, request_id, entry).await?;
     let principal = load_principal(&mut tx, user.id)
         .await?
         .ok_or(AppError::Unauthorized("bad-credentials"))?;
     tx.commit().await?;
     Ok(SignedIn { token, principal })
+}
+
+/// An audit entry about `user`, filed under the user's home office.
+fn user_entry<'a>(action: &'a str, user: &staff::UserRow, summary: serde_json::Value) -> Entry<'a> {
+    Entry {
+        action,
+        role: None,
+        office_id: Some(user.home_office_id),
+        target_type: "user",
+        target_id: Some(user.id.to_string()),
+        summary,
+    }
+}
+
+/// Audit a sign-in event for `user`, who is not signed in yet and so acts under their own name.
+async fn record_sign_in(
+    tx: &mut Tx,
+    now: i64,
+    user: &staff::UserRow,
+    request_id: Option<String>,
+    entry: Entry<'_>,
+) -> Result<()> {
+    audit::record_as(tx, now, Some(user.id), &user.username, request_id, entry).await
 }
 
 /// The principal behind a session cookie, sliding its expiry.
@@ -279,14 +265,11 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
         &mut tx,
         now,
         actor,
-        Entry {
-            action: "auth.password_changed",
-            role: None,
-            office_id: Some(user.home_office_id),
-            target_type: "user",
-            target_id: Some(user.id.to_string()),
-            summary: json!({"other_sessions_ended": ended}),
-        },
+        user_entry(
+            "auth.password_changed",
+            &user,
+            json!({"other_sessions_ended": ended}),
+        ),
     )
     .await?;
     tx.commit().await?;

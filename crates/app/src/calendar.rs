@@ -4,6 +4,7 @@
 use congbo_domain::calendar::{
     AnnouncedDay, DayKind, WorkCalendar, builtin_announced, parse_announced_day, parse_date,
 };
+use congbo_domain::identity::Assignment;
 use congbo_store::Db;
 use congbo_store::repo::calendar::{self as repo, CalendarDayRow};
 use serde_json::json;
@@ -82,13 +83,18 @@ pub struct DayInput {
     pub notice: String,
 }
 
+/// The caller's top-level assignment that allows managing the calendar.
+fn calendar_manager(actor: &Actor) -> Result<Assignment> {
+    Ok(actor
+        .principal
+        .require_top_level(congbo_domain::identity::Perm::CalendarManage)?
+        .clone())
+}
+
 /// Add or change the announced day on a date.
 pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<AnnouncedDay> {
     let day = parse_announced_day(&input.date, &input.kind, &input.name_vi, &input.notice)?;
-    let grant = actor
-        .principal
-        .require_top_level(congbo_domain::identity::Perm::CalendarManage)?
-        .clone();
+    let grant = calendar_manager(actor)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let old = repo::get(&mut tx, &day.date.to_string()).await?;
@@ -113,10 +119,7 @@ pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<Annou
 /// Remove the announced day on a date (the date reverts to the weekly and statutory rules).
 pub async fn remove_day(app: &App, actor: &Actor, date: &str) -> Result<()> {
     let date = parse_date(date)?.to_string();
-    let grant = actor
-        .principal
-        .require_top_level(congbo_domain::identity::Perm::CalendarManage)?
-        .clone();
+    let grant = calendar_manager(actor)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let old = repo::get(&mut tx, &date)

@@ -17,7 +17,7 @@ use super::notify::{Call, notify_near};
 use super::order::{candidate, streak};
 use super::ticket::{TicketView, view_in};
 use super::{commit_with, role_str};
-use crate::access::{office, path, require};
+use crate::access::{counter_for, office, path, require};
 use crate::audit::{self, Entry};
 use crate::settings::queue_settings;
 use crate::{Actor, App, AppError, Result};
@@ -26,14 +26,7 @@ use crate::{Actor, App, AppError, Result};
 pub async fn sign_in(app: &App, actor: &Actor, counter_id: Uuid) -> Result<CounterInfo> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let k = repo::counter(&mut tx, counter_id)
-        .await?
-        .ok_or(AppError::NotFound("counter-not-found"))?;
-    let o = office(&mut tx, k.office_id).await?;
-    let role = require(actor, Perm::QueueServe, &o).map_err(|e| match e {
-        AppError::NotFound(_) => AppError::NotFound("counter-not-found"),
-        e => e,
-    })?;
+    let (k, role) = counter_for(&mut tx, actor, Perm::QueueServe, counter_id).await?;
     let user = actor.principal.user_id;
     if let Some(d) = repo::duty_of_user(&mut tx, user).await?
         && d.counter_id != counter_id

@@ -14,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::give::{Giving, Receipt, Subject, parse_contact, recovery_due, store};
-use crate::access::{office, require};
+use crate::access::{counter_for, office, require};
 use crate::audit::{self, Entry};
 use crate::settings::rating_settings;
 use crate::{Actor, App, AppError, Result, new_id, random_token, sha256_hex};
@@ -37,14 +37,7 @@ pub struct Pairing {
 pub async fn pair_start(app: &App, actor: &Actor, counter_id: Uuid) -> Result<Pairing> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let k = queue_repo::counter(&mut tx, counter_id)
-        .await?
-        .ok_or(AppError::NotFound("counter-not-found"))?;
-    let o = office(&mut tx, k.office_id).await?;
-    let role = require(actor, Perm::RatingManage, &o).map_err(|e| match e {
-        AppError::NotFound(_) => AppError::NotFound("counter-not-found"),
-        e => e,
-    })?;
+    let (k, role) = counter_for(&mut tx, actor, Perm::RatingManage, counter_id).await?;
     let code = random_token()[..24].to_string();
     let device = DeviceRow {
         id: new_id(),

@@ -52,31 +52,26 @@ pub enum DossierState {
 impl DossierState {
     /// Stable kebab-case identifier.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Received => "received",
-            Self::AwaitingSupplement { .. } => "awaiting-supplement",
-            Self::InProcess { .. } => "in-process",
-            Self::Done => "done",
-            Self::Returned => "returned",
-            Self::Refused => "refused",
-            Self::Stopped => "stopped",
-            Self::Withdrawn => "withdrawn",
-        }
+        self.names().0
     }
 
     /// The status name of the national sync vocabulary.
     pub fn national(self) -> &'static str {
+        self.names().1
+    }
+
+    /// Both names of the state, side by side: (kebab-case identifier, national status).
+    fn names(self) -> (&'static str, &'static str) {
         match self {
-            Self::Submitted => "MOI_NOP",
-            Self::Received => "DA_TIEP_NHAN",
-            Self::AwaitingSupplement { .. } => "YEU_CAU_BO_SUNG",
-            Self::InProcess { .. } => "DANG_XU_LY",
-            Self::Done => "DA_XU_LY_XONG",
-            Self::Returned => "DA_TRA_KET_QUA",
-            Self::Refused => "TU_CHOI",
-            Self::Stopped => "DUNG_XU_LY",
-            Self::Withdrawn => "CONG_DAN_RUT",
+            Self::Submitted => ("submitted", "MOI_NOP"),
+            Self::Received => ("received", "DA_TIEP_NHAN"),
+            Self::AwaitingSupplement { .. } => ("awaiting-supplement", "YEU_CAU_BO_SUNG"),
+            Self::InProcess { .. } => ("in-process", "DANG_XU_LY"),
+            Self::Done => ("done", "DA_XU_LY_XONG"),
+            Self::Returned => ("returned", "DA_TRA_KET_QUA"),
+            Self::Refused => ("refused", "TU_CHOI"),
+            Self::Stopped => ("stopped", "DUNG_XU_LY"),
+            Self::Withdrawn => ("withdrawn", "CONG_DAN_RUT"),
         }
     }
 
