@@ -49,8 +49,9 @@ use crate::{Actor, App, Result, access};
 /// Longest period a figure may cover (about three years).
 pub const MAX_DAYS: i32 = 1100;
 
-/// Ratings below this count carry the small-sample flag.
-pub const SMALL_SAMPLE: i64 = 30;
+/// Ratings below this count carry the small-sample flag (the rule's one home is
+/// `congbo_domain::report::SMALL_SAMPLE`).
+pub const SMALL_SAMPLE: i64 = congbo_domain::report::SMALL_SAMPLE as i64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureQuery {
