@@ -2,6 +2,7 @@
 //! transaction), and the ticket a dossier came from, for the dossier's page.
 
 use congbo_domain::DomainError;
+use congbo_domain::identity::Perm;
 use congbo_domain::queue::TicketState;
 use congbo_store::Tx;
 use congbo_store::repo::queue::{self as repo, TicketRow};
@@ -49,14 +50,26 @@ pub struct TicketOrigin {
     pub waited_minutes: Option<i64>,
 }
 
-/// The ticket a dossier was received from, for the dossier's page. The caller has already
-/// checked that the actor may see the dossier.
-pub async fn origin_of_dossier(app: &App, dossier_id: Uuid) -> Result<Option<TicketOrigin>> {
+/// The ticket a dossier was received from, for the dossier's page: shown only to those who
+/// may read dossiers at the ticket's office (`None` otherwise, as for a dossier without one).
+pub async fn origin_of_dossier(
+    app: &App,
+    actor: &Actor,
+    dossier_id: Uuid,
+) -> Result<Option<TicketOrigin>> {
     let mut tx = app.db.read().await?;
     let Some(t) = repo::ticket_of_dossier(&mut tx, dossier_id).await? else {
         tx.commit().await?;
         return Ok(None);
     };
+    let o = crate::access::office(&mut tx, t.office_id).await?;
+    if !actor
+        .principal
+        .can(Perm::DossierRead, &crate::access::path(&o))
+    {
+        tx.commit().await?;
+        return Ok(None);
+    }
     let counter = match t.counter_id {
         Some(k) => repo::counter(&mut tx, k).await?.map(|k| k.number),
         None => None,

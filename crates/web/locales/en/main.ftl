@@ -244,6 +244,7 @@ catalog-search = Find a procedure (with or without accents)
 catalog-search-example = e.g. dang ky khai sinh
 search = Search
 catalog-found = Procedures found
+dossiers-found = Dossiers
 catalog-none = No matching procedure.
 catalog-no-fee = No fee
 catalog-same-day = Same day

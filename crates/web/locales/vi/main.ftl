@@ -244,6 +244,7 @@ catalog-search = Tìm thủ tục (gõ có dấu hoặc không dấu)
 catalog-search-example = ví dụ: dang ky khai sinh
 search = Tìm
 catalog-found = Số thủ tục tìm thấy
+dossiers-found = Số hồ sơ
 catalog-none = Không có thủ tục nào phù hợp.
 catalog-no-fee = Không mất phí, lệ phí
 catalog-same-day = Trong ngày

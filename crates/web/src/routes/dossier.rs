@@ -338,7 +338,7 @@ pub async fn show(
         })
         .collect();
     let forms = forms::offered(&v);
-    let ticket = congbo_app::queue::origin_of_dossier(&s.app, v.row.id)
+    let ticket = congbo_app::queue::origin_of_dossier(&s.app, &actor, v.row.id)
         .await?
         .map(|o| {
             let mut parts = vec![o.number];
