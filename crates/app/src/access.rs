@@ -127,6 +127,8 @@ pub struct Capabilities {
     pub calendar_manage: bool,
     /// Import procedures into the catalogue (top-level offices only).
     pub catalog_manage: bool,
+    /// See an office's figures and dashboards (`Perm::FiguresRead`).
+    pub figures: bool,
 }
 
 impl Capabilities {
@@ -150,6 +152,7 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         queue: any(Perm::QueueServe),
         feedback_read: any(Perm::FeedbackRead),
         feedback_intake: any(Perm::FeedbackIntake),
+        figures: any(Perm::FiguresRead),
         calendar_manage: p.require_top_level(Perm::CalendarManage).is_ok(),
         catalog_manage: p.require_top_level(Perm::CatalogManage).is_ok(),
     }

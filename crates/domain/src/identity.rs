@@ -81,6 +81,9 @@ pub enum Perm {
     /// See a sender's identity, each time with a recorded reason (the roles the law and the
     /// office designate: head of unit, inspector).
     FeedbackIdentity,
+    /// See an office's figures, dashboards, reports and the Decision 766 index (counts only:
+    /// never an applicant, a complainant or who rated).
+    FiguresRead,
 }
 
 impl Role {
@@ -132,6 +135,7 @@ impl Role {
                     | FeedbackRead
                     | FeedbackHandle
                     | FeedbackIdentity
+                    | FiguresRead
             ),
             Role::Head => matches!(
                 perm,
@@ -150,6 +154,7 @@ impl Role {
                     | FeedbackRead
                     | FeedbackHandle
                     | FeedbackIdentity
+                    | FiguresRead
             ),
             Role::Deputy => matches!(
                 perm,
@@ -165,6 +170,7 @@ impl Role {
                     | FeedbackIntake
                     | FeedbackRead
                     | FeedbackHandle
+                    | FiguresRead
             ),
             Role::Reception => matches!(
                 perm,
@@ -185,8 +191,9 @@ impl Role {
                     | RatingRead
                     | FeedbackRead
                     | FeedbackIdentity
+                    | FiguresRead
             ),
-            Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead),
+            Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead | FiguresRead),
         }
     }
 }
@@ -453,6 +460,18 @@ mod tests {
         assert!(
             !can(Role::Reception, Perm::RatingRead) && !can(Role::Specialist, Perm::RatingRead)
         );
+    }
+
+    #[test]
+    fn figures_are_read_by_leaders_supervisors_and_auditors_only() {
+        let at = path(&[1, 2]);
+        let can = |r| principal(r, at.clone()).can(Perm::FiguresRead, &at);
+        for r in [Role::Head, Role::Deputy, Role::Supervisor, Role::Auditor] {
+            assert!(can(r), "{r:?}");
+        }
+        for r in [Role::Admin, Role::Reception, Role::Specialist] {
+            assert!(!can(r), "{r:?}");
+        }
     }
 
     #[test]

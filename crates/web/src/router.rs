@@ -277,6 +277,10 @@ fn table() -> Vec<Route> {
     t.page(M::GET, "/phan-anh/tep/{id}", page::feedback::attachment);
     t.page(M::GET, "/phan-anh/{id}", page::feedback::show);
     t.page(M::POST, "/phan-anh/{id}/{action}", page::feedback::act);
+    t.page(M::GET, "/bao-cao", page::report::home);
+    t.page(M::GET, "/bao-cao/{id}", page::report::dashboard);
+    t.page(M::GET, "/bao-cao/{id}/so-sanh", page::report::compare);
+    t.page(M::GET, "/bao-cao/{id}/chi-tiet/{figure}", page::report::drill);
     t.page(M::GET, "/lich", page::calendar::page_for_year);
     t.page(M::POST, "/lich/ngay", page::calendar::set_day);
     t.page(M::POST, "/lich/ngay/{date}/xoa", page::calendar::remove_day);
@@ -546,6 +550,21 @@ fn table() -> Vec<Route> {
         M::GET,
         "/api/v1/offices/{id}/index766",
         api::report::index766,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/offices/{id}/figures/by-office",
+        api::report::by_office,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/offices/{id}/figures/trend",
+        api::report::trend,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/offices/{id}/figures/drill/{figure}",
+        api::report::drill,
     );
     t.api(
         M::GET,

@@ -19,6 +19,7 @@ pub struct Nav {
     pub can_dossiers: bool,
     pub can_queue: bool,
     pub can_feedback: bool,
+    pub can_figures: bool,
 }
 
 impl Nav {
@@ -35,6 +36,7 @@ impl Nav {
             can_dossiers: may.dossiers,
             can_queue: may.queue,
             can_feedback: may.feedback(),
+            can_figures: may.figures,
         }
     }
 }

@@ -119,7 +119,7 @@ async fn next_seq(tx: &mut Tx, k: &CaseRow) -> Result<i64> {
 }
 
 /// The deadline the case is held to now, and whether it passed before `today`.
-fn overdue_on(k: &CaseRow, today: &str) -> (Option<String>, bool) {
+pub(crate) fn overdue_on(k: &CaseRow, today: &str) -> (Option<String>, bool) {
     let Ok(state) = State::parse(&k.state) else {
         return (None, false);
     };

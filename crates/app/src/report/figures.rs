@@ -9,8 +9,8 @@
 //!
 //! - **Scope.** The office is checked like every office-scoped use case (`crate::access`):
 //!   outside the caller's scopes it is *not found*, inside without the permission *forbidden*.
-//!   The permission is `OfficeRead` (there is no report permission yet; the figures carry no
-//!   personal data: no applicant, no complainant, never who rated).
+//!   The permission is `FiguresRead` (heads, deputies, supervisors, auditors; the figures carry
+//!   no personal data: no applicant, no complainant, never who rated).
 //! - **Offices.** `subtree: false` sums the office's own counters; `true` the office and every
 //!   office under it (by path prefix). `figures_by_office` gives one entry for the office's own
 //!   counters and one per direct child office (that child's whole subtree): the province
@@ -156,7 +156,7 @@ pub struct OfficeFigures {
     pub officers: BTreeMap<Uuid, OfficerFigures>,
 }
 
-fn check(q: &FigureQuery) -> Result<()> {
+pub(crate) fn check(q: &FigureQuery) -> Result<()> {
     let days = (q.to - q.from).get_days();
     if q.from > q.to || days > MAX_DAYS {
         return Err(DomainError::field("report-period", "to").into());
@@ -204,7 +204,7 @@ impl Counters {
 }
 
 /// The filters as dims: (dossier dim, ticket dim, rating dim); '' when not filtered.
-fn filter_dims(q: &FigureQuery) -> (String, String, String) {
+pub(crate) fn filter_dims(q: &FigureQuery) -> (String, String, String) {
     let p = q
         .procedure
         .as_ref()
@@ -450,7 +450,7 @@ async fn open_at(
         .collect())
 }
 
-fn as_of(app: &App, q: &FigureQuery) -> Date {
+pub(crate) fn as_of(app: &App, q: &FigureQuery) -> Date {
     q.to.min(local_date(app.now()))
 }
 
@@ -458,7 +458,7 @@ async fn load(app: &App, actor: &Actor, q: &FigureQuery) -> Result<(Tx, OfficeRo
     check(q)?;
     let mut tx = app.db.read().await?;
     let o = access::office(&mut tx, q.office_id).await?;
-    access::require(actor, Perm::OfficeRead, &o)?;
+    access::require(actor, Perm::FiguresRead, &o)?;
     Ok((tx, o))
 }
 

@@ -1,6 +1,9 @@
-//! Reports: keeping the rollups ([`rollup`]), reading figures from them ([`figures`]) and the
-//! Decision 766 scorecard built on them ([`index766`]).
+//! Reports: keeping the rollups ([`rollup`]), reading figures from them ([`figures`]), the
+//! Decision 766 scorecard built on them ([`index766`]), the dashboards ([`dashboard`]) and the
+//! lists behind their figures ([`drill`]).
 
+pub mod dashboard;
+pub mod drill;
 pub mod figures;
 pub mod index766;
 pub mod rollup;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod dossier;
+pub mod drill;
 pub mod feedback;
 pub mod office;
 pub mod outbox;

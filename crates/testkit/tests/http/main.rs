@@ -4,9 +4,11 @@
 mod api_input;
 mod auth;
 mod browser;
+mod browser_dashboard;
 mod calendar;
 mod catalog;
 mod dossier;
+mod dashboard;
 mod dossier_pages;
 mod feedback;
 mod i18n;

@@ -828,7 +828,7 @@ enum Slot {
 fn slot(t: &Target, prev: &str, param: &str) -> Slot {
     let id = |u: Uuid| Slot::Aim(Some(u.to_string()));
     match (prev, param) {
-        ("offices" | "don-vi", "id") => id(t.office),
+        ("offices" | "don-vi" | "bao-cao", "id") => id(t.office),
         ("offices", "code") | ("man-hinh" | "ki-ot" | "lay-so", "code") => {
             Slot::Aim(Some("DB-MN".into()))
         }
@@ -847,6 +847,8 @@ fn slot(t: &Target, prev: &str, param: &str) -> Slot {
         // A dossier's or a feedback case's public code (with its secret).
         ("dossier-ratings" | "danh-gia" | "feedback", "code") => Slot::Aim(None),
         (_, "action" | "number" | "year" | "date" | "file" | "name" | "token") => Slot::Free,
+        // A figure of the dashboards (its drill-down list).
+        ("chi-tiet" | "drill", "figure") => Slot::Free,
         // Procedure and conduct codes are the province's, the language code is the caller's.
         ("procedures" | "thu-tuc" | "conduct-codes" | "ngon-ngu", "code") => Slot::Free,
         _ => panic!("classify the path parameter {{{param}}} after /{prev}/ in scope.rs `slot`"),
@@ -860,6 +862,10 @@ fn free_value(path: &str, param: &str) -> &'static str {
         ("/ho-so/{id}/mau/{number}", "number") => "01",
         ("/quay/ve/{id}/{action}", "action") => "finish",
         ("/phan-anh/{id}/{action}" | "/api/v1/feedback/{id}/{action}", "action") => "accept",
+        (
+            "/bao-cao/{id}/chi-tiet/{figure}" | "/api/v1/offices/{id}/figures/drill/{figure}",
+            "figure",
+        ) => "returned-late",
         _ => panic!("give {{{param}}} of {path} a value in scope.rs `free_value`"),
     }
 }

@@ -76,9 +76,9 @@ impl Modify for BearerAuth {
         feedback::create, feedback::create_public, feedback::list, feedback::get,
         feedback::reveal, feedback::identity_log, feedback::act, feedback::stats,
         feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
-        report::figures, report::index766,
+        report::figures, report::index766, report::by_office, report::trend, report::drill,
     ),
-    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out)),
+    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut)),
     modifiers(&BearerAuth),
     security(("api_token" = [])),
 )]

@@ -5,7 +5,10 @@ use axum::Json;
 use axum::extract::State;
 use congbo_app::AppError;
 use congbo_app::report::figures::{self, FigureQuery, OfficeFigures};
+use congbo_app::report::dashboard::{self, CompareRow, Headline, Sort};
+use congbo_app::report::drill::{self, Drill, DrillQuery, Figure};
 use congbo_app::report::index766;
+use congbo_domain::DomainError;
 use congbo_domain::index766::{Inputs, Scorecard};
 use congbo_domain::report::period::Period;
 use congbo_domain::time::local_date;
@@ -18,8 +21,9 @@ use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PathParam, QueryParam};
 
-/// A reporting period and the offices it covers.
-#[derive(Deserialize, IntoParams)]
+/// A reporting period and the offices it covers. Empty values (as a GET form sends them) are
+/// as if absent.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct FigureParams {
     /// `month` (the default), `quarter`, `half`, `year` or `custom`.
     pub kind: Option<String>,
@@ -34,29 +38,37 @@ pub struct FigureParams {
     pub subtree: bool,
     /// Only dossiers and ratings of this procedure (its code).
     pub procedure: Option<String>,
+    /// Only tickets and ratings of this queue service (its id).
+    pub service_group: Option<String>,
+}
+
+/// A trimmed value, `None` when empty.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 impl FigureParams {
     /// The period (errors name the field: `kind`, `period`, `from`, `to`) and the query.
     pub fn query(&self, now: i64, office_id: Uuid) -> Result<(Period, FigureQuery), AppError> {
         let p = Period::parse(
-            self.kind.as_deref().unwrap_or("month"),
-            self.period.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
+            given(&self.kind).unwrap_or("month"),
+            given(&self.period),
+            given(&self.from),
+            given(&self.to),
             local_date(now),
         )?;
+        let service_group = given(&self.service_group)
+            .map(|g| {
+                Uuid::parse_str(g)
+                    .map_err(|_| DomainError::field("report-service-group", "service_group"))
+            })
+            .transpose()?;
         let q = FigureQuery {
             office_id,
             from: p.from,
             to: p.to,
-            procedure: self
-                .procedure
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
-            service_group: None,
+            procedure: given(&self.procedure).map(str::to_string),
+            service_group,
             subtree: self.subtree,
         };
         Ok((p, q))
@@ -145,4 +157,128 @@ pub async fn index766(
         inputs,
         scorecard,
     }))
+}
+
+/// The order of the comparison.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct SortParams {
+    /// `code` (the default), `on-time`, `satisfied`, `complaints` (per 1,000 dossiers, fewest
+    /// first) or `index766`.
+    pub sort: Option<String>,
+}
+
+impl SortParams {
+    pub fn sort(&self) -> Result<Sort, AppError> {
+        given(&self.sort).map_or(Ok(Sort::Code), Sort::parse)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ByOfficeOut {
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub sort: String,
+    /// The office's own counters first (`own`), then each child office's subtree: its
+    /// headline (on-time share, satisfied share with sample size and small-sample flag,
+    /// complaints per 1,000 dossiers, Decision 766 score and band) and its figures.
+    #[schema(value_type = Object)]
+    pub offices: Vec<CompareRow>,
+}
+
+/// Every child office side by side over a reporting period, sorted.
+#[utoipa::path(get, path = "/api/v1/offices/{id}/figures/by-office", tag = "report",
+    params(("id" = Uuid, Path), FigureParams, SortParams),
+    responses((status = 200, body = ByOfficeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn by_office(
+    State(s): State<AppState>,
+    CurrentUser(a): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    QueryParam(p): QueryParam<FigureParams>,
+    QueryParam(o): QueryParam<SortParams>,
+) -> Result<Json<ByOfficeOut>, Failure> {
+    let (period, q) = p.query(s.app.now(), id)?;
+    let sort = o.sort()?;
+    let offices = dashboard::compare(&s.app, &a, &q, sort).await?;
+    Ok(Json(ByOfficeOut {
+        kind: period.kind.as_str().to_string(),
+        from: period.from.to_string(),
+        to: period.to.to_string(),
+        sort: sort.as_str().to_string(),
+        offices,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonthOut {
+    /// `YYYY-MM`.
+    pub month: String,
+    #[schema(value_type = Object)]
+    pub headline: Headline,
+    #[schema(value_type = Object)]
+    pub figures: OfficeFigures,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TrendOut {
+    pub from: String,
+    pub to: String,
+    pub months: Vec<MonthOut>,
+}
+
+/// The office's figures month by month, over the months the period touches.
+#[utoipa::path(get, path = "/api/v1/offices/{id}/figures/trend", tag = "report",
+    params(("id" = Uuid, Path), FigureParams),
+    responses((status = 200, body = TrendOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn trend(
+    State(s): State<AppState>,
+    CurrentUser(a): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    QueryParam(p): QueryParam<FigureParams>,
+) -> Result<Json<TrendOut>, Failure> {
+    let (period, q) = p.query(s.app.now(), id)?;
+    let months = figures::trend_by_month(&s.app, &a, &q).await?;
+    Ok(Json(TrendOut {
+        from: period.from.to_string(),
+        to: period.to.to_string(),
+        months: months
+            .into_iter()
+            .map(|(month, f)| MonthOut {
+                headline: Headline::of(&f, f.open_as_of.unwrap_or(q.to)),
+                month,
+                figures: f,
+            })
+            .collect(),
+    }))
+}
+
+/// The page of a drill-down.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct PageParams {
+    /// 1-based; 50 rows a page.
+    pub page: Option<usize>,
+}
+
+/// The list behind a figure: `returned-late`, `open-overdue`, `apologies` (dossiers,
+/// `DossierRead`), `no-show` (tickets), `low-ratings` (`RatingRead`: time, officer rated,
+/// level and reasons, never who rated) or `feedback` (`FeedbackRead`: never the sender; cases
+/// about the caller are counted in `hidden`, not listed). `total` equals the figure.
+#[utoipa::path(get, path = "/api/v1/offices/{id}/figures/drill/{figure}", tag = "report",
+    params(("id" = Uuid, Path), ("figure" = String, Path), FigureParams, PageParams),
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn drill(
+    State(s): State<AppState>,
+    CurrentUser(a): CurrentUser,
+    PathParam((id, figure)): PathParam<(Uuid, String)>,
+    QueryParam(p): QueryParam<FigureParams>,
+    QueryParam(g): QueryParam<PageParams>,
+) -> Result<Json<Drill>, Failure> {
+    let (_, q) = p.query(s.app.now(), id)?;
+    let d = drill::drill(&s.app, &a, &DrillQuery {
+        figures: q,
+        figure: Figure::parse(&figure)?,
+        page: g.page.unwrap_or(1),
+    })
+    .await?;
+    Ok(Json(d))
 }
