@@ -99,6 +99,8 @@ async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
     let app = history_app().await;
     let base = spawn_server(&app).await;
     let c = &browser.client;
+    // Tall enough for whole pages in the screenshots.
+    c.set_window_size(1280, 2600).await.unwrap();
     let last_month = jiff::Zoned::now()
         .date()
         .first_of_month()
@@ -115,6 +117,11 @@ async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
         .click()
         .await
         .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("form.filters"))
+        .await
+        .unwrap();
     let h1 = text(c, "h1").await;
     assert!(h1.contains("Bảng điều hành"), "{h1}");
     let period = c.find(Locator::Id("period")).await.unwrap();
@@ -127,6 +134,15 @@ async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
         .await
         .unwrap();
     wait_url(c, &format!("period={last_month}")).await;
+    let (y, m) = last_month.split_once('-').unwrap();
+    let label = format!("Tháng {}/{y}", m.trim_start_matches('0'));
+    for _ in 0..200 {
+        if text(c, "#period-h").await.contains(&label) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(text(c, "#period-h").await.contains(&label));
     let late: usize = text(c, "#late-link").await.trim().parse().unwrap();
     let share = text(c, "td[data-figure='on-time-share']").await;
     assert!(share.contains('%'), "{share}");
@@ -173,6 +189,13 @@ async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
         .await
         .unwrap();
     wait_url(c, "sort=on-time").await;
+    for _ in 0..200 {
+        let left = c.find_all(Locator::Css("a[data-sort='on-time']")).await.unwrap();
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let cells = c
         .find_all(Locator::Css("table.compare tbody tr:not(.own) td[data-col='on-time']"))
         .await
