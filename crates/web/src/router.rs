@@ -280,7 +280,11 @@ fn table() -> Vec<Route> {
     t.page(M::GET, "/bao-cao", page::report::home);
     t.page(M::GET, "/bao-cao/{id}", page::report::dashboard);
     t.page(M::GET, "/bao-cao/{id}/so-sanh", page::report::compare);
-    t.page(M::GET, "/bao-cao/{id}/chi-tiet/{figure}", page::report::drill);
+    t.page(
+        M::GET,
+        "/bao-cao/{id}/chi-tiet/{figure}",
+        page::report::drill,
+    );
     t.page(M::GET, "/lich", page::calendar::page_for_year);
     t.page(M::POST, "/lich/ngay", page::calendar::set_day);
     t.page(M::POST, "/lich/ngay/{date}/xoa", page::calendar::remove_day);

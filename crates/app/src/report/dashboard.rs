@@ -51,7 +51,10 @@ pub struct Home {
 }
 
 pub async fn home(app: &App, actor: &Actor) -> Result<Option<Home>> {
-    let Some(id) = access::offices_with(actor, Perm::FiguresRead).first().copied() else {
+    let Some(id) = access::offices_with(actor, Perm::FiguresRead)
+        .first()
+        .copied()
+    else {
         return Ok(None);
     };
     let mut tx = app.db.read().await?;

@@ -266,8 +266,9 @@ pub async fn drill(app: &App, actor: &Actor, q: &DrillQuery) -> Result<Drill> {
             let all = cases(&mut tx, scope, f, &name).await?;
             d.total = all.len();
             let me = actor.principal.user_id;
-            let (about_me, rest): (Vec<_>, Vec<_>) =
-                all.into_iter().partition(|(officer, _)| *officer == Some(me));
+            let (about_me, rest): (Vec<_>, Vec<_>) = all
+                .into_iter()
+                .partition(|(officer, _)| *officer == Some(me));
             d.hidden = about_me.len();
             d.cases = rest.into_iter().map(|(_, c)| c).collect();
         }

@@ -37,12 +37,14 @@ async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
         .send_keys(password)
         .await
         .unwrap();
-    c.find(Locator::Css("form[action='/dang-nhap'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(
+        "form[action='/dang-nhap'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::Css("p.greeting"))
@@ -84,10 +86,8 @@ async fn history_app() -> TestApp {
     history::generate(&app.app, &app.clock, &opts, &mut |_| {})
         .await
         .unwrap();
-    app.clock.store(
-        jiff::Timestamp::now().as_microsecond(),
-        Ordering::SeqCst,
-    );
+    app.clock
+        .store(jiff::Timestamp::now().as_microsecond(), Ordering::SeqCst);
     app
 }
 
@@ -176,7 +176,13 @@ async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
     assert!(h1.contains("So sánh các đơn vị"), "{h1}");
     c.goto(&format!(
         "{}?kind=month&period={last_month}",
-        c.current_url().await.unwrap().as_str().split('?').next().unwrap()
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .split('?')
+            .next()
+            .unwrap()
     ))
     .await
     .unwrap();
@@ -190,14 +196,19 @@ async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
         .unwrap();
     wait_url(c, "sort=on-time").await;
     for _ in 0..200 {
-        let left = c.find_all(Locator::Css("a[data-sort='on-time']")).await.unwrap();
+        let left = c
+            .find_all(Locator::Css("a[data-sort='on-time']"))
+            .await
+            .unwrap();
         if left.is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let cells = c
-        .find_all(Locator::Css("table.compare tbody tr:not(.own) td[data-col='on-time']"))
+        .find_all(Locator::Css(
+            "table.compare tbody tr:not(.own) td[data-col='on-time']",
+        ))
         .await
         .unwrap();
     assert!(cells.len() >= 10, "the communes side by side");

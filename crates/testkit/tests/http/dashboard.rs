@@ -48,8 +48,18 @@ async fn month(app: &TestApp) -> Vec<(String, String)> {
             d["code"].as_str().unwrap().to_string(),
         ));
     }
-    act(&desk, &format!("/api/v1/dossiers/{}/finish", ds[0].0), json!({})).await;
-    act(&desk, &format!("/api/v1/dossiers/{}/return", ds[0].0), json!({})).await;
+    act(
+        &desk,
+        &format!("/api/v1/dossiers/{}/finish", ds[0].0),
+        json!({}),
+    )
+    .await;
+    act(
+        &desk,
+        &format!("/api/v1/dossiers/{}/return", ds[0].0),
+        json!({}),
+    )
+    .await;
     let token = rating_token(app, &ds[0].0).await;
     let r = app
         .anon()
@@ -62,14 +72,24 @@ async fn month(app: &TestApp) -> Vec<(String, String)> {
     assert!(r.status.is_success(), "{}", r.text());
     assert_eq!(r.json()["low"], true);
     app.set_local_time("2026-03-10T09:00");
-    act(&desk, &format!("/api/v1/dossiers/{}/finish", ds[1].0), json!({})).await;
+    act(
+        &desk,
+        &format!("/api/v1/dossiers/{}/finish", ds[1].0),
+        json!({}),
+    )
+    .await;
     act(
         &head,
         &format!("/api/v1/dossiers/{}/apologize", ds[1].0),
         json!({"reason": "Chờ xác minh", "new_due": "2026-03-12"}),
     )
     .await;
-    act(&desk, &format!("/api/v1/dossiers/{}/return", ds[1].0), json!({})).await;
+    act(
+        &desk,
+        &format!("/api/v1/dossiers/{}/return", ds[1].0),
+        json!({}),
+    )
+    .await;
     let truong = app.user_id("tl.truong").await;
     for body in [
         json!({"office_code": TL, "category": "procedure",
@@ -188,7 +208,14 @@ app_test!(
         for leak in [CONTACT, ds[0].1.as_str(), ds[0].0.as_str(), "Chờ lâu"] {
             assert!(!text.contains(leak), "{leak} in {text}");
         }
-        for key in ["ticket", "ticket_id", "dossier", "dossier_id", "contact", "comment"] {
+        for key in [
+            "ticket",
+            "ticket_id",
+            "dossier",
+            "dossier_id",
+            "contact",
+            "comment",
+        ] {
             assert!(row.get(key).is_none(), "{key} in {row}");
         }
         let page = app.login("tl.truong").await;
@@ -206,7 +233,10 @@ app_test!(
             ))
             .await
             .json();
-        assert_eq!((mine["total"].as_i64(), mine["hidden"].as_i64()), (Some(2), Some(1)));
+        assert_eq!(
+            (mine["total"].as_i64(), mine["hidden"].as_i64()),
+            (Some(2), Some(1))
+        );
         let cases = mine["cases"].as_array().unwrap();
         assert_eq!(cases.len(), 1);
         assert_eq!(cases[0]["category"], "procedure");
@@ -218,7 +248,10 @@ app_test!(
             ))
             .await
             .json();
-        assert_eq!((all["total"].as_i64(), all["hidden"].as_i64()), (Some(2), Some(0)));
+        assert_eq!(
+            (all["total"].as_i64(), all["hidden"].as_i64()),
+            (Some(2), Some(0))
+        );
 
         // Each list needs its own permission: an auditor reads figures, not dossiers.
         let auditor = app.token_client("kiemtoan").await;
@@ -235,102 +268,112 @@ app_test!(
     }
 );
 
-app_test!(dashboards_are_scoped_and_refuse_bad_filters_in_place, |app| {
-    month(&app).await;
-    let office = app.office_id(TL).await;
-    let province = app.office_id("DB").await;
-    // Where /bao-cao leads: a head to the office, a supervisor to the comparison.
-    let head = app.login("tl.truong").await;
-    let r = head.get("/bao-cao").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.header("location"), Some(format!("/bao-cao/{office}").as_str()));
-    assert!(head.get("/").await.text().contains("href=\"/bao-cao\""));
-    let sup = app.login("thanhtra").await;
-    let r = sup.get("/bao-cao").await;
-    assert_eq!(
-        r.header("location"),
-        Some(format!("/bao-cao/{province}/so-sanh").as_str())
-    );
-    // Another commune's head: not found; reception: forbidden (and no menu entry).
-    let other = app.login("mn.truong").await;
-    for path in [
-        format!("/bao-cao/{office}"),
-        format!("/bao-cao/{office}/so-sanh"),
-        format!("/bao-cao/{office}/chi-tiet/returned-late"),
-    ] {
-        assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+app_test!(
+    dashboards_are_scoped_and_refuse_bad_filters_in_place,
+    |app| {
+        month(&app).await;
+        let office = app.office_id(TL).await;
+        let province = app.office_id("DB").await;
+        // Where /bao-cao leads: a head to the office, a supervisor to the comparison.
+        let head = app.login("tl.truong").await;
+        let r = head.get("/bao-cao").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/bao-cao/{office}").as_str())
+        );
+        assert!(head.get("/").await.text().contains("href=\"/bao-cao\""));
+        let sup = app.login("thanhtra").await;
+        let r = sup.get("/bao-cao").await;
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/bao-cao/{province}/so-sanh").as_str())
+        );
+        // Another commune's head: not found; reception: forbidden (and no menu entry).
+        let other = app.login("mn.truong").await;
+        for path in [
+            format!("/bao-cao/{office}"),
+            format!("/bao-cao/{office}/so-sanh"),
+            format!("/bao-cao/{office}/chi-tiet/returned-late"),
+        ] {
+            assert_eq!(
+                other.get(&path).await.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        let desk = app.login("tl.motcua1").await;
+        assert_eq!(
+            desk.get(&format!("/bao-cao/{office}")).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(desk.get("/bao-cao").await.status, StatusCode::FORBIDDEN);
+        assert!(!desk.get("/").await.text().contains("href=\"/bao-cao\""));
+        let api = app.token_client("tl.motcua1").await;
+        let r = api.get(&format!("/api/v1/offices/{office}/figures")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // A bad period: 422, the message next to its field, what was typed kept.
+        let r = head.get(&format!("/bao-cao/{office}?period=2026-13")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(html.contains("id=\"period-error\""), "{html}");
+        assert!(html.contains("value=\"2026-13\""));
+        assert!(html.contains("Kỳ báo cáo không đúng định dạng"));
+        let r = head
+            .get(&format!(
+                "/bao-cao/{office}?kind=custom&from=2026-03-05&to=2026-03-01"
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("id=\"to-error\""));
+        let r = head
+            .get(&format!("/bao-cao/{office}?service_group=abc"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("id=\"service_group-error\""));
+        let r = sup
+            .get(&format!("/bao-cao/{province}/so-sanh?sort=best"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("id=\"sort-error\""));
+        let api = app.token_client("thanhtra").await;
+        let r = api
+            .get(&format!(
+                "/api/v1/offices/{province}/figures/by-office?sort=best"
+            ))
+            .await;
+        assert_eq!(r.error_code(), "report-sort");
+
+        // The comparison: Thanh Luông (the only commune with returns) first by on-time share.
+        let j = api
+            .get(&format!(
+                "/api/v1/offices/{province}/figures/by-office?period=2026-03&sort=on-time"
+            ))
+            .await
+            .json();
+        let rows = j["offices"].as_array().unwrap();
+        assert_eq!(rows[0]["own"], true);
+        assert_eq!(rows[1]["code"], TL, "{j}");
+        assert_eq!(rows[1]["headline"]["on_time_pct"], 50.0);
+        assert!(rows[1]["headline"]["small_sample"].as_bool().unwrap());
+        let page = sup
+            .get(&format!(
+                "/bao-cao/{province}/so-sanh?period=2026-03&sort=on-time"
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains(&format!("data-office=\"{TL}\"")));
+        // The trend: one entry per month.
+        let t = api
+            .get(&format!(
+                "/api/v1/offices/{office}/figures/trend?kind=quarter&period=2026-Q1"
+            ))
+            .await
+            .json();
+        let months = t["months"].as_array().unwrap();
+        assert_eq!(months.len(), 3);
+        assert_eq!(months[2]["month"], "2026-03");
+        assert_eq!(months[2]["figures"]["returned_late"], 1);
     }
-    let desk = app.login("tl.motcua1").await;
-    assert_eq!(
-        desk.get(&format!("/bao-cao/{office}")).await.status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(desk.get("/bao-cao").await.status, StatusCode::FORBIDDEN);
-    assert!(!desk.get("/").await.text().contains("href=\"/bao-cao\""));
-    let api = app.token_client("tl.motcua1").await;
-    let r = api.get(&format!("/api/v1/offices/{office}/figures")).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-
-    // A bad period: 422, the message next to its field, what was typed kept.
-    let r = head.get(&format!("/bao-cao/{office}?period=2026-13")).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.text();
-    assert!(html.contains("id=\"period-error\""), "{html}");
-    assert!(html.contains("value=\"2026-13\""));
-    assert!(html.contains("Kỳ báo cáo không đúng định dạng"));
-    let r = head
-        .get(&format!(
-            "/bao-cao/{office}?kind=custom&from=2026-03-05&to=2026-03-01"
-        ))
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("id=\"to-error\""));
-    let r = head
-        .get(&format!("/bao-cao/{office}?service_group=abc"))
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("id=\"service_group-error\""));
-    let r = sup
-        .get(&format!("/bao-cao/{province}/so-sanh?sort=best"))
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("id=\"sort-error\""));
-    let api = app.token_client("thanhtra").await;
-    let r = api
-        .get(&format!(
-            "/api/v1/offices/{province}/figures/by-office?sort=best"
-        ))
-        .await;
-    assert_eq!(r.error_code(), "report-sort");
-
-    // The comparison: Thanh Luông (the only commune with returns) first by on-time share.
-    let j = api
-        .get(&format!(
-            "/api/v1/offices/{province}/figures/by-office?period=2026-03&sort=on-time"
-        ))
-        .await
-        .json();
-    let rows = j["offices"].as_array().unwrap();
-    assert_eq!(rows[0]["own"], true);
-    assert_eq!(rows[1]["code"], TL, "{j}");
-    assert_eq!(rows[1]["headline"]["on_time_pct"], 50.0);
-    assert!(rows[1]["headline"]["small_sample"].as_bool().unwrap());
-    let page = sup
-        .get(&format!(
-            "/bao-cao/{province}/so-sanh?period=2026-03&sort=on-time"
-        ))
-        .await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains(&format!("data-office=\"{TL}\"")));
-    // The trend: one entry per month.
-    let t = api
-        .get(&format!(
-            "/api/v1/offices/{office}/figures/trend?kind=quarter&period=2026-Q1"
-        ))
-        .await
-        .json();
-    let months = t["months"].as_array().unwrap();
-    assert_eq!(months.len(), 3);
-    assert_eq!(months[2]["month"], "2026-03");
-    assert_eq!(months[2]["figures"]["returned_late"], 1);
-});
+);

@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use congbo_app::AppError;
-use congbo_app::report::figures::{self, FigureQuery, OfficeFigures};
 use congbo_app::report::dashboard::{self, CompareRow, Headline, Sort};
 use congbo_app::report::drill::{self, Drill, DrillQuery, Figure};
+use congbo_app::report::figures::{self, FigureQuery, OfficeFigures};
 use congbo_app::report::index766;
 use congbo_domain::DomainError;
 use congbo_domain::index766::{Inputs, Scorecard};
@@ -274,11 +274,15 @@ pub async fn drill(
     QueryParam(g): QueryParam<PageParams>,
 ) -> Result<Json<Drill>, Failure> {
     let (_, q) = p.query(s.app.now(), id)?;
-    let d = drill::drill(&s.app, &a, &DrillQuery {
-        figures: q,
-        figure: Figure::parse(&figure)?,
-        page: g.page.unwrap_or(1),
-    })
+    let d = drill::drill(
+        &s.app,
+        &a,
+        &DrillQuery {
+            figures: q,
+            figure: Figure::parse(&figure)?,
+            page: g.page.unwrap_or(1),
+        },
+    )
     .await?;
     Ok(Json(d))
 }

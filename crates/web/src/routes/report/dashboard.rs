@@ -10,7 +10,7 @@ use congbo_store::repo::office::OfficeRow;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Filters, minutes, pct, refused};
+use super::{Filters, minutes, num, pct, refused};
 use crate::AppState;
 use crate::api::report::{FigureParams, SortParams};
 use crate::charts::{self, Caption, Item, Series};
@@ -27,7 +27,9 @@ pub async fn home(
 ) -> Result<Response, Failure> {
     match dashboard::home(&s.app, &actor).await? {
         None => Err(Failure::new(StatusCode::FORBIDDEN, "forbidden")),
-        Some(h) if h.compare => Ok(Redirect::to(&format!("/bao-cao/{}/so-sanh", h.office_id)).into_response()),
+        Some(h) if h.compare => {
+            Ok(Redirect::to(&format!("/bao-cao/{}/so-sanh", h.office_id)).into_response())
+        }
         Some(h) => Ok(Redirect::to(&format!("/bao-cao/{}", h.office_id)).into_response()),
     }
 }
@@ -47,6 +49,9 @@ struct DashboardPage {
 }
 
 impl DashboardPage {
+    fn num(&self, v: &Option<f64>) -> String {
+        num(&self.t, *v)
+    }
     fn action(&self) -> String {
         format!("/bao-cao/{}", self.office.id)
     }
@@ -57,7 +62,11 @@ impl DashboardPage {
         minutes(*v)
     }
     fn drill(&self, figure: &str) -> String {
-        format!("/bao-cao/{}/chi-tiet/{figure}?{}", self.office.id, self.f.qs())
+        format!(
+            "/bao-cao/{}/chi-tiet/{figure}?{}",
+            self.office.id,
+            self.f.qs()
+        )
     }
 }
 
@@ -179,17 +188,7 @@ impl ComparePage {
         pct(&self.t, *v)
     }
     fn num(&self, v: &Option<f64>) -> String {
-        match v {
-            None => "—".into(),
-            Some(x) => {
-                let s = format!("{x:.2}");
-                if self.t.code() == "vi" {
-                    s.replace('.', ",")
-                } else {
-                    s
-                }
-            }
-        }
+        num(&self.t, *v)
     }
     /// The same filters with another order.
     fn sort_link(&self, sort: &str) -> String {
@@ -283,4 +282,3 @@ pub async fn compare(
     page.f = f;
     page_with(status, page)
 }
-

@@ -40,7 +40,8 @@ impl DrillPage {
         format!("/bao-cao/{}?{}", self.office.id, self.f.qs())
     }
     fn hidden_note(&self, n: &usize) -> String {
-        self.t.t_args("report-drill-hidden", &[("n", n.to_string())])
+        self.t
+            .t_args("report-drill-hidden", &[("n", n.to_string())])
     }
     fn page_link(&self, page: &usize) -> String {
         format!(

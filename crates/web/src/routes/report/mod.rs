@@ -126,8 +126,27 @@ pub fn pct(t: &Locale, v: Option<f64>) -> String {
         None => "—".into(),
         Some(x) => {
             let s = format!("{x:.1}");
-            let s = if t.code() == "vi" { s.replace('.', ",") } else { s };
+            let s = if t.code() == "vi" {
+                s.replace('.', ",")
+            } else {
+                s
+            };
             format!("{s} %")
+        }
+    }
+}
+
+/// A number with two decimals (a comma in Vietnamese), `—` for none.
+pub fn num(t: &Locale, v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(x) => {
+            let s = format!("{x:.2}");
+            if t.code() == "vi" {
+                s.replace('.', ",")
+            } else {
+                s
+            }
         }
     }
 }
