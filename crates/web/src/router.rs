@@ -280,6 +280,16 @@ fn table() -> Vec<Route> {
     t.page(M::GET, "/lich", page::calendar::page_for_year);
     t.page(M::POST, "/lich/ngay", page::calendar::set_day);
     t.page(M::POST, "/lich/ngay/{date}/xoa", page::calendar::remove_day);
+    t.page(
+        M::GET,
+        "/bao-cao/{office_id}/chi-so-766",
+        page::report::index766::page,
+    );
+    t.page(
+        M::GET,
+        "/bao-cao/{office_id}/dinh-ky",
+        page::report::periodic::page,
+    );
 
     // The JSON API.
     t.api(M::GET, "/api/v1/openapi.json", api::openapi_json)
@@ -546,6 +556,11 @@ fn table() -> Vec<Route> {
         M::GET,
         "/api/v1/offices/{id}/index766",
         api::report::index766,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/offices/{id}/reports/periodic",
+        api::report::periodic,
     );
     t.api(
         M::GET,

@@ -828,7 +828,7 @@ enum Slot {
 fn slot(t: &Target, prev: &str, param: &str) -> Slot {
     let id = |u: Uuid| Slot::Aim(Some(u.to_string()));
     match (prev, param) {
-        ("offices" | "don-vi", "id") => id(t.office),
+        ("offices" | "don-vi", "id") | ("bao-cao", "office_id") => id(t.office),
         ("offices", "code") | ("man-hinh" | "ki-ot" | "lay-so", "code") => {
             Slot::Aim(Some("DB-MN".into()))
         }

@@ -77,8 +77,9 @@ impl Modify for BearerAuth {
         feedback::reveal, feedback::identity_log, feedback::act, feedback::stats,
         feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
         report::figures, report::index766,
+        report::periodic,
     ),
-    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out)),
+    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::PeriodicOut)),
     modifiers(&BearerAuth),
     security(("api_token" = [])),
 )]

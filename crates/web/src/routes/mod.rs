@@ -12,4 +12,5 @@ pub mod office;
 pub mod ops;
 pub mod queue;
 pub mod rating;
+pub mod report;
 pub mod staff;

@@ -1,0 +1,4 @@
+//! Report pages under `/bao-cao/{office_id}/…`.
+
+pub mod index766;
+pub mod periodic;
