@@ -54,6 +54,14 @@ async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// Keep the page's HTML (stylesheets linked next to it) for printing to PDF by hand.
+async fn keep_html(c: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("CONGBO_SHOTS_DIR") {
+        let html = c.source().await.unwrap().replace("/static/", "");
+        std::fs::write(Path::new(&dir).join(name), html).unwrap();
+    }
+}
+
 /// The finished `.xlsx` in `dir` (Chromium writes a `.crdownload` first).
 async fn downloaded(dir: &Path) -> PathBuf {
     for _ in 0..200 {
@@ -112,6 +120,7 @@ async fn head_downloads_the_periodic_report_and_it_matches_the_api() {
         .unwrap();
     assert!(total_row.starts_with("Tổng cộng"), "{total_row}");
     shot(c, "periodic.png").await;
+    keep_html(c, "periodic.html").await;
     c.find(Locator::Css("a[href*='format=xlsx']"))
         .await
         .unwrap()
