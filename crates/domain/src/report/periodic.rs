@@ -180,7 +180,10 @@ mod tests {
             ("Chứng thực".to_string(), line("2.000815", b)),
             ("Hộ tịch".to_string(), line("1.001193", c)),
             (String::new(), line("9.999999", c)),
-            ("Đất đai".to_string(), line("1.000001", HandlingRow::default())),
+            (
+                "Đất đai".to_string(),
+                line("1.000001", HandlingRow::default()),
+            ),
         ]);
         let fields: Vec<&str> = t.fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["Chứng thực", "Hộ tịch", ""], "empty rows left out");

@@ -54,6 +54,17 @@ async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// Scroll the element `id` to the top, then [`shot`].
+async fn shot_at(c: &Client, id: &str, name: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).scrollIntoView()",
+        vec![serde_json::json!(id)],
+    )
+    .await
+    .unwrap();
+    shot(c, name).await;
+}
+
 /// Keep the page's HTML (stylesheets linked next to it) for printing to PDF by hand.
 async fn keep_html(c: &Client, name: &str) {
     if let Ok(dir) = std::env::var("CONGBO_SHOTS_DIR") {
@@ -121,6 +132,8 @@ async fn head_downloads_the_periodic_report_and_it_matches_the_api() {
     assert!(total_row.starts_with("Tổng cộng"), "{total_row}");
     shot(c, "periodic.png").await;
     keep_html(c, "periodic.html").await;
+    shot_at(c, "summaries", "periodic-summaries.png").await;
+    shot_at(c, "narrative", "periodic-narrative.png").await;
     c.find(Locator::Css("a[href*='format=xlsx']"))
         .await
         .unwrap()
@@ -175,5 +188,6 @@ async fn head_downloads_the_periodic_report_and_it_matches_the_api() {
         .unwrap();
     assert!(na.contains("Chưa có dữ liệu"), "{na}");
     shot(c, "index766.png").await;
+    shot_at(c, "ind-1.1", "index766-table.png").await;
     browser.close().await;
 }

@@ -187,7 +187,12 @@ app_test!(periodic_report_json_xlsx_and_csv_agree, |app| {
         .lines()
         .find(|l| l.contains(",Tổng cộng,"))
         .unwrap_or_else(|| panic!("{text}"));
-    let fields: Vec<i64> = total_line.split(',').skip(3).take(14).map(|f| f.parse().unwrap()).collect();
+    let fields: Vec<i64> = total_line
+        .split(',')
+        .skip(3)
+        .take(14)
+        .map(|f| f.parse().unwrap())
+        .collect();
     assert_eq!(fields, columns(total));
     let sat = head
         .get(&format!("{page}&format=csv&part=satisfaction"))
@@ -237,7 +242,9 @@ app_test!(periodic_report_refuses_bad_input_and_other_offices, |app| {
     assert!(html.contains("value=\"2026-13\""));
     assert!(!html.contains("Tổng cộng"), "no figures for a bad period");
     // Downloads answer with the error.
-    let x = head.get(&format!("{page}?period=2026-13&format=xlsx")).await;
+    let x = head
+        .get(&format!("{page}?period=2026-13&format=xlsx"))
+        .await;
     assert_eq!(x.status, StatusCode::UNPROCESSABLE_ENTITY);
     let f = head.get(&format!("{page}?format=pdf")).await;
     assert_eq!(f.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -248,7 +255,11 @@ app_test!(periodic_report_refuses_bad_input_and_other_offices, |app| {
     );
     let p = head.get(&format!("{page}?format=csv&part=all")).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(p.text().contains("Phần báo cáo không hợp lệ"), "{}", p.text());
+    assert!(
+        p.text().contains("Phần báo cáo không hợp lệ"),
+        "{}",
+        p.text()
+    );
     // The 766 page refuses the same way.
     let r766 = head
         .get(&format!("/bao-cao/{office}/chi-so-766?kind=week"))
@@ -263,7 +274,11 @@ app_test!(periodic_report_refuses_bad_input_and_other_offices, |app| {
         format!("{page}?format=csv"),
         format!("/bao-cao/{office}/chi-so-766"),
     ] {
-        assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     assert_eq!(app.anon().get(&api).await.status, StatusCode::UNAUTHORIZED);
 });
@@ -283,7 +298,10 @@ app_test!(index766_page_shows_formulas_no_data_and_children, |app| {
         .json();
     let total = j["scorecard"]["total"].as_f64().unwrap();
     assert!(
-        html.contains(&format!("id=\"r766-total\">{}<", format!("{total:.2}").replace('.', ","))),
+        html.contains(&format!(
+            "id=\"r766-total\">{}<",
+            format!("{total:.2}").replace('.', ",")
+        )),
         "{total}: {html}"
     );
     for s in [

@@ -32,7 +32,11 @@ fn dec(t: &Locale, v: f64) -> String {
 
 fn count(t: &Locale, n: u64) -> String {
     let s = crate::routes::catalog::group_thousands(n);
-    if *t == Locale::Vi { s } else { s.replace('.', ",") }
+    if *t == Locale::Vi {
+        s
+    } else {
+        s.replace('.', ",")
+    }
 }
 
 pub struct IndicatorLine {
@@ -90,7 +94,7 @@ struct Index766Page {
 
 fn line(t: &Locale, i: &IndicatorResult) -> IndicatorLine {
     let key = i.id.id().replace('.', "-");
-    let na = t.t("report-na");
+    let na = "—".to_string();
     let no_data = match i.status {
         Status::Computed => None,
         Status::NoData(NoData::NotCollected) => Some(t.t("index766-not-collected")),
@@ -101,9 +105,19 @@ fn line(t: &Locale, i: &IndicatorResult) -> IndicatorLine {
         id: i.id.id(),
         name: t.t(&format!("index766-indicator-{key}")),
         formula: t.t(i.formula),
-        numerator: if collected { count(t, i.numerator) } else { na.clone() },
-        denominator: if collected { count(t, i.denominator) } else { na.clone() },
-        rate: i.rate_pct.map_or(na.clone(), |r| format!("{} %", dec(t, r))),
+        numerator: if collected {
+            count(t, i.numerator)
+        } else {
+            na.clone()
+        },
+        denominator: if collected {
+            count(t, i.denominator)
+        } else {
+            na.clone()
+        },
+        rate: i
+            .rate_pct
+            .map_or(na.clone(), |r| format!("{} %", dec(t, r))),
         points: i.points.map_or(na, |p| dec(t, p)),
         max: dec(t, i.max_points),
         full_at: format!("{} %", dec(t, i.full_at_pct)),
@@ -235,7 +249,9 @@ pub async fn page(
                     .and_then(|i| i.rate_pct)
                     .map_or_else(|| t.t("report-na"), |r| format!("{} %", dec(&t, r))),
                 total: dec(&t, sc.total),
-                score: sc.score_pct.map_or_else(|| t.t("report-na"), |v| dec(&t, v)),
+                score: sc
+                    .score_pct
+                    .map_or_else(|| t.t("report-na"), |v| dec(&t, v)),
                 band: band(&t, sc),
             })
             .collect();

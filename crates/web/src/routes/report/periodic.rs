@@ -63,7 +63,11 @@ impl PeriodForm {
     pub fn query(&self, extra: &[(&str, &str)]) -> String {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         q.append_pair("kind", &self.kind);
-        for (k, v) in [("period", &self.period), ("from", &self.from), ("to", &self.to)] {
+        for (k, v) in [
+            ("period", &self.period),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
             if !v.is_empty() {
                 q.append_pair(k, v);
             }

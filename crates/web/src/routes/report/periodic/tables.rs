@@ -155,7 +155,9 @@ pub fn handling(d: &Doc) -> (Table, Vec<&'static str>) {
         .collect();
     let (mut rows, mut classes) = (Vec::new(), Vec::new());
     for (i, f) in d.r.handling.fields.iter().enumerate() {
-        let stt = ROMAN.get(i).map_or_else(|| (i + 1).to_string(), |s| s.to_string());
+        let stt = ROMAN
+            .get(i)
+            .map_or_else(|| (i + 1).to_string(), |s| s.to_string());
         let field = if f.field.is_empty() {
             "Chưa xác định lĩnh vực".to_string()
         } else {
@@ -169,7 +171,12 @@ pub fn handling(d: &Doc) -> (Table, Vec<&'static str>) {
             } else {
                 p.name.clone()
             };
-            rows.push(handling_cells((j + 1).to_string(), name, p.code.clone(), &p.row));
+            rows.push(handling_cells(
+                (j + 1).to_string(),
+                name,
+                p.code.clone(),
+                &p.row,
+            ));
             classes.push("procedure");
         }
     }
@@ -219,7 +226,12 @@ pub fn satisfaction(d: &Doc) -> Table {
         line("Lượt đánh giá", Some(s.ratings), None, flag),
         line("Hài lòng", Some(s.satisfied), s.satisfied_pct, flag),
         line("Đánh giá thấp", Some(s.low), None, ""),
-        line("Phản ánh, kiến nghị tiếp nhận", Some(s.feedback_received), None, ""),
+        line(
+            "Phản ánh, kiến nghị tiếp nhận",
+            Some(s.feedback_received),
+            None,
+            "",
+        ),
     ];
     for (cat, n) in &s.feedback_by_category {
         let label = match cat.as_str() {
@@ -237,14 +249,21 @@ pub fn satisfaction(d: &Doc) -> Table {
             "",
         ),
         line("Trả lời quá hạn", Some(s.feedback_answered_late), None, ""),
-        line("Phản ánh đúng (có cơ sở)", Some(s.feedback_upheld), None, ""),
+        line(
+            "Phản ánh đúng (có cơ sở)",
+            Some(s.feedback_upheld),
+            None,
+            "",
+        ),
     ]);
     let mut notes = vec![
         "Không ghi tên người đánh giá, người phản ánh. Tỷ lệ trả lời đúng hạn tính trên số đã trả lời."
             .to_string(),
     ];
     if s.small_sample {
-        notes.push(format!("* {SMALL_SAMPLE}: tỷ lệ hài lòng chỉ để tham khảo."));
+        notes.push(format!(
+            "* {SMALL_SAMPLE}: tỷ lệ hài lòng chỉ để tham khảo."
+        ));
     }
     Table {
         title: "Mức độ hài lòng và phản ánh, kiến nghị".into(),
@@ -310,7 +329,8 @@ fn duration(secs: Option<i64>) -> String {
     )
 }
 
-/// Part d: the sơ kết / tổng kết skeleton, as (class, text): `h` headings, `p` paragraphs.
+/// Part d: the sơ kết / tổng kết skeleton, as (class, text): `h` headings, `p` paragraphs,
+/// `b` paragraphs with a blank to fill in.
 pub fn narrative(d: &Doc) -> Vec<(&'static str, String)> {
     let r = d.r;
     let t = &r.handling.total;
@@ -329,37 +349,70 @@ pub fn narrative(d: &Doc) -> Vec<(&'static str, String)> {
     };
     vec![
         ("h", "I. KẾT QUẢ THỰC HIỆN".into()),
-        ("p", format!("1. Công tác chỉ đạo, điều hành: {BLANK}")),
-        ("p", format!(
-            "2. Tiếp nhận, giải quyết hồ sơ thủ tục hành chính: tổng số hồ sơ nhận giải quyết {} hồ sơ (kỳ trước chuyển qua {}; mới tiếp nhận {}, trong đó trực tuyến {}, trực tiếp và qua bưu chính {}). Đã giải quyết {} hồ sơ: trả trước hạn {}, đúng hạn {}, quá hạn {}; tỷ lệ giải quyết đúng hạn {}. Đang giải quyết {} hồ sơ (trong hạn {}, quá hạn {}). Rút hồ sơ {}; từ chối {}; dừng giải quyết {}. Đã gửi {} văn bản xin lỗi, hẹn lại ngày trả kết quả.",
-            count(t.received()), count(t.carried_over), count(t.new_received()), count(t.new_online),
-            count(t.new_direct), count(t.handled()), count(t.early), count(t.on_time), count(t.late),
-            share(t.handled_in_time_pct()), count(t.open()), count(t.open_within),
-            count(t.open_overdue), count(t.withdrawn), count(t.refused), count(t.stopped),
-            count(f.apologies),
-        )),
-        ("p", format!(
-            "3. Mức độ hài lòng: {} lượt đánh giá, {} lượt hài lòng, tỷ lệ hài lòng {}{small}; {} lượt đánh giá thấp đã được xem xét, khắc phục.",
-            count(s.ratings), count(s.satisfied), share(s.satisfied_pct), count(s.low),
-        )),
-        ("p", format!(
-            "4. Tiếp nhận, xử lý phản ánh, kiến nghị: tiếp nhận {} phản ánh, kiến nghị; trả lời đúng hạn {}, quá hạn {}; {} phản ánh đúng, có cơ sở.",
-            count(s.feedback_received), count(s.feedback_answered_on_time),
-            count(s.feedback_answered_late), count(s.feedback_upheld),
-        )),
-        ("p", format!(
-            "5. Xếp hàng, lấy số thứ tự: cấp {} số thứ tự, phục vụ {} lượt, {} lượt vắng mặt khi gọi; thời gian chờ trung vị {}, 90 % người dân chờ không quá {}; thời gian phục vụ trung vị {}.",
-            count(q.issued), count(q.served), count(q.no_show), duration(q.wait_median_secs),
-            duration(q.wait_p90_secs), duration(q.service_median_secs),
-        )),
-        ("p", format!("6. Đánh giá chung: {BLANK}")),
+        ("b", format!("1. Công tác chỉ đạo, điều hành: {BLANK}")),
+        (
+            "p",
+            format!(
+                "2. Tiếp nhận, giải quyết hồ sơ thủ tục hành chính: tổng số hồ sơ nhận giải quyết {} hồ sơ (kỳ trước chuyển qua {}; mới tiếp nhận {}, trong đó trực tuyến {}, trực tiếp và qua bưu chính {}). Đã giải quyết {} hồ sơ: trả trước hạn {}, đúng hạn {}, quá hạn {}; tỷ lệ giải quyết đúng hạn {}. Đang giải quyết {} hồ sơ (trong hạn {}, quá hạn {}). Rút hồ sơ {}; từ chối {}; dừng giải quyết {}. Đã gửi {} văn bản xin lỗi, hẹn lại ngày trả kết quả.",
+                count(t.received()),
+                count(t.carried_over),
+                count(t.new_received()),
+                count(t.new_online),
+                count(t.new_direct),
+                count(t.handled()),
+                count(t.early),
+                count(t.on_time),
+                count(t.late),
+                share(t.handled_in_time_pct()),
+                count(t.open()),
+                count(t.open_within),
+                count(t.open_overdue),
+                count(t.withdrawn),
+                count(t.refused),
+                count(t.stopped),
+                count(f.apologies),
+            ),
+        ),
+        (
+            "p",
+            format!(
+                "3. Mức độ hài lòng: {} lượt đánh giá, {} lượt hài lòng, tỷ lệ hài lòng {}{small}; {} lượt đánh giá thấp đã được xem xét, khắc phục.",
+                count(s.ratings),
+                count(s.satisfied),
+                share(s.satisfied_pct),
+                count(s.low),
+            ),
+        ),
+        (
+            "p",
+            format!(
+                "4. Tiếp nhận, xử lý phản ánh, kiến nghị: tiếp nhận {} phản ánh, kiến nghị; trả lời đúng hạn {}, quá hạn {}; {} phản ánh đúng, có cơ sở.",
+                count(s.feedback_received),
+                count(s.feedback_answered_on_time),
+                count(s.feedback_answered_late),
+                count(s.feedback_upheld),
+            ),
+        ),
+        (
+            "p",
+            format!(
+                "5. Xếp hàng, lấy số thứ tự: cấp {} số thứ tự, phục vụ {} lượt, {} lượt vắng mặt khi gọi; thời gian chờ trung vị {}, 90 % người dân chờ không quá {}; thời gian phục vụ trung vị {}.",
+                count(q.issued),
+                count(q.served),
+                count(q.no_show),
+                duration(q.wait_median_secs),
+                duration(q.wait_p90_secs),
+                duration(q.service_median_secs),
+            ),
+        ),
+        ("b", format!("6. Đánh giá chung: {BLANK}")),
         ("h", "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into()),
-        ("p", format!("1. Tồn tại, hạn chế: {BLANK}")),
-        ("p", format!("2. Nguyên nhân: {BLANK}")),
+        ("b", format!("1. Tồn tại, hạn chế: {BLANK}")),
+        ("b", format!("2. Nguyên nhân: {BLANK}")),
         ("h", format!("III. PHƯƠNG HƯỚNG, NHIỆM VỤ {next}")),
-        ("p", BLANK.into()),
+        ("b", BLANK.into()),
         ("h", "IV. ĐỀ XUẤT, KIẾN NGHỊ".into()),
-        ("p", BLANK.into()),
+        ("b", BLANK.into()),
     ]
 }
 
