@@ -33,6 +33,15 @@ pub struct Browser {
 impl Browser {
     /// Start chromedriver and a headless Chromium; `None` (after a notice) when not installed.
     pub async fn start() -> Option<Browser> {
+        Browser::launch(None).await
+    }
+
+    /// As [`Browser::start`], saving downloads into `dir` without asking.
+    pub async fn start_downloading_to(dir: &std::path::Path) -> Option<Browser> {
+        Browser::launch(Some(dir)).await
+    }
+
+    async fn launch(downloads: Option<&std::path::Path>) -> Option<Browser> {
         let required = std::env::var("CONGBO_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
         if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists()
         {
@@ -71,6 +80,15 @@ impl Browser {
                 "prefs": {"intl.accept_languages": "vi,en"}
             }),
         );
+        if let Some(dir) = downloads {
+            caps["goog:chromeOptions"]["prefs"] = serde_json::json!({
+                "intl.accept_languages": "vi,en",
+                "download.default_directory": dir.display().to_string(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+                "safebrowsing.enabled": false,
+            });
+        }
         let url = format!("http://127.0.0.1:{port}");
         let mut last_err = String::new();
         for _ in 0..50 {

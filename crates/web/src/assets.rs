@@ -41,6 +41,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         include_bytes!("../static/forms.css"),
     ),
+    (
+        "report.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/report.css"),
+    ),
 ];
 
 pub async fn serve(PathParam(name): PathParam<String>) -> Response {

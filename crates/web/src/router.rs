@@ -288,6 +288,16 @@ fn table() -> Vec<Route> {
     t.page(M::GET, "/lich", page::calendar::page_for_year);
     t.page(M::POST, "/lich/ngay", page::calendar::set_day);
     t.page(M::POST, "/lich/ngay/{date}/xoa", page::calendar::remove_day);
+    t.page(
+        M::GET,
+        "/bao-cao/{id}/chi-so-766",
+        page::report::index766::page,
+    );
+    t.page(
+        M::GET,
+        "/bao-cao/{id}/dinh-ky",
+        page::report::periodic::page,
+    );
 
     // The JSON API.
     t.api(M::GET, "/api/v1/openapi.json", api::openapi_json)
@@ -569,6 +579,11 @@ fn table() -> Vec<Route> {
         M::GET,
         "/api/v1/offices/{id}/figures/drill/{figure}",
         api::report::drill,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/offices/{id}/reports/periodic",
+        api::report::periodic,
     );
     t.api(
         M::GET,

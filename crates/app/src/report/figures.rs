@@ -372,7 +372,8 @@ async fn read(
     Ok(rows)
 }
 
-fn period(q: &FigureQuery) -> (Grain, String, String) {
+/// The table and bounds a period is read from: whole months from `rollup_month`.
+pub(super) fn period(q: &FigureQuery) -> (Grain, String, String) {
     if whole_months(q) {
         (Grain::Month, month_of(q.from), month_of(q.to))
     } else {
@@ -401,44 +402,72 @@ async fn open_at(
     } else {
         Dims::Filter(pd)
     };
+    let open = OpenQuery {
+        office: o,
+        subtree: q.subtree,
+        as_of: e,
+        dims,
+        by,
+        key_of: |r| (!r.dim.contains('|')).then(|| r.key.clone()),
+    };
+    open_counts(tx, &open).await
+}
+
+/// Which open dossiers to count, and how to group them.
+pub(super) struct OpenQuery<'a> {
+    pub office: &'a OfficeRow,
+    pub subtree: bool,
+    /// At the end of this day.
+    pub as_of: Date,
+    pub dims: Dims,
+    pub by: GroupBy,
+    /// The group of a summed row; `None` leaves the row out.
+    pub key_of: fn(&Sum) -> Option<String>,
+}
+
+/// Open dossiers at the end of day `as_of`, per group: (within the limit, overdue). Open =
+/// received − closed up to that day; overdue = due before it − settled up to it.
+pub(super) async fn open_counts(
+    tx: &mut Tx,
+    oq: &OpenQuery<'_>,
+) -> Result<HashMap<String, (i64, i64)>> {
+    let e = oq.as_of;
     let first = e.first_of_month();
     let before_month = first.checked_sub(1.day()).map(month_of).unwrap_or_default();
     let mut q1 = SumQuery {
-        office_id: o.id,
-        path: &o.path,
-        subtree: q.subtree,
+        office_id: oq.office.id,
+        path: &oq.office.path,
+        subtree: oq.subtree,
         grain: Grain::Month,
         from: "",
         to: &before_month,
-        dims,
+        dims: oq.dims.clone(),
         metrics: &OPEN_METRICS,
     };
-    let mut rows = repo::sums(tx, &q1, by).await?;
+    let mut rows = repo::sums(tx, &q1, oq.by).await?;
     let (f, t) = (first.to_string(), e.to_string());
     q1.grain = Grain::Day;
     q1.from = &f;
     q1.to = &t;
-    rows.extend(repo::sums(tx, &q1, by).await?);
+    rows.extend(repo::sums(tx, &q1, oq.by).await?);
     // `due` counts only before `e`: take the due on `e` itself back out.
     q1.from = &t;
     q1.metrics = &["dossier.due"];
-    let on_e = repo::sums(tx, &q1, by).await?;
+    let on_e = repo::sums(tx, &q1, oq.by).await?;
     let mut acc: HashMap<String, [i64; 4]> = HashMap::new();
     for (r, sign) in rows
         .iter()
         .map(|r| (r, 1))
         .chain(on_e.iter().map(|r| (r, -1)))
     {
-        if r.dim.contains('|') {
-            continue;
-        }
+        let Some(key) = (oq.key_of)(r) else { continue };
         let i = match r.metric.as_str() {
             "dossier.received" => 0,
             "dossier.closed" => 1,
             "dossier.due" => 2,
             _ => 3,
         };
-        acc.entry(r.key.clone()).or_default()[i] += sign * r.n;
+        acc.entry(key).or_default()[i] += sign * r.n;
     }
     Ok(acc
         .into_iter()
@@ -450,6 +479,7 @@ async fn open_at(
         .collect())
 }
 
+/// The day open dossiers are counted at: the period's last day, or today.
 pub(crate) fn as_of(app: &App, q: &FigureQuery) -> Date {
     q.to.min(local_date(app.now()))
 }

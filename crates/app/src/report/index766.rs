@@ -14,6 +14,8 @@
 use congbo_domain::index766::{DossierCounts, FeedbackCounts, Inputs, Rules766, Scorecard, score};
 
 use super::figures::{self, FigureQuery, OfficeFigures};
+use congbo_store::repo::office::OfficeRow;
+
 use crate::{Actor, App, Result};
 
 fn n(x: i64) -> u64 {
@@ -48,4 +50,24 @@ pub async fn scorecard(app: &App, actor: &Actor, q: &FigureQuery) -> Result<(Inp
     let versions = Rules766::builtin();
     let rules = Rules766::select(&versions, q.to)?;
     Ok((i, score(&i, rules)?))
+}
+
+/// One scorecard per entry of [`figures::figures_by_office`]: the office's own counters
+/// first, then each direct child office's subtree; the rules in force on the period's last
+/// day.
+pub async fn scorecards_by_office(
+    app: &App,
+    actor: &Actor,
+    q: &FigureQuery,
+) -> Result<Vec<(OfficeRow, Inputs, Scorecard)>> {
+    let entries = figures::figures_by_office(app, actor, q).await?;
+    let versions = Rules766::builtin();
+    let rules = Rules766::select(&versions, q.to)?;
+    entries
+        .into_iter()
+        .map(|(o, f)| {
+            let i = inputs(&f);
+            Ok((o, i, score(&i, rules)?))
+        })
+        .collect()
 }

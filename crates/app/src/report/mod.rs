@@ -1,9 +1,10 @@
 //! Reports: keeping the rollups ([`rollup`]), reading figures from them ([`figures`]), the
-//! Decision 766 scorecard built on them ([`index766`]), the dashboards ([`dashboard`]) and the
-//! lists behind their figures ([`drill`]).
+//! Decision 766 scorecard built on them ([`index766`]), the dashboards ([`dashboard`]), the
+//! lists behind their figures ([`drill`]) and the periodic reports ([`periodic`]).
 
 pub mod dashboard;
 pub mod drill;
 pub mod figures;
 pub mod index766;
+pub mod periodic;
 pub mod rollup;

@@ -12,6 +12,7 @@
 
 pub mod histogram;
 pub mod period;
+pub mod periodic;
 pub mod rollup;
 pub mod shares;
 

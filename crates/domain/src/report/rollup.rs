@@ -44,7 +44,7 @@ use crate::time::local;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Metric {
     /// `dossier.received`: a dossier received (clock started), on its receipt day.
-    /// Dims `ch:`, `p:`, `o:` (the officer who received it).
+    /// Dims `ch:`, `p:`, `p:…|ch:…`, `o:` (the officer who received it).
     DossierReceived,
     /// `dossier.closed`: processing of a received dossier ended (finished, refused, stopped or
     /// withdrawn), on that day. Dims `p:`. Open at the end of day E = received − closed up to E.
@@ -265,7 +265,9 @@ pub fn dossier_contributions(d: &DossierInput) -> Vec<Delta> {
     let Some(received) = f.received_at else {
         return out.v;
     };
-    let mut rd = vec![dim("ch", &d.channel), p[0].clone()];
+    // Crossed `p:…|ch:…`: the periodic report splits each procedure's new dossiers by channel.
+    let ch = dim("ch", &d.channel);
+    let mut rd = vec![ch.clone(), p[0].clone(), format!("{}|{ch}", p[0])];
     if let Some(o) = d.received_by {
         rd.push(dim("o", o.simple()));
     }
@@ -537,6 +539,7 @@ mod tests {
         assert_eq!(count(&v, Metric::DossierReceived, ""), 1);
         assert_eq!(count(&v, Metric::DossierReceived, "ch:counter"), 1);
         assert_eq!(count(&v, Metric::DossierReceived, "p:1.001"), 1);
+        assert_eq!(count(&v, Metric::DossierReceived, "p:1.001|ch:counter"), 1);
         let due: Vec<_> = v
             .iter()
             .filter(|d| d.metric == Metric::DossierDue)

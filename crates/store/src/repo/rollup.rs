@@ -418,6 +418,8 @@ pub enum Dims {
     Totals,
     /// One filter value (`p:1.001`) and the rows crossed with it (`p:1.001|…`).
     Filter(String),
+    /// Every row whose dim starts with the prefix (`p:`: each procedure and its crossings).
+    Breakdown(&'static str),
 }
 
 /// Sum query over the offices whose path starts with `path` (`exact`: only the office `office_id`).
@@ -465,6 +467,7 @@ pub async fn sums(tx: &mut Tx, q: &SumQuery<'_>, by: GroupBy) -> Result<Vec<Sum>
         Dims::Whole => "r.dim NOT LIKE 'p:%' AND r.dim NOT LIKE 'g:%' AND $5 = $5",
         Dims::Totals => "r.dim = '' AND $5 = $5",
         Dims::Filter(_) => "(r.dim = $5 OR r.dim LIKE $5 || '|%')",
+        Dims::Breakdown(_) => "r.dim LIKE $5 || '%'",
     };
     let metrics = if q.metrics.is_empty() {
         String::new()
@@ -493,6 +496,7 @@ pub async fn sums(tx: &mut Tx, q: &SumQuery<'_>, by: GroupBy) -> Result<Vec<Sum>
     };
     let filter = match &q.dims {
         Dims::Filter(f) => f.as_str(),
+        Dims::Breakdown(prefix) => prefix,
         _ => "",
     };
     let sql = format!(

@@ -77,8 +77,9 @@ impl Modify for BearerAuth {
         feedback::reveal, feedback::identity_log, feedback::act, feedback::stats,
         feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
         report::figures, report::index766, report::by_office, report::trend, report::drill,
+        report::periodic,
     ),
-    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut)),
+    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut, report::PeriodicOut)),
     modifiers(&BearerAuth),
     security(("api_token" = [])),
 )]

@@ -1,11 +1,14 @@
 //! Report pages: the dashboards under `/bao-cao` ([`dashboard`]: a head's office, a province's
-//! comparison) and the list behind each figure ([`drill`]). Handlers only parse the filters
+//! comparison), the list behind each figure ([`drill`]), the Decision 766 page ([`index766`])
+//! and the periodic reports ([`periodic`]). Handlers only parse the filters
 //! (`crate::api::report::FigureParams`, as the JSON API does), call the use cases of
 //! `congbo_app::report` and render; a refused filter shows the page again with the message
 //! next to its field (422) and the values as typed.
 
 mod dashboard;
 mod drill;
+pub mod index766;
+pub mod periodic;
 
 pub use dashboard::{compare, dashboard, home};
 pub use drill::drill;
