@@ -8,8 +8,8 @@ use congbo_app::report::dashboard::{self, CompareRow, Headline, Sort};
 use congbo_app::report::drill::{self, Drill, DrillQuery, Figure};
 use congbo_app::report::figures::{self, FigureQuery, OfficeFigures};
 use congbo_app::report::index766;
-use congbo_domain::DomainError;
 use congbo_app::report::periodic::{self, QueueSummary, SatisfactionSummary};
+use congbo_domain::DomainError;
 use congbo_domain::index766::{Inputs, Scorecard};
 use congbo_domain::report::period::Period;
 use congbo_domain::report::periodic::HandlingTable;
@@ -233,44 +233,6 @@ pub struct TrendOut {
     params(("id" = Uuid, Path), FigureParams),
     responses((status = 200, body = TrendOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn trend(
-#[derive(Serialize, ToSchema)]
-pub struct PeriodicOut {
-    /// `month`, `quarter`, `half`, `year` or `custom`.
-    pub kind: String,
-    pub from: String,
-    pub to: String,
-    pub subtree: bool,
-    pub office_id: Uuid,
-    pub office_name: String,
-    /// Carried over = in process at the end of this day (the day before `from`).
-    pub carried_as_of: String,
-    /// In process at the end of this day (`min(to, today)`).
-    pub open_as_of: String,
-    /// Part a: `fields` (each with `field`, `total` and `procedures` — `code`, `name` and the
-    /// counts) and the `total` row. Counts: `carried_over`, `new_online`, `new_direct`,
-    /// `early`, `on_time`, `late`, `open_within`, `open_overdue`, `withdrawn`, `refused`,
-    /// `stopped`.
-    #[schema(value_type = Object)]
-    pub handling: HandlingTable,
-    /// Part b: ratings (with `small_sample` under 30) and feedback; never who rated or
-    /// complained.
-    #[schema(value_type = Object)]
-    pub satisfaction: SatisfactionSummary,
-    /// Part c: tickets issued, served, no-show; median and p90 wait and service (seconds).
-    #[schema(value_type = Object)]
-    pub queue: QueueSummary,
-    /// Form 04 apologies sent in the period (for the narrative).
-    pub apologies: i64,
-}
-
-/// The periodic reports of an office (or its subtree) over a reporting period: receipt and
-/// handling by field and procedure, satisfaction and feedback, the queue. A procedure filter
-/// is ignored. The page `/bao-cao/{id}/dinh-ky` prints the same numbers and downloads them as
-/// XLSX and CSV.
-#[utoipa::path(get, path = "/api/v1/offices/{id}/reports/periodic", tag = "report",
-    params(("id" = Uuid, Path), FigureParams),
-    responses((status = 200, body = PeriodicOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn periodic(
     State(s): State<AppState>,
     CurrentUser(a): CurrentUser,
     PathParam(id): PathParam<Uuid>,
@@ -326,6 +288,49 @@ pub async fn drill(
     .await?;
     Ok(Json(d))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodicOut {
+    /// `month`, `quarter`, `half`, `year` or `custom`.
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub subtree: bool,
+    pub office_id: Uuid,
+    pub office_name: String,
+    /// Carried over = in process at the end of this day (the day before `from`).
+    pub carried_as_of: String,
+    /// In process at the end of this day (`min(to, today)`).
+    pub open_as_of: String,
+    /// Part a: `fields` (each with `field`, `total` and `procedures` — `code`, `name` and the
+    /// counts) and the `total` row. Counts: `carried_over`, `new_online`, `new_direct`,
+    /// `early`, `on_time`, `late`, `open_within`, `open_overdue`, `withdrawn`, `refused`,
+    /// `stopped`.
+    #[schema(value_type = Object)]
+    pub handling: HandlingTable,
+    /// Part b: ratings (with `small_sample` under 30) and feedback; never who rated or
+    /// complained.
+    #[schema(value_type = Object)]
+    pub satisfaction: SatisfactionSummary,
+    /// Part c: tickets issued, served, no-show; median and p90 wait and service (seconds).
+    #[schema(value_type = Object)]
+    pub queue: QueueSummary,
+    /// Form 04 apologies sent in the period (for the narrative).
+    pub apologies: i64,
+}
+
+/// The periodic reports of an office (or its subtree) over a reporting period: receipt and
+/// handling by field and procedure, satisfaction and feedback, the queue. A procedure filter
+/// is ignored. The page `/bao-cao/{id}/dinh-ky` prints the same numbers and downloads them as
+/// XLSX and CSV.
+#[utoipa::path(get, path = "/api/v1/offices/{id}/reports/periodic", tag = "report",
+    params(("id" = Uuid, Path), FigureParams),
+    responses((status = 200, body = PeriodicOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn periodic(
+    State(s): State<AppState>,
+    CurrentUser(a): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    QueryParam(p): QueryParam<FigureParams>,
 ) -> Result<Json<PeriodicOut>, Failure> {
     let (period, q) = p.query(s.app.now(), id)?;
     let r = periodic::report(&s.app, &a, &q).await?;
