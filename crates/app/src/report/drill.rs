@@ -388,9 +388,8 @@ async fn ratings(
             let n = staff_repo::get(tx, id).await?.map(|u| u.full_name);
             people.insert(id, n.unwrap_or_default());
         }
-        if !settings.contains_key(&r.source.office_id) {
-            let s = rating_settings(tx, r.source.office_id).await?;
-            settings.insert(r.source.office_id, s);
+        if let std::collections::btree_map::Entry::Vacant(e) = settings.entry(r.source.office_id) {
+            e.insert(rating_settings(tx, r.source.office_id).await?);
         }
     }
     let mut out: Vec<RatingLine> = rows
