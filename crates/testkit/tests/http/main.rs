@@ -4,6 +4,7 @@
 mod api_input;
 mod auth;
 mod browser;
+mod browser_public;
 mod calendar;
 mod catalog;
 mod dossier;
@@ -13,6 +14,7 @@ mod i18n;
 mod offices;
 mod open311;
 mod ops;
+mod public_stats;
 mod queue;
 mod rating;
 mod report;

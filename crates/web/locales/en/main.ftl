@@ -783,3 +783,26 @@ err-demo-history-months = The demo history must cover 1 to 24 months.
 field-history = Months of demo history
 err-user-not-found = Officer not found.
 err-group-not-found = Service group not found.
+
+# Public statistics (/thong-ke) and the TV lobby mode
+stats-title = Statistics
+stats-intro = How each office handles administrative procedures, how satisfied citizens are and how feedback is answered, from the aggregated figures. No personal data.
+stats-period-hint = A month as 2026-03 or a year as 2026; empty means this month.
+stats-search = Office name
+stats-csv = Download open data (CSV)
+stats-none = No office matches.
+stats-office = Office
+stats-handled = Dossiers handled
+stats-on-time = On-time share
+stats-satisfied = Satisfied share
+stats-complaints = Feedback answered on time
+stats-index766 = 766 index
+stats-band-excellent = Excellent
+stats-band-good = Good
+stats-band-fair = Fair
+stats-band-average = Average
+stats-band-weak = Weak
+stats-no-data = No data yet
+stats-trend = Month by month
+stats-notes = On-time share: dossiers returned early or on time over the dossiers returned. The 766 index is scored on the indicators with data (Decision 766/QĐ-TTg); "—" means nothing to count yet.
+stats-lobby-title = Our service this month

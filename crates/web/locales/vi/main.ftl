@@ -783,3 +783,26 @@ err-demo-history-months = Số tháng dữ liệu mẫu phải từ 1 đến 24.
 field-history = Số tháng dữ liệu mẫu
 err-user-not-found = Không tìm thấy cán bộ.
 err-group-not-found = Không tìm thấy nhóm dịch vụ.
+
+# Public statistics (/thong-ke) and the TV lobby mode
+stats-title = Thống kê
+stats-intro = Kết quả giải quyết thủ tục hành chính, mức độ hài lòng và trả lời phản ánh, kiến nghị của từng đơn vị, tính từ số liệu tổng hợp. Không có thông tin cá nhân.
+stats-period-hint = Tháng dạng 2026-03 hoặc năm dạng 2026; để trống là tháng này.
+stats-search = Tên đơn vị
+stats-csv = Tải dữ liệu mở (CSV)
+stats-none = Không có đơn vị nào khớp.
+stats-office = Đơn vị
+stats-handled = Hồ sơ đã giải quyết
+stats-on-time = Tỷ lệ đúng hạn
+stats-satisfied = Tỷ lệ hài lòng
+stats-complaints = Phản ánh, kiến nghị trả lời đúng hạn
+stats-index766 = Chỉ số 766
+stats-band-excellent = Xuất sắc
+stats-band-good = Tốt
+stats-band-fair = Khá
+stats-band-average = Trung bình
+stats-band-weak = Yếu
+stats-no-data = Chưa có dữ liệu
+stats-trend = Diễn biến theo tháng
+stats-notes = Tỷ lệ đúng hạn: hồ sơ trả trước hạn và đúng hạn trên số hồ sơ đã trả kết quả. Chỉ số 766 tính trên các chỉ tiêu có dữ liệu (Quyết định 766/QĐ-TTg); "—" là chưa có gì để tính.
+stats-lobby-title = Kết quả phục vụ tháng này
