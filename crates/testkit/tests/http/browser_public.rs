@@ -97,10 +97,14 @@ async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_ca
         .click()
         .await
         .unwrap();
-    let h1 = c
-        .wait()
+    // (the link is boosted by htmx: wait for the office page's own content)
+    c.wait()
         .at_most(wait)
-        .for_element(Locator::Css("h1"))
+        .for_element(Locator::Css("dd[data-figure='handled']"))
+        .await
+        .unwrap();
+    let h1 = c
+        .find(Locator::Css("h1"))
         .await
         .unwrap()
         .text()
