@@ -91,7 +91,7 @@
     var comma = panel.getAttribute("data-comma") === "1";
     var loaded = false, k = 0, rot = null, wait = null;
     function pct(v) {
-      if (v === null || v === undefined) return "—";
+      if (v === null || v === undefined) return panel.getAttribute("data-no-data");
       var s = Number(v).toFixed(2);
       return (comma ? s.replace(".", ",") : s) + " %";
     }
@@ -106,6 +106,10 @@
       var m = o && (o.month || o.year);
       if (!m) return;
       text(document.getElementById("s-handled"), String(m.handled));
+      [["s-on-time", m.on_time_pct], ["s-satisfied", m.satisfied_pct], ["s-band", m.band]].forEach(function (x) {
+        var el = document.getElementById(x[0]);
+        if (el) el.className = x[1] === null || x[1] === undefined ? "value none" : "value";
+      });
       text(document.getElementById("s-on-time"), pct(m.on_time_pct));
       text(document.getElementById("s-on-time-sub"), m.on_time + "/" + m.returned);
       text(document.getElementById("s-satisfied"), pct(m.satisfied_pct));

@@ -91,6 +91,13 @@ async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_ca
     assert!(text.contains("Xã Thanh Luông"), "{text}");
     assert!(text.contains("100,00 %"), "on time: {text}");
     shot(c, "thong-ke").await;
+    c.execute(
+        "document.querySelector(\"tr[data-office='DB-TL']\").scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "thong-ke-row").await;
     row.find(Locator::Css("a"))
         .await
         .unwrap()
