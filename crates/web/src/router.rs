@@ -613,6 +613,16 @@ fn table() -> Vec<Route> {
         api::feedback::answers,
     );
 
+    // Public statistics (issue 13 §5): pages and open data, no sign-in.
+    t.page(M::GET, "/thong-ke", page::public_stats::list);
+    t.page(M::GET, "/thong-ke.csv", page::public_stats::csv);
+    t.page(M::GET, "/thong-ke/{id}", page::public_stats::office);
+    t.api(
+        M::GET,
+        "/api/v1/public/statistics",
+        api::public_stats::statistics,
+    );
+
     // Open311 (GeoReport v2).
     t.add(
         Area::Open311,

@@ -77,8 +77,80 @@
     }
   }
 
+  // Lobby mode (?sanh=1): after data-idle seconds without a call the counters give way to the
+  // office's figures of the month, one slide every data-rotate seconds; a call brings the
+  // counters back at once. The figures come from the public statistics (open data).
+  function lobbyMode(office) {
+    var panel = document.getElementById("d-stats");
+    var counters = document.querySelector(".board .now");
+    if (!panel || !counters) return null;
+    var idle = (parseInt(body.getAttribute("data-idle"), 10) || 20) * 1000;
+    var rotate = (parseInt(body.getAttribute("data-rotate"), 10) || 8) * 1000;
+    var slides = panel.querySelectorAll(".slide");
+    var dots = panel.querySelectorAll(".dots span");
+    var comma = panel.getAttribute("data-comma") === "1";
+    var loaded = false, k = 0, rot = null, wait = null;
+    function pct(v) {
+      if (v === null || v === undefined) return panel.getAttribute("data-no-data");
+      var s = Number(v).toFixed(2);
+      return (comma ? s.replace(".", ",") : s) + " %";
+    }
+    function slide(i) {
+      for (var j = 0; j < slides.length; j++) {
+        slides[j].hidden = j !== i;
+        if (dots[j]) dots[j].className = j === i ? "on" : "";
+      }
+    }
+    function fill(j) {
+      var o = j && j.offices && j.offices[0];
+      var m = o && (o.month || o.year);
+      if (!m) return;
+      text(document.getElementById("s-handled"), String(m.handled));
+      [["s-on-time", m.on_time_pct], ["s-satisfied", m.satisfied_pct], ["s-band", m.band]].forEach(function (x) {
+        var el = document.getElementById(x[0]);
+        if (el) el.className = x[1] === null || x[1] === undefined ? "value none" : "value";
+      });
+      text(document.getElementById("s-on-time"), pct(m.on_time_pct));
+      text(document.getElementById("s-on-time-sub"), m.on_time + "/" + m.returned);
+      text(document.getElementById("s-satisfied"), pct(m.satisfied_pct));
+      text(document.getElementById("s-ratings"), String(m.ratings));
+      var small = document.getElementById("s-small");
+      if (small) small.hidden = !m.small_sample;
+      text(document.getElementById("s-band"), m.band ? panel.getAttribute("data-band-" + m.band) : panel.getAttribute("data-no-data"));
+      text(document.getElementById("s-score"), m.score_pct === null ? "" : pct(m.score_pct));
+      loaded = true;
+    }
+    function load() {
+      fetch("/api/v1/public/statistics?office=" + encodeURIComponent(office))
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(fill)
+        .catch(function () { /* keep what is shown */ });
+    }
+    function showFigures() {
+      if (!loaded) { wait = setTimeout(showFigures, idle); return; }
+      counters.hidden = true;
+      panel.hidden = false;
+      k = 0;
+      slide(k);
+      rot = setInterval(function () { k = (k + 1) % slides.length; slide(k); }, rotate);
+    }
+    function showCalls() {
+      panel.hidden = true;
+      counters.hidden = false;
+      if (rot) clearInterval(rot);
+      if (wait) clearTimeout(wait);
+      rot = null;
+      wait = setTimeout(showFigures, idle);
+    }
+    load();
+    setInterval(load, 10 * 60 * 1000);
+    showCalls();
+    return showCalls;
+  }
+
   if (pageKind === "display") {
     var office = body.getAttribute("data-office");
+    var onCall = body.getAttribute("data-lobby") === "1" ? lobbyMode(office) : null;
     var voice = body.getAttribute("data-voice") === "1";
     var ctx = null;
     try { ctx = new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { ctx = null; }
@@ -94,6 +166,7 @@
     events(office, function (f) {
       renderBoard(f);
       if (f.call) {
+        if (onCall) onCall();
         text(document.getElementById("d-call"), f.call.text);
         if (voice) {
           chime(ctx);

@@ -495,16 +495,28 @@ async fn load(app: &App, actor: &Actor, q: &FigureQuery) -> Result<(Tx, OfficeRo
 /// The figures of the office (or its subtree) over the period.
 pub async fn figures(app: &App, actor: &Actor, q: &FigureQuery) -> Result<OfficeFigures> {
     let (mut tx, o) = load(app, actor, q).await?;
+    let f = figures_of(app, &mut tx, &o, q).await?;
+    tx.commit().await?;
+    Ok(f)
+}
+
+/// [`figures`] of an office already loaded and checked by the caller (crate-private: the
+/// public statistics read them without an actor, and nothing else may).
+pub(crate) async fn figures_of(
+    app: &App,
+    tx: &mut Tx,
+    o: &OfficeRow,
+    q: &FigureQuery,
+) -> Result<OfficeFigures> {
     let (grain, from, to) = period(q);
-    let rows = read(&mut tx, &o, q, grain, (&from, &to), GroupBy::Nothing).await?;
+    let rows = read(tx, o, q, grain, (&from, &to), GroupBy::Nothing).await?;
     let mut c = Counters::default();
     rows.iter().for_each(|r| c.add(r));
     let mut f = build(&c, q);
     let e = as_of(app, q);
-    let open = open_at(&mut tx, &o, q, e, GroupBy::Nothing).await?;
+    let open = open_at(tx, o, q, e, GroupBy::Nothing).await?;
     let (within, overdue) = open.values().copied().next().unwrap_or_default();
     (f.open_as_of, f.open_within, f.open_overdue) = (Some(e), within, overdue);
-    tx.commit().await?;
     Ok(f)
 }
 
@@ -578,8 +590,21 @@ pub async fn trend_by_month(
     q: &FigureQuery,
 ) -> Result<Vec<(String, OfficeFigures)>> {
     let (mut tx, o) = load(app, actor, q).await?;
+    let out = trend_of(app, &mut tx, &o, q).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`trend_by_month`] of an office already loaded and checked by the caller (crate-private,
+/// like [`figures_of`]).
+pub(crate) async fn trend_of(
+    app: &App,
+    tx: &mut Tx,
+    o: &OfficeRow,
+    q: &FigureQuery,
+) -> Result<Vec<(String, OfficeFigures)>> {
     let (from, to) = (month_of(q.from), month_of(q.to));
-    let rows = read(&mut tx, &o, q, Grain::Month, (&from, &to), GroupBy::Period).await?;
+    let rows = read(tx, o, q, Grain::Month, (&from, &to), GroupBy::Period).await?;
     let mut by_month: BTreeMap<String, Counters> = BTreeMap::new();
     let mut m = q.from.first_of_month();
     while m <= q.to {
@@ -600,12 +625,51 @@ pub async fn trend_by_month(
             .map_err(|_| crate::AppError::Internal(format!("bad month {month}")))?;
         let e = first.last_of_month().min(today);
         if e >= first {
-            let open = open_at(&mut tx, &o, q, e, GroupBy::Nothing).await?;
+            let open = open_at(tx, o, q, e, GroupBy::Nothing).await?;
             let (w, d) = open.values().copied().next().unwrap_or_default();
             (f.open_as_of, f.open_within, f.open_overdue) = (Some(e), w, d);
         }
         out.push((month, f));
     }
-    tx.commit().await?;
+    Ok(out)
+}
+
+/// Each office's own figures (not its subtree) over the period, for every office under the
+/// given top-level offices: one grouped read per top-level office instead of one per office.
+/// `q.office_id` and `q.subtree` are ignored. Crate-private, like [`figures_of`].
+pub(crate) async fn figures_each_office(
+    app: &App,
+    tx: &mut Tx,
+    roots: &[OfficeRow],
+    q: &FigureQuery,
+) -> Result<HashMap<Uuid, OfficeFigures>> {
+    let q = FigureQuery {
+        subtree: true,
+        ..q.clone()
+    };
+    let (grain, from, to) = period(&q);
+    let e = as_of(app, &q);
+    let mut counters: HashMap<String, Counters> = HashMap::new();
+    let mut opens: HashMap<String, (i64, i64)> = HashMap::new();
+    for root in roots {
+        let rows = read(tx, root, &q, grain, (&from, &to), GroupBy::Office).await?;
+        for r in &rows {
+            counters.entry(r.key.clone()).or_default().add(r);
+        }
+        opens.extend(open_at(tx, root, &q, e, GroupBy::Office).await?);
+    }
+    let mut out = HashMap::new();
+    for root in roots {
+        for x in office_repo::list_subtree(tx, &root.path).await? {
+            let key = x.id.simple().to_string();
+            let mut f = counters
+                .get(&key)
+                .map(|c| build(c, &q))
+                .unwrap_or_else(|| build(&Counters::default(), &q));
+            let (w, d) = opens.get(&key).copied().unwrap_or_default();
+            (f.open_as_of, f.open_within, f.open_overdue) = (Some(e), w, d);
+            out.insert(x.id, f);
+        }
+    }
     Ok(out)
 }

@@ -13,6 +13,8 @@
 
 use congbo_domain::index766::{DossierCounts, FeedbackCounts, Inputs, Rules766, Scorecard, score};
 
+use jiff::civil::Date;
+
 use super::figures::{self, FigureQuery, OfficeFigures};
 use congbo_store::repo::office::OfficeRow;
 
@@ -46,9 +48,16 @@ pub fn inputs(f: &OfficeFigures) -> Inputs {
 /// its last day. Errors: those of [`figures::figures`], `index766-no-rules`.
 pub async fn scorecard(app: &App, actor: &Actor, q: &FigureQuery) -> Result<(Inputs, Scorecard)> {
     let f = figures::figures(app, actor, q).await?;
-    let i = inputs(&f);
+    score_figures(&f, q.to)
+}
+
+/// The scorecard of a figure set with the rules in force on `last_day` (the period's last
+/// day): the one mapping shared by [`scorecard`] and the public statistics. Pure; whoever
+/// holds the figures was allowed to read them. Errors: `index766-no-rules`.
+pub fn score_figures(f: &OfficeFigures, last_day: Date) -> Result<(Inputs, Scorecard)> {
+    let i = inputs(f);
     let versions = Rules766::builtin();
-    let rules = Rules766::select(&versions, q.to)?;
+    let rules = Rules766::select(&versions, last_day)?;
     Ok((i, score(&i, rules)?))
 }
 

@@ -758,6 +758,8 @@ const PUBLIC_TICKET: &str = "public by design: a ticket's holder follows it by i
 signing in";
 const TABLET: &str = "a paired rating tablet authenticates with its device cookie, not as staff \
 (tested in rating.rs)";
+const PUBLIC_STATS: &str = "public by design: every office's statistics are published \
+without signing in (figures only, no personal data; tested in public_stats.rs)";
 const PUBLIC_CODE: &str = "public by design: the citizen reaches it by the code and secret they \
 hold (tested in rating.rs and feedback.rs)";
 
@@ -797,6 +799,7 @@ const EXCLUDED: &[(&str, &str, &str)] = &[
     ("GET", "/danh-gia/{code}", PUBLIC_CODE),
     ("POST", "/danh-gia/{code}", PUBLIC_CODE),
     ("GET", "/api/v1/public/feedback/{code}", PUBLIC_CODE),
+    ("GET", "/thong-ke/{id}", PUBLIC_STATS),
     (
         "POST",
         "/api/v1/public/feedback/{code}/{action}",
@@ -828,7 +831,7 @@ enum Slot {
 fn slot(t: &Target, prev: &str, param: &str) -> Slot {
     let id = |u: Uuid| Slot::Aim(Some(u.to_string()));
     match (prev, param) {
-        ("offices" | "don-vi" | "bao-cao", "id") => id(t.office),
+        ("offices" | "don-vi" | "bao-cao" | "thong-ke", "id") => id(t.office),
         ("offices", "code") | ("man-hinh" | "ki-ot" | "lay-so", "code") => {
             Slot::Aim(Some("DB-MN".into()))
         }

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod dossier;
 pub mod feedback;
 pub mod office;
+pub mod public_stats;
 pub mod queue;
 pub mod rating;
 pub mod report;
@@ -77,9 +78,10 @@ impl Modify for BearerAuth {
         feedback::reveal, feedback::identity_log, feedback::act, feedback::stats,
         feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
         report::figures, report::index766, report::by_office, report::trend, report::drill,
-        report::periodic,
+        report::periodic, public_stats::statistics,
     ),
-    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut, report::PeriodicOut)),
+    components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut, report::PeriodicOut,
+        public_stats::StatisticsOut, public_stats::PeriodOut)),
     modifiers(&BearerAuth),
     security(("api_token" = [])),
 )]

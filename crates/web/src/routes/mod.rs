@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod home;
 pub mod office;
 pub mod ops;
+pub mod public_stats;
 pub mod queue;
 pub mod rating;
 pub mod report;

@@ -269,6 +269,16 @@ struct DisplayPage {
     voice: bool,
     take_url: String,
     qr: String,
+    /// Lobby mode: between calls, the office's public figures rotate (`None`: off).
+    lobby: Option<Lobby>,
+}
+
+/// The lobby mode of the display (`?sanh=1`): after `idle` seconds without a call the counters
+/// give way to the office's figures of the month (from `/api/v1/public/statistics`), one every
+/// `rotate` seconds; a call brings the counters back at once.
+struct Lobby {
+    idle: u32,
+    rotate: u32,
 }
 
 #[derive(Deserialize)]
@@ -276,6 +286,12 @@ pub struct DisplayParams {
     /// `0` turns the voice off on this screen.
     #[serde(default)]
     voice: Option<String>,
+    /// `1`: lobby mode (see [`Lobby`]).
+    #[serde(default)]
+    sanh: Option<String>,
+    /// Seconds without a call before the figures show (lobby mode; 1–3600, default 20).
+    #[serde(default)]
+    nghi: Option<String>,
 }
 
 /// `/man-hinh/{code}`: the board for a TV in the lobby (no sign-in, no personal data). Live
@@ -293,9 +309,19 @@ pub async fn display_page(
         s.app.settings.public_url.trim_end_matches('/'),
         b.office_code
     );
+    let lobby = (p.sanh.as_deref() == Some("1")).then(|| Lobby {
+        idle: p
+            .nghi
+            .as_deref()
+            .and_then(|n| n.trim().parse().ok())
+            .filter(|n| (1..=3600).contains(n))
+            .unwrap_or(20),
+        rotate: 8,
+    });
     page(DisplayPage {
         t,
         voice,
+        lobby,
         qr: qr_svg(&take_url),
         take_url,
         b,
