@@ -30,7 +30,10 @@ pub struct Head {
 
 enum Place {
     Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
     /// A database kept between runs (`bench reports`): nothing to remove.
     Kept,
 }

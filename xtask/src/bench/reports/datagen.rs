@@ -22,9 +22,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::anyhow;
-use congbo_domain::dossier::{
-    DossierFacts, DossierState, OnTime, Reappointment, Supplement,
-};
+use congbo_domain::dossier::{DossierFacts, DossierState, OnTime, Reappointment, Supplement};
 use congbo_domain::identity::Role;
 use congbo_domain::report::rollup::{Delta, Metric};
 use congbo_domain::time::micros;
@@ -94,7 +92,9 @@ impl Rng {
     /// An index drawn by cumulative weights (the last entry is the sum).
     fn pick(&mut self, cumulative: &[f64]) -> usize {
         let x = self.unit() * cumulative.last().copied().unwrap_or(0.0);
-        cumulative.partition_point(|&c| c <= x).min(cumulative.len() - 1)
+        cumulative
+            .partition_point(|&c| c <= x)
+            .min(cumulative.len() - 1)
     }
     fn digits(&mut self, n: usize) -> String {
         (0..n)
@@ -196,9 +196,7 @@ pub fn communes(province_path: &str, n: usize, seed: u64) -> Vec<Commune> {
                 id,
                 code: format!("DB-B{:03}", c + 1),
                 path: format!("{province_path}{}/", id.simple()),
-                officers: std::array::from_fn(|k| {
-                    id_of(0xB02, (c * OFFICERS + k) as u64)
-                }),
+                officers: std::array::from_fn(|k| id_of(0xB02, (c * OFFICERS + k) as u64)),
                 groups: std::array::from_fn(|g| id_of(0xB03, (c * GROUPS + g) as u64)),
                 size: 0.4 + 2.0 * rng.unit(),
             }
@@ -528,8 +526,13 @@ impl Generator {
         let received_by = (channel == "counter").then_some(officer);
         let mut facts = DossierFacts::received(received, due).map_err(|e| anyhow!("{e}"))?;
         let o = rng.unit();
-        let mut evs: Vec<(&str, &str, &str, DateTime, Option<&str>)> =
-            vec![("receive", "submitted", "received", received, Some("receipt"))];
+        let mut evs: Vec<(&str, &str, &str, DateTime, Option<&str>)> = vec![(
+            "receive",
+            "submitted",
+            "received",
+            received,
+            Some("receipt"),
+        )];
         if rng.unit() < 0.05 && limit >= 3 {
             let asked = at(days[idx + 1], 600);
             let back = at(days[idx + 2], 600);
@@ -589,7 +592,13 @@ impl Generator {
                 } else {
                     OnTime::Late
                 });
-                evs.push(("apologize", "received", "received", apology, Some("apology")));
+                evs.push((
+                    "apologize",
+                    "received",
+                    "received",
+                    apology,
+                    Some("apology"),
+                ));
             }
             facts.on_time = Some(if done.date() > due {
                 OnTime::Late
@@ -606,18 +615,9 @@ impl Generator {
             evs.push(("return", "done", "returned", returned, None));
             (DossierState::Returned, returned)
         };
-        let id = make_id(
-            micros(received) / 1000,
-            0xD05,
-            self.serial.wrapping_add(1),
-        );
+        let id = make_id(micros(received) / 1000, 0xD05, self.serial.wrapping_add(1));
         self.serial += 1;
-        let code = format!(
-            "{}-{}-{:04}",
-            cm.code,
-            day.strftime("%y%m%d"),
-            j + 1
-        );
+        let code = format!("{}-{}-{:04}", cm.code, day.strftime("%y%m%d"), j + 1);
         let facts_json = serde_json::to_string(&facts)?;
         let current_due = facts.current_due().map(|d| d.to_string());
         let src = DossierSource {

@@ -71,7 +71,12 @@ fn sqlite_dir() -> PathBuf {
 
 /// Connect to the shape's kept database, migrated: as it is with `reuse` when a previous run
 /// loaded it completely, else emptied first.
-pub async fn open(backend: Backend, shape: &Shape, pg_url: &str, reuse: bool) -> anyhow::Result<App> {
+pub async fn open(
+    backend: Backend,
+    shape: &Shape,
+    pg_url: &str,
+    reuse: bool,
+) -> anyhow::Result<App> {
     let name = kept_name(backend, shape);
     let url = match backend {
         Backend::Postgres => {
@@ -335,7 +340,15 @@ async fn offices(db: &Db, province: &(Uuid, String), communes: &[Commune]) -> an
     );
     let mut g = Rows::new(
         "service_groups",
-        &["id", "office_id", "letter", "name", "field", "active", "created_at"],
+        &[
+            "id",
+            "office_id",
+            "letter",
+            "name",
+            "field",
+            "active",
+            "created_at",
+        ],
     );
     for (i, c) in communes.iter().enumerate() {
         o.push(vec![
@@ -479,7 +492,11 @@ async fn load(app: &App, p: &(Uuid, String), shape: &Shape) -> anyhow::Result<Co
     rollup_repo::derive_months(&mut tx, "").await?;
     tx.commit().await?;
     if total.dossiers != shape.dossiers {
-        bail!("generated {} dossiers, not {}", total.dossiers, shape.dossiers);
+        bail!(
+            "generated {} dossiers, not {}",
+            total.dossiers,
+            shape.dossiers
+        );
     }
     Ok(total)
 }
@@ -487,9 +504,7 @@ async fn load(app: &App, p: &(Uuid, String), shape: &Shape) -> anyhow::Result<Co
 /// Run the real `rollup rebuild` (timed) and check it gives the counters written while loading.
 async fn verify_rebuild(app: &App) -> anyhow::Result<()> {
     let before = snapshot(&app.db).await?;
-    println!(
-        "  verify: `rollup rebuild` from the raw rows (the real code path, one transaction)…"
-    );
+    println!("  verify: `rollup rebuild` from the raw rows (the real code path, one transaction)…");
     let mut last = Instant::now();
     let started = Instant::now();
     let mut progress = |rows: u64| {

@@ -433,7 +433,11 @@ async fn check_totals(api: &Api, token: &str, l: &load::Loaded) -> anyhow::Resul
         datagen::YEAR
     );
     let (status, body) = api.get_auth(&path, token).await?;
-    ensure!(status == StatusCode::OK, "{path}: {status} {}", excerpt(&body));
+    ensure!(
+        status == StatusCode::OK,
+        "{path}: {status} {}",
+        excerpt(&body)
+    );
     let v: serde_json::Value = serde_json::from_slice(&body)?;
     let f = &v["figures"];
     let got = (
