@@ -1,5 +1,5 @@
-//! `cargo xtask bench lifecycle` and `cargo xtask bench queue` (see [`queue`]): benchmarks, not
-//! tests (nothing here asserts a speed).
+//! `cargo xtask bench lifecycle`, `cargo xtask bench queue` (see [`queue`]) and `cargo xtask
+//! bench reports` (see [`reports`]): benchmarks, not tests (nothing here asserts a speed).
 //!
 //! Per backend (SQLite in a temporary file, PostgreSQL in a database created for the run and
 //! dropped after it): migrate, load the demo province, start the real router on a real TCP
@@ -20,6 +20,7 @@ mod http;
 mod lifecycle;
 mod lookup;
 mod queue;
+mod reports;
 mod stats;
 
 use std::time::Instant;
@@ -46,6 +47,7 @@ usage: cargo xtask bench lifecycle [options]
   --lookup-concurrency C           lookups in flight (default 8)
 
 cargo xtask bench queue --help: live display fan-out across server processes.
+cargo xtask bench reports --help: dashboards and the 766 index on a province-year of data.
 
 PostgreSQL: a database is created on the server at CONGBO_BENCH_PG_URL
 (default postgres://postgres:postgres@127.0.0.1:5432/postgres) and dropped afterwards.";
@@ -131,6 +133,9 @@ fn warmup(n: usize) -> usize {
 pub fn main(args: &[String]) -> anyhow::Result<()> {
     if args.first().map(String::as_str) == Some("queue") {
         return queue::main(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("reports") {
+        return reports::main(&args[1..]);
     }
     let opts = Options::parse(args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -7,6 +7,8 @@
 //!   rebuilds this crate in release mode with the `bench` feature and runs that binary.
 //! - `bench queue [options]`: calls reaching 1,000 lobby displays over SSE across two server
 //!   processes on PostgreSQL, and the servers' memory (docs/PERFORMANCE.md).
+//! - `bench reports [options]`: dashboards, the 766 index and what keeping the rollups costs, on
+//!   a province-year of generated data (docs/PERFORMANCE.md, "Reports").
 
 use std::process::Command;
 

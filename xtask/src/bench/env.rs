@@ -30,7 +30,12 @@ pub struct Head {
 
 enum Place {
     Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// A database kept between runs (`bench reports`): nothing to remove.
+    Kept,
 }
 
 pub struct Env {
@@ -82,6 +87,29 @@ impl Env {
             db.migrate().await?;
             let app = App::new(db);
             congbo_app::demo::fill(&app).await?;
+            Ok::<_, anyhow::Error>(app)
+        }
+        .await;
+        match ready {
+            Ok(app) => Self::serve(backend, app, place).await,
+            Err(e) => Err((e, place)),
+        }
+    }
+
+    /// Serve an application whose database is migrated and holds the demo province, and keep
+    /// the database afterwards (`bench reports`).
+    pub async fn serve_kept(backend: Backend, app: App) -> anyhow::Result<Env> {
+        Self::serve(backend, app, Place::Kept)
+            .await
+            .map_err(|(e, _)| e)
+    }
+
+    async fn serve(
+        backend: Backend,
+        app: App,
+        place: Place,
+    ) -> Result<Env, (anyhow::Error, Place)> {
+        let ready = async {
             let mut heads = Vec::new();
             for username in HEADS {
                 heads.push(head(&app, username).await?);
@@ -140,6 +168,23 @@ impl Env {
     }
 }
 
+/// A demo user as the use cases see them (for calls made in-process).
+pub async fn actor(app: &App, username: &str) -> anyhow::Result<Actor> {
+    let mut tx = app.db.read().await?;
+    let user = staff_repo::get_by_username(&mut tx, username)
+        .await?
+        .with_context(|| format!("demo user {username} missing"))?;
+    let principal = congbo_app::auth::load_principal(&mut tx, user.id)
+        .await?
+        .with_context(|| format!("demo user {username} inactive"))?;
+    tx.commit().await?;
+    Ok(Actor {
+        principal,
+        request_id: None,
+        session_hash: None,
+    })
+}
+
 /// An API token for a demo user, with what the floor writes in their name.
 pub async fn head(app: &App, username: &str) -> anyhow::Result<Head> {
     let mut tx = app.db.read().await?;
@@ -179,6 +224,7 @@ async fn drop_place(place: Place) {
     match place {
         Place::Sqlite(dir) => drop(dir),
         Place::Postgres { admin_url, name } => drop_database(&admin_url, &name).await,
+        Place::Kept => {}
     }
 }
 

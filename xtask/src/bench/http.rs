@@ -87,6 +87,20 @@ impl Api {
         self.send(req).await
     }
 
+    /// GET with a Bearer token.
+    pub async fn get_auth(
+        &self,
+        path_and_query: &str,
+        token: &str,
+    ) -> anyhow::Result<(StatusCode, Bytes)> {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(format!("{}{path_and_query}", self.base))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Full::new(Bytes::new()))?;
+        self.send(req).await
+    }
+
     async fn send(&self, req: Request<Full<Bytes>>) -> anyhow::Result<(StatusCode, Bytes)> {
         let resp = self.client.request(req).await.context("HTTP request")?;
         let status = resp.status();

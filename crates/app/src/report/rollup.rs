@@ -7,6 +7,7 @@
 //! the transaction rather than by a job with a watermark). Here the stored row is turned into
 //! the domain's input, and `diff(before, after)` is written with one batched upsert per table.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use congbo_domain::dossier::DossierFacts;
@@ -105,12 +106,28 @@ pub async fn apply(tx: &mut Tx, before: &[Delta], after: &[Delta]) -> Result<()>
     Ok(())
 }
 
+/// Whether the `*_changed` calls below write anything. **Benchmark-only**: `cargo xtask bench
+/// reports` turns it off for a moment to measure what keeping the rollups costs a lifecycle
+/// (docs/PERFORMANCE.md, "Reports"). Nothing else may turn it off: counters missed while it is
+/// off are only put right by `rollup rebuild`. A process-wide switch rather than an `App`
+/// setting because the calls receive the transaction, not the application.
+static MAINTAINED: AtomicBool = AtomicBool::new(true);
+
+/// Benchmark-only: see [`MAINTAINED`].
+#[doc(hidden)]
+pub fn set_maintained_for_benchmark(on: bool) {
+    MAINTAINED.store(on, Ordering::Relaxed);
+}
+
 async fn changed<S>(
     tx: &mut Tx,
     before: Option<&S>,
     after: &S,
     deltas: fn(&S) -> Result<Vec<Delta>>,
 ) -> Result<()> {
+    if !MAINTAINED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
     let b = before.map(deltas).transpose()?.unwrap_or_default();
     let a = deltas(after)?;
     apply(tx, &b, &a).await
