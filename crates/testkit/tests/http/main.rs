@@ -19,3 +19,4 @@ mod report;
 mod rollup;
 mod scope;
 mod tokens;
+mod signin;
