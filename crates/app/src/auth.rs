@@ -316,6 +316,8 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
         Some(h) => session::delete_others(&mut tx, user.id, h).await?,
         None => 0,
     };
+    // API tokens were made under the old password: whoever knew it may hold one.
+    let revoked = token::revoke_all_of(&mut tx, user.id, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -323,7 +325,7 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
         user_entry(
             "auth.password_changed",
             &user,
-            json!({"other_sessions_ended": ended}),
+            json!({"other_sessions_ended": ended, "tokens_revoked": revoked}),
         ),
     )
     .await?;

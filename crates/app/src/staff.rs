@@ -315,6 +315,8 @@ pub async fn set_active(
     repo::set_active(&mut tx, u.id, active).await?;
     if !active {
         session::delete_others(&mut tx, u.id, "").await?;
+        // Reactivation must not bring old tokens back.
+        congbo_store::repo::token::revoke_all_of(&mut tx, u.id, now).await?;
     }
     audit::record(
         &mut tx,

@@ -255,7 +255,12 @@ impl Principal {
 
     /// Granting `role` at `target` to the user `grantee`: [`Self::may_assign`], and never to
     /// oneself — nobody widens their own access (issue 15.3).
-    pub fn may_grant(&self, grantee: Uuid, role: Role, target: &OfficePath) -> Result<(), Forbidden> {
+    pub fn may_grant(
+        &self,
+        grantee: Uuid,
+        role: Role,
+        target: &OfficePath,
+    ) -> Result<(), Forbidden> {
         if grantee == self.user_id {
             return Err(Forbidden);
         }
@@ -378,7 +383,11 @@ mod tests {
             admin_a.may_grant(admin_a.user_id, Role::Reception, &path(&[1, 2])),
             Err(Forbidden)
         );
-        assert!(admin_a.may_grant(Uuid::from_u128(98), Role::Reception, &path(&[1, 2])).is_ok());
+        assert!(
+            admin_a
+                .may_grant(Uuid::from_u128(98), Role::Reception, &path(&[1, 2]))
+                .is_ok()
+        );
     }
 
     #[test]

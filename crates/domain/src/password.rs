@@ -181,10 +181,16 @@ mod tests {
     fn other_rules_come_first() {
         assert_eq!(code("short", "lan"), Some("password-too-short"));
         assert_eq!(code("12345678901", "lan"), Some("password-only-digits"));
-        assert_eq!(code("lan.nt-2026!", "lan.nt"), Some("password-contains-username"));
+        assert_eq!(
+            code("lan.nt-2026!", "lan.nt"),
+            Some("password-contains-username")
+        );
         assert_eq!(code(&"x".repeat(129), "lan"), Some("too-long"));
         // The username without its dots, padded with digits.
-        assert_eq!(code("lannt-2026-01", "lannt"), Some("password-contains-username"));
+        assert_eq!(
+            code("lannt-2026-01", "lannt"),
+            Some("password-contains-username")
+        );
         assert_eq!(code("Lan.Nt.2026", "lannt"), Some("password-common"));
     }
 

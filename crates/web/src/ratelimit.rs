@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::time::Duration;
 use std::sync::Mutex;
+use std::time::Duration;
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};

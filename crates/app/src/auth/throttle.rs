@@ -21,7 +21,10 @@ impl UnknownNames {
     /// Micros until a try of `name` is heard again, if it must wait.
     pub fn held_until(&self, name: &str, now: i64) -> Option<i64> {
         let names = self.names.lock().unwrap_or_else(|p| p.into_inner());
-        names.get(name).map(|(_, until)| *until).filter(|u| *u > now)
+        names
+            .get(name)
+            .map(|(_, until)| *until)
+            .filter(|u| *u > now)
     }
 
     /// Count a failure of `name` at `now`; returns the failures in a row.

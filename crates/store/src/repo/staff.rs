@@ -89,7 +89,8 @@ pub async fn hold_sign_in(tx: &mut Tx, id: Uuid, until: i64) -> Result<()> {
 pub async fn must_change_password(tx: &mut Tx, id: Uuid) -> Result<bool> {
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "SELECT must_change_password FROM users WHERE id = $1")
-        .bind(id).fetch_optional(c).await)?.unwrap_or(false))
+        .bind(id).fetch_optional(c).await)?
+    .unwrap_or(false))
 }
 
 pub async fn set_must_change_password(tx: &mut Tx, id: Uuid, must: bool) -> Result<()> {

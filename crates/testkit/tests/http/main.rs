@@ -18,5 +18,5 @@ mod rating;
 mod report;
 mod rollup;
 mod scope;
-mod tokens;
 mod signin;
+mod tokens;

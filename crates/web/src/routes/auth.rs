@@ -16,8 +16,8 @@ use crate::extract::{
     CurrentUser, MaybeUser, PASSWORD_CHANGE_PAGE, PageForm, PathParam, QueryParam, RequestId,
     SESSION_COOKIE,
 };
-use crate::ratelimit::ClientIp;
 use crate::i18n::Locale;
+use crate::ratelimit::ClientIp;
 use crate::view::{Nav, page, page_with};
 
 /// Where to go after signing in: a same-origin absolute path, else `/`. The value is judged
@@ -34,7 +34,8 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
     let refused = n.len() > 2048
         || !n.starts_with('/')
         || n[1..].starts_with('/')
-        || n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+        || n.chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
     if refused {
         return "/".into();
     }
