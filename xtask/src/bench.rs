@@ -18,6 +18,7 @@
 mod env;
 mod http;
 mod lifecycle;
+mod login_flood;
 mod lookup;
 mod queue;
 mod stats;
@@ -46,6 +47,7 @@ usage: cargo xtask bench lifecycle [options]
   --lookup-concurrency C           lookups in flight (default 8)
 
 cargo xtask bench queue --help: live display fan-out across server processes.
+cargo xtask bench login-flood --help: dossier intake under a sign-in flood (issue 15).
 
 PostgreSQL: a database is created on the server at CONGBO_BENCH_PG_URL
 (default postgres://postgres:postgres@127.0.0.1:5432/postgres) and dropped afterwards.";
@@ -131,6 +133,9 @@ fn warmup(n: usize) -> usize {
 pub fn main(args: &[String]) -> anyhow::Result<()> {
     if args.first().map(String::as_str) == Some("queue") {
         return queue::main(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("login-flood") {
+        return login_flood::main(&args[1..]);
     }
     let opts = Options::parse(args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
