@@ -18,6 +18,7 @@
 mod env;
 mod http;
 mod lifecycle;
+mod login_flood;
 mod lookup;
 mod queue;
 mod reports;
@@ -48,6 +49,7 @@ usage: cargo xtask bench lifecycle [options]
 
 cargo xtask bench queue --help: live display fan-out across server processes.
 cargo xtask bench reports --help: dashboards and the 766 index on a province-year of data.
+cargo xtask bench login-flood --help: dossier intake under a sign-in flood (issue 15).
 
 PostgreSQL: a database is created on the server at CONGBO_BENCH_PG_URL
 (default postgres://postgres:postgres@127.0.0.1:5432/postgres) and dropped afterwards.";
@@ -136,6 +138,9 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     }
     if args.first().map(String::as_str) == Some("reports") {
         return reports::main(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("login-flood") {
+        return login_flood::main(&args[1..]);
     }
     let opts = Options::parse(args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -2,9 +2,7 @@
 //! setup link.
 
 use congbo_domain::DomainError;
-use congbo_domain::identity::{
-    self, Assignment, Principal, Role, Username, check_new_password, lockout_after_failure,
-};
+use congbo_domain::identity::{self, Assignment, Principal, Role, Username, check_new_password};
 use congbo_domain::office::{OfficeCode, OfficeKind, OfficePath, parse_office_name};
 use congbo_domain::text;
 use congbo_store::Tx;
@@ -22,7 +20,8 @@ pub const SESSION_IDLE_MICROS: i64 = 12 * 3600 * 1_000_000;
 const SESSION_TOUCH_MICROS: i64 = 5 * 60 * 1_000_000;
 /// A setup link works for a day.
 const SETUP_LINK_MICROS: i64 = 24 * 3600 * 1_000_000;
-const MINUTE: i64 = 60 * 1_000_000;
+
+pub(crate) mod throttle;
 
 /// Build the principal for a user id from the database.
 pub async fn load_principal(tx: &mut Tx, user_id: Uuid) -> Result<Option<Principal>> {
@@ -56,9 +55,18 @@ pub async fn load_principal(tx: &mut Tx, user_id: Uuid) -> Result<Option<Princip
 pub struct SignedIn {
     pub token: String,
     pub principal: Principal,
+    /// An administrator set the password: it must be changed before anything else.
+    pub must_change_password: bool,
 }
 
-/// Check the password, apply the lockout rule, and open a session. Failures are audited.
+/// Check the password and open a session. The user is read, the password checked (argon2)
+/// outside any transaction, and only then a short write transaction counts the outcome: a
+/// flood of sign-ins never holds the write lock while hashing.
+///
+/// There is no hard lock: after [`identity::SIGN_IN_FREE_FAILURES`] failures in a row each
+/// further try of the name waits [`identity::sign_in_delay_secs`] (refused with
+/// [`AppError::RetryLater`] without checking the password). Unknown names get the same answers
+/// after the same failures, counted in memory and in a metric — never written to the audit log.
 pub async fn login(
     app: &App,
     username: &str,
@@ -67,56 +75,76 @@ pub async fn login(
 ) -> Result<SignedIn> {
     let name = username.trim().to_lowercase();
     let now = app.now();
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db.read().await?;
     let user = staff::get_by_username(&mut tx, &name).await?;
+    tx.commit().await?;
     let Some(user) = user.filter(|u| u.active) else {
-        password::verify(password.to_string(), password::dummy_hash().to_string()).await?;
-        audit::record_as(
-            &mut tx,
-            now,
-            None,
-            &name,
-            request_id,
-            Entry {
-                action: "auth.login_failed",
-                role: None,
-                office_id: None,
-                target_type: "user",
-                target_id: None,
-                summary: json!({"reason": "unknown or inactive user"}),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(AppError::Unauthorized("bad-credentials"));
+        return unknown_name(app, &name, password, now).await;
     };
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        let entry = user_entry(
-            "auth.login_refused_locked",
-            &user,
-            json!({"locked_until": until}),
-        );
-        record_sign_in(&mut tx, now, &user, request_id, entry).await?;
-        tx.commit().await?;
-        return Err(AppError::Locked((until - now + MINUTE - 1) / MINUTE));
+        metrics::counter!("congbo_sign_in_held_total").increment(1);
+        return Err(AppError::RetryLater(seconds_until(until, now)));
     }
     if !password::verify(password.to_string(), user.password_hash.clone()).await? {
-        let failures = user.failed_logins + 1;
-        let lock = lockout_after_failure(failures).map(|m| now + m * MINUTE);
-        staff::set_login_failures(&mut tx, user.id, failures, lock).await?;
-        let action = if lock.is_some() {
-            "auth.locked"
-        } else {
-            "auth.login_failed"
-        };
-        let entry = user_entry(action, &user, json!({"failures": failures}));
-        record_sign_in(&mut tx, now, &user, request_id, entry).await?;
-        tx.commit().await?;
-        return Err(match lock {
-            Some(_) => AppError::Locked(identity::LOCKOUT_MINUTES),
-            None => AppError::Unauthorized("bad-credentials"),
-        });
+        return Err(count_failure(app, &user, now, request_id).await?);
     }
+    open_session(app, &user, now, request_id).await
+}
+
+/// Whole seconds from `now` until `until` (at least one).
+fn seconds_until(until: i64, now: i64) -> i64 {
+    ((until - now + 999_999) / 1_000_000).max(1)
+}
+
+/// A name that is no (active) account: the same work and the same answers as a wrong password.
+async fn unknown_name(app: &App, name: &str, password: &str, now: i64) -> Result<SignedIn> {
+    metrics::counter!("congbo_sign_in_unknown_name_total").increment(1);
+    // No account name is longer; a longer one is remembered by its start.
+    let name: String = name.chars().take(64).collect();
+    let name = name.as_str();
+    if let Some(until) = app.unknown_names.held_until(name, now) {
+        metrics::counter!("congbo_sign_in_held_total").increment(1);
+        return Err(AppError::RetryLater(seconds_until(until, now)));
+    }
+    password::verify(password.to_string(), password::dummy_hash().to_string()).await?;
+    app.unknown_names.fail(name, now);
+    Err(AppError::Unauthorized("bad-credentials"))
+}
+
+/// Count a wrong password atomically (concurrent failures all count), start the wait when the
+/// free failures are used up, and audit it. Returns the refusal to answer.
+async fn count_failure(
+    app: &App,
+    user: &staff::UserRow,
+    now: i64,
+    request_id: Option<String>,
+) -> Result<AppError> {
+    let mut tx = app.db.begin().await?;
+    let failures = staff::add_login_failure(&mut tx, user.id).await?;
+    let delay = identity::sign_in_delay_secs(failures);
+    if delay > 0 {
+        staff::hold_sign_in(&mut tx, user.id, now + delay * 1_000_000).await?;
+    }
+    let action = if delay > 0 {
+        "auth.sign_in_delayed"
+    } else {
+        "auth.login_failed"
+    };
+    let summary = json!({"failures": failures, "wait_seconds": delay});
+    let entry = user_entry(action, user, summary);
+    record_sign_in(&mut tx, now, user, request_id, entry).await?;
+    tx.commit().await?;
+    Ok(AppError::Unauthorized("bad-credentials"))
+}
+
+/// The right password: reset the failures and open a session.
+async fn open_session(
+    app: &App,
+    user: &staff::UserRow,
+    now: i64,
+    request_id: Option<String>,
+) -> Result<SignedIn> {
+    let mut tx = app.db.begin().await?;
     staff::set_login_failures(&mut tx, user.id, 0, None).await?;
     let token = random_token();
     session::insert(
@@ -130,13 +158,18 @@ pub async fn login(
         },
     )
     .await?;
-    let entry = user_entry("auth.login", &user, json!({}));
-    record_sign_in(&mut tx, now, &user, request_id, entry).await?;
+    let entry = user_entry("auth.login", user, json!({}));
+    record_sign_in(&mut tx, now, user, request_id, entry).await?;
     let principal = load_principal(&mut tx, user.id)
         .await?
         .ok_or(AppError::Unauthorized("bad-credentials"))?;
+    let must_change_password = staff::must_change_password(&mut tx, user.id).await?;
     tx.commit().await?;
-    Ok(SignedIn { token, principal })
+    Ok(SignedIn {
+        token,
+        principal,
+        must_change_password,
+    })
 }
 
 /// An audit entry about `user`, filed under the user's home office.
@@ -162,8 +195,17 @@ async fn record_sign_in(
     audit::record_as(tx, now, Some(user.id), &user.username, request_id, entry).await
 }
 
+/// A live browser session.
+pub struct Session {
+    pub principal: Principal,
+    /// The SHA-256 of the session token.
+    pub hash: String,
+    /// An administrator set the password: only changing it (or signing out) is allowed.
+    pub must_change_password: bool,
+}
+
 /// The principal behind a session cookie, sliding its expiry.
-pub async fn from_session(app: &App, token: &str) -> Result<Option<(Principal, String)>> {
+pub async fn from_session(app: &App, token: &str) -> Result<Option<Session>> {
     let now = app.now();
     let hash = sha256_hex(token);
     let mut tx = app.db.read().await?;
@@ -172,13 +214,18 @@ pub async fn from_session(app: &App, token: &str) -> Result<Option<(Principal, S
         return Ok(None);
     };
     let p = load_principal(&mut tx, s.user_id).await?;
+    let must_change_password = staff::must_change_password(&mut tx, s.user_id).await?;
     tx.commit().await?;
     if p.is_some() && now - s.last_seen_at > SESSION_TOUCH_MICROS {
         let mut tx = app.db.begin().await?;
         session::touch(&mut tx, &hash, now, now + SESSION_IDLE_MICROS).await?;
         tx.commit().await?;
     }
-    Ok(p.map(|p| (p, hash)))
+    Ok(p.map(|principal| Session {
+        principal,
+        hash,
+        must_change_password,
+    }))
 }
 
 /// The principal behind an API token (`Authorization: Bearer …`): one query, no transaction.
@@ -241,26 +288,36 @@ pub async fn logout(app: &App, actor: &Actor) -> Result<()> {
     Ok(())
 }
 
-/// Change one's own password; every other session of the user ends.
+/// Change one's own password; every other session of the user ends. A wrong current password
+/// counts as a failed sign-in (and waits like one), so a stolen session cannot guess it fast.
+/// The password work happens outside any write transaction.
 pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str) -> Result<()> {
     check_new_password(new, &actor.principal.username)?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db.read().await?;
     let user = staff::get(&mut tx, actor.principal.user_id)
         .await?
         .ok_or(AppError::Unauthorized("signed-out"))?;
+    tx.commit().await?;
+    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+        return Err(AppError::RetryLater(seconds_until(until, now)));
+    }
     if !password::verify(current.to_string(), user.password_hash.clone()).await? {
+        count_failure(app, &user, now, actor.request_id.clone()).await?;
         return Err(AppError::Invalid(DomainError::field(
             "wrong-current-password",
             "current_password",
         )));
     }
     let hash = password::hash(new.to_string()).await?;
+    let mut tx = app.db.begin().await?;
     staff::set_password(&mut tx, user.id, &hash, now).await?;
     let ended = match &actor.session_hash {
         Some(h) => session::delete_others(&mut tx, user.id, h).await?,
         None => 0,
     };
+    // API tokens were made under the old password: whoever knew it may hold one.
+    let revoked = token::revoke_all_of(&mut tx, user.id, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -268,12 +325,20 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
         user_entry(
             "auth.password_changed",
             &user,
-            json!({"other_sessions_ended": ended}),
+            json!({"other_sessions_ended": ended, "tokens_revoked": revoked}),
         ),
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether the actor must replace a password an administrator set.
+pub async fn must_change_password(app: &App, actor: &Actor) -> Result<bool> {
+    let mut tx = app.db.read().await?;
+    let must = staff::must_change_password(&mut tx, actor.principal.user_id).await?;
+    tx.commit().await?;
+    Ok(must)
 }
 
 /// If nobody can sign in yet, make a fresh one-time setup token (replacing any earlier one).

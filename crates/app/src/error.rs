@@ -15,9 +15,9 @@ pub enum AppError {
     /// Signed in but not allowed here (403).
     #[error("forbidden")]
     Forbidden,
-    /// Account locked after repeated failures (423), minutes remaining.
-    #[error("locked for {0} minutes")]
-    Locked(i64),
+    /// Too many failed sign-ins in a row: try again after this many seconds (429).
+    #[error("retry after {0} seconds")]
+    RetryLater(i64),
     /// Nothing by that id in the caller's view (404). Out-of-scope ids are also 404 where the
     /// existence itself must not leak.
     #[error("not found: {0}")]
@@ -37,7 +37,7 @@ impl AppError {
             AppError::Invalid(e) => e.code,
             AppError::Unauthorized(c) => c,
             AppError::Forbidden => Forbidden::CODE,
-            AppError::Locked(_) => "account-locked",
+            AppError::RetryLater(_) => "sign-in-wait",
             AppError::NotFound(c) => c,
             AppError::Conflict(c) => c,
             AppError::Store(_) | AppError::Internal(_) => "internal",

@@ -49,6 +49,8 @@ pub struct App {
     pub live: Arc<queue::live::Live>,
     /// Parsed procedure versions, cleared by catalogue imports.
     pub(crate) procedures: Arc<catalog::ProcedureCache>,
+    /// Failed sign-ins of names that are not accounts (counted, never written).
+    pub(crate) unknown_names: Arc<auth::throttle::UnknownNames>,
 }
 
 /// Rules an installation may configure.
@@ -91,6 +93,7 @@ impl App {
             calendar: Arc::default(),
             live: Arc::default(),
             procedures: Arc::default(),
+            unknown_names: Arc::default(),
         }
     }
     pub fn with_settings(mut self, settings: Settings) -> Self {

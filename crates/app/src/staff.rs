@@ -134,6 +134,8 @@ pub async fn create(app: &App, actor: &Actor, input: &NewStaff) -> Result<StaffV
         roles: &roles,
     };
     let id = insert_user(&mut tx, now, new_user).await?;
+    // The administrator knows this password: its owner must replace it at the first sign-in.
+    repo::set_must_change_password(&mut tx, id, true).await?;
     audit::record(&mut tx, now, actor, Entry {
         action: "staff.create",
         role: Some(role.as_str()),
@@ -209,7 +211,7 @@ pub async fn assign(
     let (office, _) = access::office_for(&mut tx, actor, Perm::OfficeRead, office_id).await?;
     actor
         .principal
-        .may_assign(role, &OfficePath::from_stored(office.path.clone()))?;
+        .may_grant(u.id, role, &OfficePath::from_stored(office.path.clone()))?;
     let id = new_id();
     repo::insert_assignment(&mut tx, id, u.id, role.as_str(), office.id, now).await?;
     audit::record(&mut tx, now, actor, Entry {
@@ -313,6 +315,8 @@ pub async fn set_active(
     repo::set_active(&mut tx, u.id, active).await?;
     if !active {
         session::delete_others(&mut tx, u.id, "").await?;
+        // Reactivation must not bring old tokens back.
+        congbo_store::repo::token::revoke_all_of(&mut tx, u.id, now).await?;
     }
     audit::record(
         &mut tx,

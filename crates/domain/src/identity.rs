@@ -10,10 +10,14 @@ use uuid::Uuid;
 use crate::office::OfficePath;
 use crate::{DomainError, Forbidden};
 
-/// Failed sign-ins in a row that lock an account.
-pub const LOCKOUT_THRESHOLD: i64 = 5;
-/// How long a locked account stays locked, in minutes.
-pub const LOCKOUT_MINUTES: i64 = 15;
+/// Failed sign-ins in a row heard without waiting; each further try waits
+/// [`sign_in_delay_secs`].
+pub const SIGN_IN_FREE_FAILURES: i64 = 5;
+/// The first wait after the free failures, in seconds; each further failure doubles it.
+pub const SIGN_IN_FIRST_DELAY_SECS: i64 = 10;
+/// The longest wait, in seconds. There is no hard lock: whoever fails on purpose can only
+/// slow a name down, and the wait ends by itself.
+pub const SIGN_IN_MAX_DELAY_SECS: i64 = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -256,6 +260,20 @@ impl Principal {
         Ok(())
     }
 
+    /// Granting `role` at `target` to the user `grantee`: [`Self::may_assign`], and never to
+    /// oneself — nobody widens their own access (issue 15.3).
+    pub fn may_grant(
+        &self,
+        grantee: Uuid,
+        role: Role,
+        target: &OfficePath,
+    ) -> Result<(), Forbidden> {
+        if grantee == self.user_id {
+            return Err(Forbidden);
+        }
+        self.may_assign(role, target)
+    }
+
     /// Data shared by a whole province and its communes (the working calendar, the procedure
     /// catalogue) is changed only through a role held at a top-level office. Returns the
     /// assignment that allows it.
@@ -299,29 +317,17 @@ impl Username {
     }
 }
 
-/// A new password: at least 10 characters, at most 128, not all one character class
-/// of digits, and not the username itself.
-pub fn check_new_password(password: &str, username: &str) -> Result<(), DomainError> {
-    let n = password.chars().count();
-    if n < 10 {
-        return Err(DomainError::field("password-too-short", "password"));
-    }
-    if n > 128 {
-        return Err(DomainError::field("too-long", "password"));
-    }
-    if password.chars().all(|c| c.is_ascii_digit()) {
-        return Err(DomainError::field("password-only-digits", "password"));
-    }
-    if password.to_lowercase().contains(&username.to_lowercase()) {
-        return Err(DomainError::field("password-contains-username", "password"));
-    }
-    Ok(())
-}
+pub use crate::password::check_new_password;
 
-/// After a failed sign-in with `failures` consecutive failures (this one included), how many
-/// minutes the account is now locked for, if at all.
-pub fn lockout_after_failure(failures: i64) -> Option<i64> {
-    (failures >= LOCKOUT_THRESHOLD).then_some(LOCKOUT_MINUTES)
+/// After `failures` consecutive failed sign-ins on one name (this one included), the seconds
+/// before the next try is heard: none for the first [`SIGN_IN_FREE_FAILURES`], then 10 s,
+/// 20 s, 40 s … up to [`SIGN_IN_MAX_DELAY_SECS`]. The same for known and unknown names.
+pub fn sign_in_delay_secs(failures: i64) -> i64 {
+    if failures < SIGN_IN_FREE_FAILURES {
+        return 0;
+    }
+    let doublings = (failures - SIGN_IN_FREE_FAILURES).min(20) as u32;
+    (SIGN_IN_FIRST_DELAY_SECS << doublings).min(SIGN_IN_MAX_DELAY_SECS)
 }
 
 #[cfg(test)]
@@ -379,6 +385,16 @@ mod tests {
         assert!(admin_a.may_assign(Role::Reception, &path(&[1, 3])).is_err());
         let head = principal(Role::Head, path(&[1, 2]));
         assert!(head.may_assign(Role::Reception, &path(&[1, 2])).is_err());
+        // Nobody grants themselves a role, not even an administrator where they administer.
+        assert_eq!(
+            admin_a.may_grant(admin_a.user_id, Role::Reception, &path(&[1, 2])),
+            Err(Forbidden)
+        );
+        assert!(
+            admin_a
+                .may_grant(Uuid::from_u128(98), Role::Reception, &path(&[1, 2]))
+                .is_ok()
+        );
     }
 
     #[test]
@@ -436,12 +452,10 @@ mod tests {
     }
 
     #[test]
-    fn lockout_starts_at_threshold() {
-        assert_eq!(lockout_after_failure(LOCKOUT_THRESHOLD - 1), None);
-        assert_eq!(
-            lockout_after_failure(LOCKOUT_THRESHOLD),
-            Some(LOCKOUT_MINUTES)
-        );
+    fn sign_in_delay_grows_and_is_capped() {
+        let d: Vec<i64> = (0..13).map(sign_in_delay_secs).collect();
+        assert_eq!(d, [0, 0, 0, 0, 0, 10, 20, 40, 80, 160, 300, 300, 300]);
+        assert_eq!(sign_in_delay_secs(i64::MAX), SIGN_IN_MAX_DELAY_SECS);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod identity;
 pub mod index766;
 pub mod office;
+pub mod password;
 pub mod queue;
 pub mod rating;
 pub mod report;

@@ -15,8 +15,9 @@ pub struct Failure {
     pub status: StatusCode,
     pub code: &'static str,
     pub field: Option<&'static str>,
-    /// Minutes an account stays locked (for the message).
-    pub minutes: Option<i64>,
+    /// Seconds before a refused try may be repeated: the `Retry-After` header and the
+    /// message's `$seconds`.
+    pub retry_after: Option<i64>,
     /// Parser detail for malformed input (English, from serde), shown after the message.
     pub detail: Option<String>,
 }
@@ -27,7 +28,7 @@ impl Failure {
             status,
             code,
             field: None,
-            minutes: None,
+            retry_after: None,
             detail: None,
         }
     }
@@ -44,7 +45,7 @@ impl Failure {
         let msg = if t.has(&key) {
             t.t_args(
                 &key,
-                &[("minutes", self.minutes.unwrap_or_default().to_string())],
+                &[("seconds", self.retry_after.unwrap_or_default().to_string())],
             )
         } else {
             t.t("err-internal")
@@ -62,7 +63,7 @@ impl From<AppError> for Failure {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::Locked(_) => StatusCode::LOCKED,
+            AppError::RetryLater(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Store(_) | AppError::Internal(_) => {
@@ -74,8 +75,8 @@ impl From<AppError> for Failure {
         if let AppError::Invalid(d) = &e {
             f.field = d.field;
         }
-        if let AppError::Locked(m) = e {
-            f.minutes = Some(m);
+        if let AppError::RetryLater(s) = e {
+            f.retry_after = Some(s);
         }
         f
     }
@@ -126,9 +127,20 @@ impl From<QueryRejection> for Failure {
     }
 }
 
+impl Failure {
+    /// Put this refusal's `Retry-After` (if any) on a response rendered in its place.
+    pub fn set_retry_after(&self, res: &mut Response) {
+        if let Some(s) = self.retry_after {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let mut res = self.status.into_response();
+        self.set_retry_after(&mut res);
         res.extensions_mut().insert(self);
         res
     }

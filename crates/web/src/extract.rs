@@ -59,15 +59,35 @@ impl FromRequestParts<AppState> for CurrentUser {
         let Some(cookie) = jar.get(SESSION_COOKIE) else {
             return Err(Failure::new(StatusCode::UNAUTHORIZED, "signed-out"));
         };
-        let (p, hash) = auth::from_session(&state.app, cookie.value())
+        let s = auth::from_session(&state.app, cookie.value())
             .await?
             .ok_or(Failure::new(StatusCode::UNAUTHORIZED, "signed-out"))?;
+        if s.must_change_password && !allowed_before_password_change(parts) {
+            return Err(Failure::new(
+                StatusCode::FORBIDDEN,
+                "password-change-required",
+            ));
+        }
         Ok(CurrentUser(Actor {
-            principal: p,
+            principal: s.principal,
             request_id: rid,
-            session_hash: Some(hash),
+            session_hash: Some(s.hash),
         }))
     }
+}
+
+/// What someone whose password an administrator set may do before changing it: see the account
+/// page, change the password, sign out. Pages elsewhere redirect to the account page.
+pub const PASSWORD_CHANGE_PAGE: &str = "/tai-khoan";
+
+fn allowed_before_password_change(parts: &Parts) -> bool {
+    use axum::http::Method;
+    matches!(
+        (&parts.method, parts.uri.path()),
+        (&Method::GET, PASSWORD_CHANGE_PAGE)
+            | (&Method::POST, "/tai-khoan/mat-khau")
+            | (&Method::POST, "/dang-xuat")
+    )
 }
 
 /// The signed-in user if any (for pages that also serve anonymous visitors).

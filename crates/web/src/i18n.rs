@@ -60,10 +60,12 @@ impl Locale {
     /// Whether a message exists (looked up with every placeholder our messages use filled in,
     /// since Fluent reports a message with an unfilled placeholder as failed).
     pub fn has(&self, key: &str) -> bool {
-        let args: HashMap<Cow<'static, str>, FluentValue> =
-            [(Cow::Borrowed("minutes"), FluentValue::from("0"))]
-                .into_iter()
-                .collect();
+        let args: HashMap<Cow<'static, str>, FluentValue> = [
+            (Cow::Borrowed("minutes"), FluentValue::from("0")),
+            (Cow::Borrowed("seconds"), FluentValue::from("0")),
+        ]
+        .into_iter()
+        .collect();
         LOCALES
             .try_lookup_with_args(self.id(), key, &args)
             .is_some()

@@ -68,6 +68,8 @@ pub struct AppState {
     pub lookup_limiter: Arc<ratelimit::Limiter>,
     pub ticket_limiter: Arc<ratelimit::Limiter>,
     pub feedback_limiter: Arc<ratelimit::Limiter>,
+    /// Failed sign-ins per client address and per name.
+    pub sign_in_limits: Arc<ratelimit::SignInLimits>,
     /// Turns true when the server starts shutting down, so endless event streams end and the
     /// graceful shutdown does not wait for lobby displays to disconnect.
     pub stopping: tokio::sync::watch::Receiver<bool>,
@@ -93,6 +95,7 @@ impl AppState {
             lookup_limiter: Arc::new(ratelimit::Limiter::new(per_minute)),
             ticket_limiter: Arc::new(ratelimit::Limiter::new(tickets_per_minute)),
             feedback_limiter: Arc::new(ratelimit::Limiter::new(feedback_per_minute)),
+            sign_in_limits: Arc::default(),
             stopping,
             stop: Arc::new(stop),
         }

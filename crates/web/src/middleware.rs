@@ -153,6 +153,9 @@ pub async fn render_failures(req: Request, next: Next) -> Response {
         }
         return out;
     }
+    if f.code == "password-change-required" {
+        return Redirect::to(crate::extract::PASSWORD_CHANGE_PAGE).into_response();
+    }
     if f.status == StatusCode::UNAUTHORIZED && f.code == "signed-out" {
         let next = url::form_urlencoded::byte_serialize(format!("{path}{query}").as_bytes())
             .collect::<String>();

@@ -62,9 +62,40 @@ pub async fn list_in_subtree(tx: &mut Tx, root_path: &str) -> Result<Vec<UserRow
 
 pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str, at: i64) -> Result<()> {
     exec!(tx, c => sqlx::query(
-        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL
-         WHERE id = $3")
-        .bind(hash).bind(at).bind(id).execute(c).await)?;
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL,
+                          must_change_password = $3
+         WHERE id = $4")
+        .bind(hash).bind(at).bind(false).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+/// Count one more failed sign-in in one statement and return the new count: concurrent
+/// failures all count (no read-modify-write that a race could lose).
+pub async fn add_login_failure(tx: &mut Tx, id: Uuid) -> Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
+        .bind(id).fetch_one(c).await)?)
+}
+
+/// Hear no sign-in of this account before `until` (never shortens a longer wait).
+pub async fn hold_sign_in(tx: &mut Tx, id: Uuid, until: i64) -> Result<()> {
+    exec!(tx, c => sqlx::query(
+        "UPDATE users SET locked_until = $1 WHERE id = $2 AND (locked_until IS NULL OR locked_until < $1)")
+        .bind(until).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+/// Whether the user must choose a new password before doing anything else.
+pub async fn must_change_password(tx: &mut Tx, id: Uuid) -> Result<bool> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT must_change_password FROM users WHERE id = $1")
+        .bind(id).fetch_optional(c).await)?
+    .unwrap_or(false))
+}
+
+pub async fn set_must_change_password(tx: &mut Tx, id: Uuid, must: bool) -> Result<()> {
+    exec!(tx, c => sqlx::query("UPDATE users SET must_change_password = $1 WHERE id = $2")
+        .bind(must).bind(id).execute(c).await)?;
     Ok(())
 }
 

@@ -52,6 +52,14 @@ pub async fn revoke(tx: &mut Tx, id: Uuid, at: i64) -> Result<u64> {
     )
 }
 
+/// Revoke every live token of a user (password changed, account deactivated).
+pub async fn revoke_all_of(tx: &mut Tx, user_id: Uuid, at: i64) -> Result<u64> {
+    Ok(
+        exec!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(at).bind(user_id).execute(c).await)?,
+    )
+}
+
 pub async fn touch(tx: &mut Tx, id: Uuid, at: i64) -> Result<()> {
     exec!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
         .bind(at).bind(id).execute(c).await)?;

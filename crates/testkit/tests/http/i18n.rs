@@ -69,7 +69,7 @@ fn codes_and_fields() -> (BTreeSet<String>, BTreeSet<String>) {
             }
         }
         // `fn code()` of AppError and text::clean's codes.
-        for c in ["forbidden", "account-locked", "internal"] {
+        for c in ["forbidden", "sign-in-wait", "internal"] {
             codes.insert(c.into());
         }
     }
@@ -128,7 +128,7 @@ fn vietnamese_is_the_default_and_has_diacritics() {
     assert_eq!(Locale::default(), Locale::Vi);
     assert_eq!(Locale::Vi.t("nav-staff"), "Cán bộ");
     assert_eq!(
-        Locale::Vi.t_args("err-account-locked", &[("minutes", "15".into())]),
-        "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút hoặc liên hệ quản trị viên."
+        Locale::Vi.t_args("err-sign-in-wait", &[("seconds", "20".into())]),
+        "Đăng nhập sai nhiều lần liên tiếp. Vui lòng chờ 20 giây rồi thử lại."
     );
 }

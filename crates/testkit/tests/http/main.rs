@@ -24,4 +24,5 @@ mod rating;
 mod report;
 mod rollup;
 mod scope;
+mod signin;
 mod tokens;

@@ -26,7 +26,7 @@ setup-intro = This link works once. Create the top-level office and the first ad
 setup-office = Top-level office
 setup-admin = First administrator
 setup-submit = Set up
-password-hint = At least 10 characters, not only digits, and not containing the username.
+password-hint = At least 10 characters, not only digits, not containing the username, and not a common password.
 
 dashboard-title = Overview
 dashboard-greeting = Hello
@@ -133,7 +133,7 @@ err-office-code-format = An office code has 2–40 characters: capital letters w
 err-office-move-cycle = An office cannot move into itself or its own subtree.
 err-office-move-root = The top-level office cannot be moved.
 err-bad-credentials = Wrong username or password.
-err-account-locked = This account is locked after too many failed sign-ins. Try again in { $minutes } minutes or ask an administrator.
+err-sign-in-wait = Too many failed sign-ins in a row. Please wait { $seconds } seconds and try again.
 err-not-found = The page or item was not found.
 err-office-not-found = Office not found.
 err-staff-not-found = Staff member not found.
@@ -993,3 +993,7 @@ stats-no-data = No data yet
 stats-trend = Month by month
 stats-notes = On-time share: dossiers returned early or on time over the dossiers returned. The 766 index is scored on the indicators with data (Decision 766/QĐ-TTg); "—" means nothing to count yet.
 stats-lobby-title = Our service this month
+# Sign-in hardening (issue 15).
+err-password-common = This password is too common or easy to guess (like “matkhau123”, “password12”, “aaaaaaaaaa”). Please choose another phrase.
+err-password-change-required = An administrator set your password. Please change it before you continue.
+account-must-change = An administrator set your password: choose a new one before you start working.

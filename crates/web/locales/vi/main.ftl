@@ -26,7 +26,7 @@ setup-intro = Liên kết này chỉ dùng được một lần. Hãy tạo cơ 
 setup-office = Cơ quan cấp cao nhất
 setup-admin = Quản trị viên đầu tiên
 setup-submit = Khởi tạo
-password-hint = Mật khẩu dài ít nhất 10 ký tự, không chỉ gồm chữ số và không chứa tên đăng nhập.
+password-hint = Mật khẩu dài ít nhất 10 ký tự, không chỉ gồm chữ số, không chứa tên đăng nhập và không phải mật khẩu phổ biến.
 
 dashboard-title = Tổng quan
 dashboard-greeting = Xin chào
@@ -133,7 +133,7 @@ err-office-code-format = Mã đơn vị gồm 2–40 ký tự: chữ in hoa khô
 err-office-move-cycle = Không thể chuyển một đơn vị vào chính nó hoặc đơn vị trực thuộc nó.
 err-office-move-root = Không thể chuyển đơn vị cấp cao nhất.
 err-bad-credentials = Tên đăng nhập hoặc mật khẩu không đúng.
-err-account-locked = Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau { $minutes } phút hoặc liên hệ quản trị viên.
+err-sign-in-wait = Đăng nhập sai nhiều lần liên tiếp. Vui lòng chờ { $seconds } giây rồi thử lại.
 err-not-found = Không tìm thấy trang hoặc dữ liệu yêu cầu.
 err-office-not-found = Không tìm thấy đơn vị.
 err-staff-not-found = Không tìm thấy cán bộ.
@@ -993,3 +993,7 @@ stats-no-data = Chưa có dữ liệu
 stats-trend = Diễn biến theo tháng
 stats-notes = Tỷ lệ đúng hạn: hồ sơ trả trước hạn và đúng hạn trên số hồ sơ đã trả kết quả. Chỉ số 766 tính trên các chỉ tiêu có dữ liệu (Quyết định 766/QĐ-TTg); "—" là chưa có gì để tính.
 stats-lobby-title = Kết quả phục vụ tháng này
+# Sign-in hardening (issue 15).
+err-password-common = Mật khẩu quá phổ biến hoặc dễ đoán (như “matkhau123”, “password12”, “aaaaaaaaaa”). Hãy chọn một cụm từ khác.
+err-password-change-required = Mật khẩu của bạn do quản trị viên đặt. Vui lòng đổi mật khẩu trước khi tiếp tục.
+account-must-change = Mật khẩu của bạn do quản trị viên đặt: hãy đổi mật khẩu mới trước khi làm việc.

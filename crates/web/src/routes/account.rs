@@ -33,6 +33,7 @@ struct AccountPage {
     new_secret: Option<String>,
     password_error: Option<String>,
     password_done: bool,
+    must_change: bool,
 }
 
 async fn render(
@@ -56,6 +57,7 @@ async fn render(
             revoked: r.revoked_at.is_some(),
         })
         .collect();
+    let must_change = auth::must_change_password(&state.app, actor).await?;
     page_with(
         status,
         AccountPage {
@@ -65,6 +67,7 @@ async fn render(
             new_secret,
             password_error,
             password_done,
+            must_change,
         },
     )
 }
@@ -100,10 +103,12 @@ pub async fn change_password(
     };
     match result {
         Ok(()) => render(&state, t, &actor, StatusCode::OK, None, None, true).await,
-        Err(e @ AppError::Invalid(_)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::RetryLater(_))) => {
             let failure = Failure::from(e);
             let msg = failure.message(&t);
-            render(&state, t, &actor, failure.status, None, Some(msg), false).await
+            let mut res = render(&state, t, &actor, failure.status, None, Some(msg), false).await?;
+            failure.set_retry_after(&mut res);
+            Ok(res)
         }
         Err(e) => Err(e.into()),
     }

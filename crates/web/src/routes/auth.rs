@@ -13,19 +13,47 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{
-    CurrentUser, MaybeUser, PageForm, PathParam, QueryParam, RequestId, SESSION_COOKIE,
+    CurrentUser, MaybeUser, PASSWORD_CHANGE_PAGE, PageForm, PathParam, QueryParam, RequestId,
+    SESSION_COOKIE,
 };
 use crate::i18n::Locale;
+use crate::ratelimit::ClientIp;
 use crate::view::{Nav, page, page_with};
 
-/// Only local paths, never `//host` (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
-        _ => "/".to_string(),
+/// Where to go after signing in: a same-origin absolute path, else `/`. The value is judged
+/// as a browser reads a `Location`: browsers drop tabs and newlines and read `\` as `/`, so
+/// `/\t/evil.example` means `//evil.example`, another site. So a control character, any
+/// whitespace, a backslash or a second leading slash refuses the value outright; the rest is
+/// resolved against a dummy origin by the URL standard's rules (as a browser would) and must
+/// stay on it; non-ASCII is percent-encoded so the header can always be written.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    const BASE: &str = "http://congbo.invalid/";
+    let Some(n) = next else {
+        return "/".into();
+    };
+    let refused = n.len() > 2048
+        || !n.starts_with('/')
+        || n[1..].starts_with('/')
+        || n.chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if refused {
+        return "/".into();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    let same_origin = url::Url::parse(BASE)
+        .and_then(|b| b.join(&out))
+        .is_ok_and(|u| u.origin() == url::Url::parse(BASE).expect("a URL").origin());
+    if same_origin { out } else { "/".into() }
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, Secure behind TLS; it lives as long as the
@@ -79,22 +107,39 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// Sign in. Before any password work, one try is taken from the address's and the name's
+/// allowances of failures (a successful sign-in gives it back); past either, or during the
+/// account's wait after repeated failures, the answer is 429 with `Retry-After`, the same for
+/// known and unknown names.
 pub async fn login(
     State(state): State<AppState>,
     t: Locale,
     RequestId(rid): RequestId,
+    ClientIp(ip): ClientIp,
     jar: CookieJar,
     PageForm(f): PageForm<LoginForm>,
 ) -> Result<Response, Failure> {
     let next = safe_next(f.next.as_deref());
-    match auth::login(&state.app, &f.username, &f.password, rid).await {
+    let name: String = f.username.trim().to_lowercase().chars().take(64).collect();
+    let limits = &state.sign_in_limits;
+    let result = match limits.take(ip, &name, std::time::Instant::now()) {
+        Err(seconds) => Err(AppError::RetryLater(seconds)),
+        Ok(()) => auth::login(&state.app, &f.username, &f.password, rid).await,
+    };
+    match result {
         Ok(signed_in) => {
+            limits.succeeded(ip, &name);
             let jar = jar.add(session_cookie(&state, signed_in.token));
-            Ok((jar, Redirect::to(&next)).into_response())
+            let to = if signed_in.must_change_password {
+                PASSWORD_CHANGE_PAGE.to_string()
+            } else {
+                next
+            };
+            Ok((jar, Redirect::to(&to)).into_response())
         }
-        Err(e @ (AppError::Unauthorized(_) | AppError::Locked(_))) => {
+        Err(e @ (AppError::Unauthorized(_) | AppError::RetryLater(_))) => {
             let failure = Failure::from(e);
-            page_with(
+            let mut res = page_with(
                 failure.status,
                 LoginPage {
                     t,
@@ -103,7 +148,9 @@ pub async fn login(
                     username: f.username,
                     error: Some(failure.message(&t)),
                 },
-            )
+            )?;
+            failure.set_retry_after(&mut res);
+            Ok(res)
         }
         Err(e) => Err(e.into()),
     }
@@ -209,5 +256,49 @@ pub async fn setup(
             )
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_same_origin_path_or_home() {
+        let home = "/";
+        for (input, want) in [
+            (None, home),
+            (Some(""), home),
+            (Some("/"), "/"),
+            (Some("/can-bo"), "/can-bo"),
+            (Some("/ho-so?trang=2&q=a%20b#x"), "/ho-so?trang=2&q=a%20b#x"),
+            (Some("/%09/evil.example/x"), "/%09/evil.example/x"),
+            (Some("/thủ-tục"), "/th%E1%BB%A7-t%E1%BB%A5c"),
+            (Some("/./evil.example"), "/./evil.example"),
+            (Some("/\u{202e}txt"), "/%E2%80%AEtxt"),
+            // Off-site, as a browser would read them.
+            (Some("//evil.example"), home),
+            (Some("///evil.example"), home),
+            (Some("/\\evil.example"), home),
+            (Some("\\\\evil.example"), home),
+            (Some("/\t/evil.example/x"), home),
+            (Some("/\n/evil.example"), home),
+            (Some("/\r\n/evil.example"), home),
+            (Some("/\t\\evil.example"), home),
+            (Some("/ /evil.example"), home),
+            (Some("/\u{3000}/evil.example"), home),
+            (Some("/\u{0}"), home),
+            (Some("/x\u{7f}"), home),
+            (Some("https://evil.example"), home),
+            (Some("http:/evil.example"), home),
+            (Some("javascript:alert(1)"), home),
+            (Some(" /can-bo"), home),
+            (Some("evil.example"), home),
+        ] {
+            assert_eq!(safe_next(input), want, "{input:?}");
+        }
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(3000)))), home);
+        // Whatever is accepted can be written as a header.
+        assert!(axum::http::HeaderValue::from_str(&safe_next(Some("/thủ-tục"))).is_ok());
     }
 }
