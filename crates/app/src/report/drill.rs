@@ -120,7 +120,10 @@ pub struct DossierLine {
     pub procedure: String,
     /// The day it counts on (returned, apologised; for overdue: its current date).
     pub day: Date,
+    /// The appointment date given at intake (*ngày hẹn trả*), against which lateness counts.
     pub due: Option<String>,
+    /// The new date promised in a Form 04 apology, when there is one.
+    pub new_due: Option<String>,
     pub state: String,
 }
 
@@ -323,7 +326,8 @@ async fn dossiers(
                     office: name(r.office_id),
                     procedure: r.procedure_name,
                     day,
-                    due: r.current_due.or(r.due_date),
+                    new_due: r.current_due.filter(|c| r.due_date.as_ref() != Some(c)),
+                    due: r.due_date,
                     state: r.state,
                 });
             }

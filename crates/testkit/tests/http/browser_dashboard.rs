@@ -1,10 +1,14 @@
 //! The dashboards in real Chromium on two months of demo history (fixed seed): a head opens
 //! /bao-cao, picks last month, clicks the late figure and lands on as many late dossiers as it
-//! said; a province supervisor opens the comparison and sorts it by on-time share. Screenshots
-//! go to /tmp/shots-dash/.
+//! said; a province supervisor opens the comparison, sorts it by on-time share, drills from a
+//! commune's late figure to its late dossiers, and downloads the province's monthly report as
+//! XLSX, whose numbers are those of the API. Screenshots go to /tmp/shots-dash/.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+
+use calamine::{Reader, Xlsx, open_workbook};
 
 use congbo_app::demo::history::{self, HistoryOptions};
 use congbo_testkit::TestApp;
@@ -14,6 +18,23 @@ use jiff::ToSpan;
 
 const WAIT: Duration = Duration::from_secs(20);
 const SHOTS: &str = "/tmp/shots-dash";
+
+use super::periodic::{columns, numbers, sheet_row};
+
+/// The finished `.xlsx` in `dir` (Chromium writes a `.crdownload` first).
+async fn downloaded(dir: &Path) -> PathBuf {
+    for _ in 0..200 {
+        let done = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "xlsx"));
+        if let Some(p) = done {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no xlsx downloaded into {}", dir.display());
+}
 
 async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.unwrap();
@@ -92,8 +113,9 @@ async fn history_app() -> TestApp {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
-    let Some(browser) = Browser::start().await else {
+async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() {
+    let downloads = tempfile::tempdir().unwrap();
+    let Some(browser) = Browser::start_downloading_to(downloads.path()).await else {
         return;
     };
     let app = history_app().await;
@@ -225,5 +247,71 @@ async fn head_drills_into_late_dossiers_and_supervisor_sorts_the_comparison() {
         "sorted best first: {shares:?}"
     );
     shot(c, "3-supervisor-compare").await;
+
+    // From the comparison to the late dossiers of the commune with the most of them.
+    let mut most: Option<(usize, String)> = None;
+    for a in c
+        .find_all(Locator::Css(
+            "table.compare tbody tr:not(.own) td[data-col='late'] a",
+        ))
+        .await
+        .unwrap()
+    {
+        let n: usize = a.text().await.unwrap().trim().parse().unwrap();
+        if most.as_ref().is_none_or(|(m, _)| n > *m) {
+            most = Some((n, a.attr("href").await.unwrap().unwrap()));
+        }
+    }
+    let (late, href) = most.expect("late links in the comparison");
+    assert!(late > 0, "some commune returned dossiers late last month");
+    c.find(Locator::Css(&format!(
+        "table.compare td[data-col='late'] a[href='{href}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let total: usize = text(c, "#drill-total").await.trim().parse().unwrap();
+    assert_eq!(total, late, "the commune's list is as long as its figure");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/chi-tiet/returned-late")
+    );
+    shot(c, "4-supervisor-late-list").await;
+
+    // The province's report of last month, as XLSX, holds the numbers of the API.
+    let province = app.office_id("DB").await;
+    let api = app
+        .token_client("thanhtra")
+        .await
+        .get(&format!(
+            "/api/v1/offices/{province}/reports/periodic?period={last_month}&subtree=true"
+        ))
+        .await
+        .json();
+    c.goto(&format!(
+        "{base}/bao-cao/{province}/dinh-ky?period={last_month}&subtree=true"
+    ))
+    .await
+    .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("a[href*='format=xlsx']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let file = downloaded(downloads.path()).await;
+    let mut book: Xlsx<_> = open_workbook(&file).unwrap();
+    let names = book.sheet_names();
+    let sheet = book.worksheet_range(&names[0]).unwrap();
+    let total = columns(&api["handling"]["total"]);
+    assert!(total[0] > 0, "the province received dossiers: {total:?}");
+    assert_eq!(numbers(&sheet_row(&sheet, 1, "Tổng cộng")), total);
     browser.close().await;
 }

@@ -962,6 +962,8 @@ app_test!(heads_configure_services_counters_and_settings, |app| {
 });
 
 app_test!(numbers_restart_each_day_and_floods_are_limited, |app| {
+    // The allowance refills in real time (one number per 2 s): a slow machine gets a few more.
+    let started = std::time::Instant::now();
     app.set_local_time("2026-03-10T16:59");
     let (groups, _) = layout(&app, TL).await;
     let a = id_of(&groups, "A");
@@ -990,7 +992,8 @@ app_test!(numbers_restart_each_day_and_floods_are_limited, |app| {
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     let n = ticket_count(&app).await;
-    assert!(n <= 30, "{n} tickets");
+    let refilled = (started.elapsed().as_secs_f64() / 2.0).ceil() as usize;
+    assert!(n <= 30 + refilled, "{n} tickets, {refilled} refilled");
     // Staff issuing walk-in tickets are not limited by it.
     let desk = app.token_client("tl.motcua1").await;
     let office = app.office_id(TL).await;

@@ -866,6 +866,7 @@ report-dossier-code = Dossier code
 report-procedure = Procedure
 report-day = Day
 report-due = Due
+report-new-due = new date
 report-ticket-number = Ticket
 report-issued = Issued at
 report-ratings-privacy = Who rated is never shown: no ticket, dossier code or contact.

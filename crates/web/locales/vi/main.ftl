@@ -866,6 +866,7 @@ report-dossier-code = Mã hồ sơ
 report-procedure = Thủ tục
 report-day = Ngày
 report-due = Hạn
+report-new-due = hẹn lại
 report-ticket-number = Số thứ tự
 report-issued = Thời điểm cấp số
 report-ratings-privacy = Không hiển thị người đánh giá: không có số thứ tự, mã hồ sơ hay thông tin liên hệ.

@@ -7,10 +7,10 @@
 //!    written while loading from the contributions `rollup rebuild` computes; with `--verify`
 //!    (the default up to 300,000 dossiers) the real `rollup rebuild` then runs, timed, and must
 //!    give the same counters.
-//! 2. **Measure** over real HTTP against the real server (and two use cases in-process that
-//!    have no route yet): the province's year figures and 766 index (target p99 ≤ 200 ms), a
-//!    commune's month (p99 ≤ 20 ms), next to a floor measured in the same run (an authenticated
-//!    GET of one office).
+//! 2. **Measure** over real HTTP against the real server: the province's year figures, 766
+//!    index, comparison, trend and dashboard pages (target p99 ≤ 200 ms), a commune's month
+//!    (p99 ≤ 20 ms), next to a floor measured in the same run (an authenticated GET of one
+//!    office).
 //! 3. **Rollup maintenance cost**: `bench lifecycle`'s API workload on a fresh demo database,
 //!    passes with and without keeping the rollups, alternating (target ≤ 10 %).
 
@@ -24,10 +24,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail, ensure};
 use axum::http::StatusCode;
-use congbo_app::report::figures::{self, FigureQuery};
-use congbo_app::{Actor, App};
+use congbo_app::App;
 use congbo_store::Backend;
-use jiff::civil::date;
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
@@ -227,37 +225,18 @@ async fn run(opts: Options) -> anyhow::Result<()> {
 // ---------------------------------------------------------------------------------------------
 // Measuring the figures
 
-enum Call {
-    /// A GET over HTTP with the supervisor's token.
-    Get(String),
-    /// `figures::figures_by_office` in-process (no route yet).
-    ByOffice(FigureQuery),
-    /// `figures::trend_by_month` in-process (no route yet).
-    Trend(FigureQuery),
-}
-
 struct Case {
     name: String,
     target_ms: Option<f64>,
-    call: Call,
+    /// A GET over HTTP with the supervisor's token (pages and API alike).
+    path: String,
 }
 
 fn get(name: &str, target_ms: Option<f64>, path: String) -> Case {
     Case {
         name: name.to_string(),
         target_ms,
-        call: Call::Get(path),
-    }
-}
-
-fn year_query(office_id: Uuid) -> FigureQuery {
-    FigureQuery {
-        office_id,
-        from: date(datagen::YEAR, 1, 1),
-        to: date(datagen::YEAR, 12, 31),
-        procedure: None,
-        service_group: None,
-        subtree: true,
+        path,
     }
 }
 
@@ -288,16 +267,26 @@ fn cases(scale: Scale, l: &load::Loaded) -> Vec<Case> {
                 Some(TARGET_YEAR_P99_MS),
                 year(p, "index766", true),
             ),
-            Case {
-                name: "province, year: figures_by_office (use case)".into(),
-                target_ms: Some(TARGET_YEAR_P99_MS),
-                call: Call::ByOffice(year_query(p)),
-            },
-            Case {
-                name: "province, year: trend_by_month (use case)".into(),
-                target_ms: Some(TARGET_YEAR_P99_MS),
-                call: Call::Trend(year_query(p)),
-            },
+            get(
+                "province, year: communes side by side",
+                Some(TARGET_YEAR_P99_MS),
+                format!("/api/v1/offices/{p}/figures/by-office?kind=year&period={y}&sort=on-time"),
+            ),
+            get(
+                "province, year: trend by month",
+                Some(TARGET_YEAR_P99_MS),
+                format!("/api/v1/offices/{p}/figures/trend?kind=year&period={y}&subtree=true"),
+            ),
+            get(
+                "province, year: comparison page (HTML)",
+                Some(TARGET_YEAR_P99_MS),
+                format!("/bao-cao/{p}/so-sanh?kind=year&period={y}"),
+            ),
+            get(
+                "province, year: dashboard page (HTML)",
+                Some(TARGET_YEAR_P99_MS),
+                format!("/bao-cao/{p}?kind=year&period={y}&subtree=true"),
+            ),
             get(
                 "province, month: figures (subtree)",
                 None,
@@ -323,6 +312,11 @@ fn cases(scale: Scale, l: &load::Loaded) -> Vec<Case> {
             "commune, month: 766 index",
             Some(TARGET_MONTH_P99_MS),
             month(c, "index766"),
+        ),
+        get(
+            "commune, month: dashboard page (HTML)",
+            Some(TARGET_MONTH_P99_MS),
+            format!("/bao-cao/{c}?kind=month&period={y}-06"),
         ),
         get("commune, year: figures", None, year(c, "figures", false)),
         get("commune, year: 766 index", None, year(c, "index766", false)),
@@ -375,54 +369,24 @@ where
 }
 
 async fn time_case(
-    app: &App,
     api: &Api,
     token: &str,
-    actor: &Actor,
     case: &Case,
     k: usize,
     concurrency: usize,
 ) -> anyhow::Result<Timed> {
-    match &case.call {
-        Call::Get(path) => {
-            let (api, token, path) = (api.clone(), token.to_string(), path.clone());
-            on_client(drive(k, concurrency, move || {
-                let (api, token, path) = (api.clone(), token.clone(), path.clone());
-                async move {
-                    let (status, body) = api.get_auth(&path, &token).await?;
-                    if status != StatusCode::OK {
-                        bail!("{path}: {status} {}", excerpt(&body));
-                    }
-                    Ok(())
-                }
-            }))
-            .await?
+    let (api, token, path) = (api.clone(), token.to_string(), case.path.clone());
+    on_client(drive(k, concurrency, move || {
+        let (api, token, path) = (api.clone(), token.clone(), path.clone());
+        async move {
+            let (status, body) = api.get_auth(&path, &token).await?;
+            if status != StatusCode::OK {
+                bail!("{path}: {status} {}", excerpt(&body));
+            }
+            Ok(())
         }
-        Call::ByOffice(q) => {
-            let (app, actor, q) = (app.clone(), actor.clone(), q.clone());
-            drive(k, concurrency, move || {
-                let (app, actor, q) = (app.clone(), actor.clone(), q.clone());
-                async move {
-                    let v = figures::figures_by_office(&app, &actor, &q).await?;
-                    ensure!(v.len() > 1, "figures_by_office: {} entries", v.len());
-                    Ok(())
-                }
-            })
-            .await
-        }
-        Call::Trend(q) => {
-            let (app, actor, q) = (app.clone(), actor.clone(), q.clone());
-            drive(k, concurrency, move || {
-                let (app, actor, q) = (app.clone(), actor.clone(), q.clone());
-                async move {
-                    let v = figures::trend_by_month(&app, &actor, &q).await?;
-                    ensure!(v.len() == 12, "trend_by_month: {} months", v.len());
-                    Ok(())
-                }
-            })
-            .await
-        }
-    }
+    }))
+    .await?
 }
 
 /// The province's year figures must count every generated dossier, ticket and rating.
@@ -474,7 +438,6 @@ async fn measure(
     let result = async {
         let who = "thanhtra";
         let token = env::head(&env.app, who).await?.token;
-        let actor = env::actor(&env.app, who).await?;
         let api = Api::new(&env.base);
         check_totals(&api, &token, l).await?;
         let (k, c) = (opts.requests, opts.concurrency);
@@ -487,9 +450,9 @@ async fn measure(
         let mut floor = Summary::default();
         let mut failed = false;
         for case in cases(scale, l) {
-            time_case(&env.app, &api, &token, &actor, &case, k / 10, c).await?;
+            time_case(&api, &token, &case, k / 10, c).await?;
             let cpu = stats::Cpu::now();
-            let t = time_case(&env.app, &api, &token, &actor, &case, k, c).await?;
+            let t = time_case(&api, &token, &case, k, c).await?;
             let (_, _, busy) = stats::Cpu::now().since(&cpu);
             let s = Summary::of(&t.us);
             if floor.p50 == 0 {

@@ -203,6 +203,14 @@ impl ComparePage {
         };
         format!("/bao-cao/{}?{}", r.office_id, f.qs())
     }
+    /// The list behind one office's figure (its own counters for the caller's own row).
+    fn drill_link(&self, r: &CompareRow, figure: &str) -> String {
+        let f = Filters {
+            subtree: !r.own,
+            ..self.f.clone()
+        };
+        format!("/bao-cao/{}/chi-tiet/{figure}?{}", r.office_id, f.qs())
+    }
 }
 
 #[derive(Deserialize)]

@@ -39,6 +39,10 @@ impl DrillPage {
     fn back(&self) -> String {
         format!("/bao-cao/{}?{}", self.office.id, self.f.qs())
     }
+    /// Dates as pages write them (dd/mm/yyyy).
+    fn dmy(&self, d: &str) -> String {
+        congbo_domain::time::dmy_text(d)
+    }
     fn hidden_note(&self, n: &usize) -> String {
         self.t
             .t_args("report-drill-hidden", &[("n", n.to_string())])
