@@ -259,7 +259,7 @@ impl QueueSettings {
             ),
         ];
         if let Some((_, _, field)) = ranges.iter().find(|(v, r, _)| !r.contains(v)) {
-            return Err(DomainError::field("queue-setting-range", *field));
+            return Err(DomainError::field("queue-setting-range", field));
         }
         let mut seen = std::collections::HashSet::new();
         for r in &self.priority_reasons {
