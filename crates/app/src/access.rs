@@ -70,9 +70,28 @@ pub(crate) fn path(o: &OfficeRow) -> OfficePath {
 
 /// Require `perm` over the office; the role that allows it goes into the audit row.
 pub(crate) fn require(actor: &Actor, perm: Perm, o: &OfficeRow) -> Result<Role> {
+    require_as(actor, perm, o, "office-not-found")
+}
+
+/// [`require`] for an object of office `o`: outside the caller's scope, the object is
+/// `not_found`.
+fn require_as(actor: &Actor, perm: Perm, o: &OfficeRow, not_found: &'static str) -> Result<Role> {
     judge(&actor.principal, perm, Perm::OfficeRead, &[&path(o)])
         .map(|a| a.role)
-        .map_err(|r| r.error("office-not-found"))
+        .map_err(|r| r.error(not_found))
+}
+
+/// Require `perm` over office `office_id`, the office of an object that is `not_found` for a
+/// caller who may not see it.
+pub(crate) async fn require_at(
+    tx: &mut Tx,
+    actor: &Actor,
+    perm: Perm,
+    office_id: Uuid,
+    not_found: &'static str,
+) -> Result<Role> {
+    let o = office(tx, office_id).await?;
+    require_as(actor, perm, &o, not_found)
 }
 
 /// Load counter `id` and require `perm` over its office; a counter the caller may not see is
@@ -86,11 +105,7 @@ pub(crate) async fn counter_for(
     let k = queue_repo::counter(tx, counter_id)
         .await?
         .ok_or(AppError::NotFound("counter-not-found"))?;
-    let o = office(tx, k.office_id).await?;
-    let role = require(actor, perm, &o).map_err(|e| match e {
-        AppError::NotFound(_) => AppError::NotFound("counter-not-found"),
-        e => e,
-    })?;
+    let role = require_at(tx, actor, perm, k.office_id, "counter-not-found").await?;
     Ok((k, role))
 }
 

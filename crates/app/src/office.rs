@@ -12,6 +12,41 @@ use crate::access;
 use crate::audit::{self, Entry};
 use crate::{Actor, App, AppError, Result, new_id};
 
+/// What a row of an office's history records.
+enum Change<'a> {
+    Create { name: &'a str, parent: Option<Uuid> },
+    Rename { old: &'a str, new: &'a str },
+    Move { from: Uuid, to: Uuid },
+}
+
+/// Append `change` to office `office_id`'s history.
+async fn insert_history(
+    tx: &mut Tx,
+    office_id: Uuid,
+    now: i64,
+    actor_id: Option<Uuid>,
+    change: Change<'_>,
+) -> Result<()> {
+    let (change, old_name, new_name, old_parent_id, new_parent_id) = match change {
+        Change::Create { name, parent } => ("create", None, Some(name), None, parent),
+        Change::Rename { old, new } => ("rename", Some(old), Some(new), None, None),
+        Change::Move { from, to } => ("move", None, None, Some(from), Some(to)),
+    };
+    let row = HistoryRow {
+        id: new_id(),
+        office_id,
+        at: now,
+        actor_id,
+        change: change.into(),
+        old_name: old_name.map(str::to_string),
+        new_name: new_name.map(str::to_string),
+        old_parent_id,
+        new_parent_id,
+    };
+    repo::insert_history(tx, &row).await?;
+    Ok(())
+}
+
 /// Insert an office row and its "create" history row. `parent` is `None` only for a top office.
 pub(crate) async fn insert_office(
     tx: &mut Tx,
@@ -42,21 +77,11 @@ pub(crate) async fn insert_office(
         &text::fold(name),
     )
     .await?;
-    repo::insert_history(
-        tx,
-        &HistoryRow {
-            id: new_id(),
-            office_id: id,
-            at: now,
-            actor_id,
-            change: "create".into(),
-            old_name: None,
-            new_name: Some(name.to_string()),
-            old_parent_id: None,
-            new_parent_id: parent.map(|p| p.id),
-        },
-    )
-    .await?;
+    let change = Change::Create {
+        name,
+        parent: parent.map(|p| p.id),
+    };
+    insert_history(tx, id, now, actor_id, change).await?;
     Ok(id)
 }
 
@@ -163,21 +188,11 @@ async fn write_rename(
     now: i64,
 ) -> Result<()> {
     repo::rename(tx, o.id, name, &text::fold(name), now).await?;
-    repo::insert_history(
-        tx,
-        &HistoryRow {
-            id: new_id(),
-            office_id: o.id,
-            at: now,
-            actor_id: Some(actor.principal.user_id),
-            change: "rename".into(),
-            old_name: Some(o.name.clone()),
-            new_name: Some(name.to_string()),
-            old_parent_id: None,
-            new_parent_id: None,
-        },
-    )
-    .await?;
+    let change = Change::Rename {
+        old: &o.name,
+        new: name,
+    };
+    insert_history(tx, o.id, now, Some(actor.principal.user_id), change).await?;
     audit::record(
         tx,
         now,
@@ -208,21 +223,11 @@ async fn write_move(
 ) -> Result<()> {
     let new_path = path_of(np).child(o.id);
     let moved = repo::move_subtree(tx, o.id, np.id, &o.path, new_path.as_str(), now).await?;
-    repo::insert_history(
-        tx,
-        &HistoryRow {
-            id: new_id(),
-            office_id: o.id,
-            at: now,
-            actor_id: Some(actor.principal.user_id),
-            change: "move".into(),
-            old_name: None,
-            new_name: None,
-            old_parent_id: Some(old_parent),
-            new_parent_id: Some(np.id),
-        },
-    )
-    .await?;
+    let change = Change::Move {
+        from: old_parent,
+        to: np.id,
+    };
+    insert_history(tx, o.id, now, Some(actor.principal.user_id), change).await?;
     audit::record(tx, now, actor, Entry {
         action: "office.move",
         role: Some(role.as_str()),
@@ -275,27 +280,37 @@ pub async fn tree(app: &App, actor: &Actor) -> Result<Vec<OfficeItem>> {
         .collect())
 }
 
-pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<OfficeRow> {
+/// What `read` finds about office `id`, in one read transaction, once the caller may see the
+/// office (`OfficeRead`).
+async fn read_office<T>(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    read: impl AsyncFnOnce(&mut Tx, OfficeRow) -> Result<T>,
+) -> Result<T> {
     let mut tx = app.db.read().await?;
     let (o, _) = access::office_for(&mut tx, actor, Perm::OfficeRead, id).await?;
+    let out = read(&mut tx, o).await?;
     tx.commit().await?;
-    Ok(o)
+    Ok(out)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<OfficeRow> {
+    read_office(app, actor, id, async |_, o| Ok(o)).await
 }
 
 pub async fn history(app: &App, actor: &Actor, id: Uuid) -> Result<Vec<HistoryRow>> {
-    let mut tx = app.db.read().await?;
-    access::office_for(&mut tx, actor, Perm::OfficeRead, id).await?;
-    let h = repo::history(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(h)
+    read_office(app, actor, id, async |tx, _| {
+        Ok(repo::history(tx, id).await?)
+    })
+    .await
 }
 
 pub async fn counters(app: &App, actor: &Actor, office_id: Uuid) -> Result<Vec<CounterRow>> {
-    let mut tx = app.db.read().await?;
-    access::office_for(&mut tx, actor, Perm::OfficeRead, office_id).await?;
-    let c = repo::list_counters(&mut tx, office_id).await?;
-    tx.commit().await?;
-    Ok(c)
+    read_office(app, actor, office_id, async |tx, _| {
+        Ok(repo::list_counters(tx, office_id).await?)
+    })
+    .await
 }
 
 /// Counter numbers run 1–99 per office; the name is what the lobby shows ("Quầy 3 – Hộ tịch").

@@ -58,6 +58,14 @@ pub(crate) async fn insert_user(tx: &mut Tx, now: i64, u: NewUser<'_>) -> Result
     Ok(id)
 }
 
+/// The full name of staff member `id`, when there is one (`None` for an unknown id).
+pub(crate) async fn name_of(tx: &mut Tx, id: Option<Uuid>) -> Result<Option<String>> {
+    Ok(match id {
+        Some(u) => repo::get(tx, u).await?.map(|u| u.full_name),
+        None => None,
+    })
+}
+
 fn parse_email(e: Option<&str>) -> Result<Option<String>> {
     let Some(e) = e.map(str::trim).filter(|e| !e.is_empty()) else {
         return Ok(None);

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::office::OfficePath;
+use crate::text;
 use crate::{DomainError, Forbidden};
 
 /// Failed sign-ins in a row heard without waiting; each further try waits
@@ -114,68 +115,31 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Result<Role, DomainError> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or(DomainError::field("unknown-role", "role"))
+        text::by_name(
+            &Role::ALL,
+            Role::as_str,
+            s,
+            DomainError::field("unknown-role", "role"),
+        )
     }
 
     /// The one table of who may do what.
     pub fn grants(self, perm: Perm) -> bool {
         use Perm::*;
         match self {
-            // System administrators run the installation; they do not handle citizens' dossiers
+            // System administrators run the installation; they do not handle citizens' matters
             // and so do not see their personal data.
-            Role::Admin => !matches!(
-                perm,
-                DossierRead
-                    | DossierIntake
-                    | DossierHandle
-                    | DossierSign
-                    | QueueServe
-                    | RatingRead
-                    | RecoveryHandle
-                    | FeedbackIntake
-                    | FeedbackRead
-                    | FeedbackHandle
-                    | FeedbackIdentity
-                    | FiguresRead
-            ),
-            Role::Head => matches!(
-                perm,
-                OfficeRead
-                    | StaffRead
-                    | DossierRead
-                    | DossierIntake
-                    | DossierHandle
-                    | DossierSign
-                    | QueueServe
-                    | QueueManage
-                    | RatingRead
-                    | RatingManage
-                    | RecoveryHandle
-                    | FeedbackIntake
-                    | FeedbackRead
-                    | FeedbackHandle
-                    | FeedbackIdentity
-                    | FiguresRead
-            ),
-            Role::Deputy => matches!(
-                perm,
-                OfficeRead
-                    | StaffRead
-                    | DossierRead
-                    | DossierIntake
-                    | DossierHandle
-                    | DossierSign
-                    | QueueServe
-                    | RatingRead
-                    | RecoveryHandle
-                    | FeedbackIntake
-                    | FeedbackRead
-                    | FeedbackHandle
-                    | FiguresRead
-            ),
+            Role::Admin => !office_work(perm),
+            Role::Head => {
+                office_work(perm)
+                    || matches!(perm, OfficeRead | StaffRead | QueueManage | RatingManage)
+            }
+            // The head's rights, but for setting up the queue and the ratings and for seeing a
+            // sender's identity.
+            Role::Deputy => {
+                Role::Head.grants(perm)
+                    && !matches!(perm, QueueManage | RatingManage | FeedbackIdentity)
+            }
             Role::Reception => matches!(
                 perm,
                 OfficeRead
@@ -200,6 +164,27 @@ impl Role {
             Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead | FiguresRead),
         }
     }
+}
+
+/// The work of an office with its citizens: their dossiers, the queue, ratings, feedback and
+/// the figures drawn from them. Heads and deputies do it; administrators never do.
+fn office_work(perm: Perm) -> bool {
+    use Perm::*;
+    matches!(
+        perm,
+        DossierRead
+            | DossierIntake
+            | DossierHandle
+            | DossierSign
+            | QueueServe
+            | RatingRead
+            | RecoveryHandle
+            | FeedbackIntake
+            | FeedbackRead
+            | FeedbackHandle
+            | FeedbackIdentity
+            | FiguresRead
+    )
 }
 
 /// One role held at one office (and so over its subtree).

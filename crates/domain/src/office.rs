@@ -45,10 +45,12 @@ impl OfficeKind {
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(DomainError::field("unknown-kind", "kind"))
+        text::by_name(
+            &Self::ALL,
+            Self::as_str,
+            s,
+            DomainError::field("unknown-kind", "kind"),
+        )
     }
 }
 

@@ -5,6 +5,17 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::DomainError;
 
+/// The one of `all` whose `name` is `s`, else `unknown`: an enum's `parse` from its stable
+/// names (`Role::parse` is `by_name(&Role::ALL, Role::as_str, s, …)`).
+pub fn by_name<T: Copy>(
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+    s: &str,
+    unknown: DomainError,
+) -> Result<T, DomainError> {
+    all.iter().copied().find(|t| name(*t) == s).ok_or(unknown)
+}
+
 /// Trim, NFC-normalise and check length (in characters) and control characters.
 pub fn clean(
     input: &str,

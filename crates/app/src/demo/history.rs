@@ -402,6 +402,17 @@ impl Sim<'_> {
         }
     }
 
+    /// Plan the dossier's next action.
+    fn plan_dossier(&mut self, date: Date, sec: u32, unit: usize, id: Uuid, fate: Fate, act: Act) {
+        let step = Step::Dossier {
+            unit,
+            id,
+            fate,
+            act,
+        };
+        self.plan(date, sec, step);
+    }
+
     fn set_clock(&self, sec: u32) {
         let t = self.today.at(
             (sec / 3600) as i8,
@@ -705,16 +716,7 @@ async fn intake(sim: &mut Sim<'_>, unit: usize, desk: usize, ticket: Uuid) -> Re
         date
     };
     let sec = if sec > hm(16, 30) { hm(8, 0) } else { sec };
-    sim.plan(
-        date,
-        sec,
-        Step::Dossier {
-            unit,
-            id,
-            fate,
-            act,
-        },
-    );
+    sim.plan_dossier(date, sec, unit, id, fate, act);
     Ok(())
 }
 
@@ -832,16 +834,7 @@ fn plan_next(sim: &mut Sim<'_>, unit: usize, id: Uuid, fate: Fate, done: Act, du
         _ => None,
     };
     if let Some((date, sec, act)) = next {
-        sim.plan(
-            date,
-            sec,
-            Step::Dossier {
-                unit,
-                id,
-                fate,
-                act,
-            },
-        );
+        sim.plan_dossier(date, sec, unit, id, fate, act);
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::overdue_on;
-use crate::access::{office, path, require};
+use crate::access::{office, office_for, path};
 use crate::{Actor, App, Result};
 use congbo_domain::time::local_date;
 
@@ -79,8 +79,7 @@ pub async fn figures(
 ) -> Result<Figures> {
     let today = local_date(app.now()).to_string();
     let mut tx = app.db.read().await?;
-    let o = office(&mut tx, office_id).await?;
-    require(actor, Perm::FeedbackRead, &o)?;
+    let (o, _) = office_for(&mut tx, actor, Perm::FeedbackRead, office_id).await?;
     let rows = repo::list_under(
         &mut tx,
         &o.path,

@@ -9,7 +9,6 @@ use congbo_domain::identity::Perm;
 use congbo_domain::office::OfficePath;
 use congbo_store::Tx;
 use congbo_store::repo::feedback::{self as repo, AttachmentMeta, CaseRow};
-use congbo_store::repo::staff as staff_repo;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
@@ -18,6 +17,7 @@ use uuid::Uuid;
 use super::{load_visible, may_handle, may_read, may_reveal, overdue_on};
 use crate::access::office;
 use crate::audit::{self, Entry};
+use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result, new_id};
 use congbo_domain::time::local_date;
 
@@ -141,10 +141,7 @@ async fn events_of(tx: &mut Tx, id: Uuid) -> Result<Vec<EventOut>> {
 pub(super) async fn view_in(tx: &mut Tx, actor: &Actor, k: CaseRow, now: i64) -> Result<CaseView> {
     let o = office(tx, k.office_id).await?;
     let h = office(tx, k.handler_office_id).await?;
-    let officer_name = match k.officer_id {
-        Some(u) => staff_repo::get(tx, u).await?.map(|u| u.full_name),
-        None => None,
-    };
+    let officer_name = name_of(tx, k.officer_id).await?;
     let attachments = attachments_of(tx, k.id).await?;
     let events = events_of(tx, k.id).await?;
     let state = State::parse(&k.state)?;
@@ -353,10 +350,7 @@ pub async fn identity_log(
     }
     let mut out = Vec::new();
     for (u, at, reason) in repo::identity_views(&mut tx, k.id).await? {
-        let name = staff_repo::get(&mut tx, u)
-            .await?
-            .map(|u| u.full_name)
-            .unwrap_or_default();
+        let name = name_of(&mut tx, Some(u)).await?.unwrap_or_default();
         out.push((name, at, reason));
     }
     tx.commit().await?;

@@ -11,9 +11,9 @@ use uuid::Uuid;
 
 use super::live::Signal;
 use super::{commit_with, role_str};
-use crate::access::{office, path, require};
+use crate::access::{office, office_for, path, require};
 use crate::audit::{self, Entry};
-use crate::settings::queue_settings;
+use crate::settings::{Saved, queue_settings, save};
 use crate::{Actor, App, AppError, Result, new_id};
 
 /// An office's queue as configured: groups, counters with their services and officer, settings.
@@ -243,24 +243,8 @@ pub async fn put_settings(
     s.validate()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let o = office(&mut tx, office_id).await?;
-    let role = require(actor, Perm::QueueManage, &o)?;
-    let body = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;
-    repo::put_settings(&mut tx, office_id, &body, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Entry {
-            action: "queue.settings",
-            role: role_str(role),
-            office_id: Some(office_id),
-            target_type: "office",
-            target_id: Some(office_id.to_string()),
-            summary: serde_json::to_value(s).unwrap_or_default(),
-        },
-    )
-    .await?;
+    let (_, role) = office_for(&mut tx, actor, Perm::QueueManage, office_id).await?;
+    save(&mut tx, now, actor, role, office_id, Saved::Queue(s)).await?;
     commit_with(app, tx, Signal::change(office_id)).await?;
     Ok(s.clone())
 }

@@ -6,7 +6,6 @@ use congbo_domain::identity::Perm;
 use congbo_domain::queue::TicketState;
 use congbo_store::Tx;
 use congbo_store::repo::queue::{self as repo, TicketRow};
-use congbo_store::repo::staff as staff_repo;
 use uuid::Uuid;
 
 use crate::{Actor, App, Result};
@@ -74,10 +73,7 @@ pub async fn origin_of_dossier(
         Some(k) => repo::counter(&mut tx, k).await?.map(|k| k.number),
         None => None,
     };
-    let officer = match t.officer_id {
-        Some(u) => staff_repo::get(&mut tx, u).await?.map(|u| u.full_name),
-        None => None,
-    };
+    let officer = crate::staff::name_of(&mut tx, t.officer_id).await?;
     tx.commit().await?;
     Ok(Some(TicketOrigin {
         number: t.number,

@@ -8,13 +8,14 @@ use congbo_domain::identity::Perm;
 use congbo_domain::queue::{TicketState, percentile};
 use congbo_domain::time::{local, local_date};
 use congbo_store::Tx;
+use congbo_store::repo::office as office_repo;
 use congbo_store::repo::queue::{self as repo, TicketRow};
-use congbo_store::repo::{office as office_repo, staff as staff_repo};
 use jiff::civil::Date;
 use uuid::Uuid;
 
 use crate::access::{office, path};
 use crate::settings::queue_settings;
+use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result};
 
 /// One line of figures. Times in minutes, `None` when there is no sample.
@@ -148,10 +149,7 @@ async fn officer_names(tx: &mut Tx, tickets: &[TicketRow]) -> Result<BTreeMap<Uu
     let mut officers: BTreeMap<Uuid, String> = BTreeMap::new();
     for id in tickets.iter().filter_map(|t| t.officer_id) {
         if let std::collections::btree_map::Entry::Vacant(e) = officers.entry(id) {
-            let name = staff_repo::get(tx, id)
-                .await?
-                .map(|u| u.full_name)
-                .unwrap_or_default();
+            let name = name_of(tx, Some(id)).await?.unwrap_or_default();
             e.insert(name);
         }
     }

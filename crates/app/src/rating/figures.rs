@@ -11,12 +11,12 @@ use congbo_store::Tx;
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
 use congbo_store::repo::queue as queue_repo;
 use congbo_store::repo::rating::{self as repo, RatingRow};
-use congbo_store::repo::staff as staff_repo;
 use jiff::civil::Date;
 use uuid::Uuid;
 
-use crate::access::{office, path, require};
+use crate::access::{office_for, path};
 use crate::settings::rating_settings;
+use crate::staff::name_of;
 use crate::{Actor, App, Result};
 use congbo_domain::time::{days_range, local_date};
 
@@ -296,7 +296,7 @@ async fn label_of(tx: &mut Tx, by: By, k: &str) -> Result<String> {
     let id = k.parse::<Uuid>().ok();
     let named = match (by, id) {
         (By::Office, Some(id)) => office_repo::get(tx, id).await?.map(|o| o.name),
-        (By::Officer, Some(id)) => staff_repo::get(tx, id).await?.map(|u| u.full_name),
+        (By::Officer, id @ Some(_)) => name_of(tx, id).await?,
         (By::Service, Some(id)) => queue_repo::group(tx, id)
             .await?
             .map(|g| format!("{} · {}", g.letter, g.name)),
@@ -360,8 +360,7 @@ pub async fn figures(
     by: By,
 ) -> Result<Figures> {
     let mut tx = app.db.read().await?;
-    let o = office(&mut tx, office_id).await?;
-    require(actor, Perm::RatingRead, &o)?;
+    let (o, _) = office_for(&mut tx, actor, Perm::RatingRead, office_id).await?;
     let rows = repo::ratings_under(&mut tx, &o.path, &from.to_string(), &to.to_string()).await?;
     let s = rating_settings(&mut tx, o.id).await?;
     let (start, end) = days_range(from, to);

@@ -3,7 +3,7 @@
 
 use congbo_domain::DomainError;
 use congbo_domain::dossier::{parse_email, parse_phone};
-use congbo_domain::rating::{Channel, Checked, RatingSettings};
+use congbo_domain::rating::{self as dom, Channel, Checked, RatingSettings, Submission};
 use congbo_store::repo::rating::{self as repo, CaseRow, RatingRow};
 use congbo_store::{StoreError, Tx};
 use jiff::civil::Date;
@@ -11,6 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
+use crate::settings::rating_settings;
 use crate::{App, AppError, Result, new_id};
 use congbo_domain::time::local_date;
 
@@ -46,7 +47,7 @@ pub(super) struct Subject {
 }
 
 /// One submission, checked, with what it is about and where it came from.
-pub(super) struct Giving<'a> {
+struct Giving<'a> {
     pub now: i64,
     pub settings: &'a RatingSettings,
     /// The recovery deadline, should the rating be low.
@@ -65,10 +66,64 @@ pub struct Receipt {
     pub recovery_case: Option<Uuid>,
 }
 
-/// The recovery deadline for a case opened now.
-pub(super) async fn recovery_due(app: &App, s: &RatingSettings, now: i64) -> Result<Date> {
+/// A submission ready to be stored: the contact parsed, the settings of the office rated read,
+/// the scores checked against them, and the recovery deadline should they be low.
+pub(super) struct Ready {
+    pub now: i64,
+    pub office_id: Uuid,
+    pub settings: RatingSettings,
+    checked: Checked,
+    due: Date,
+    contact: Option<(String, String)>,
+}
+
+/// Make `sub` [`Ready`] for the office `office_of` finds. Everything is read before the write
+/// transaction, so SQLite's lock is held briefly. Errors: `parse_contact`'s, `office_of`'s and
+/// those of [`dom::check`].
+pub(super) async fn ready(
+    app: &App,
+    sub: &Submission,
+    contact: Option<&str>,
+    office_of: impl AsyncFnOnce(&mut Tx) -> Result<Uuid>,
+) -> Result<Ready> {
+    let contact = parse_contact(contact)?;
+    let now = app.now();
+    let mut tx = app.db.read().await?;
+    let office_id = office_of(&mut tx).await?;
+    let settings = rating_settings(&mut tx, office_id).await?;
+    tx.commit().await?;
+    let checked = dom::check(&settings, sub)?;
     let cal = app.calendar().await?;
-    Ok(cal.add_working_days(local_date(now), s.recovery_working_days))
+    let due = cal.add_working_days(local_date(now), settings.recovery_working_days);
+    Ok(Ready {
+        now,
+        office_id,
+        settings,
+        checked,
+        due,
+        contact,
+    })
+}
+
+impl Ready {
+    /// Store the submission about `subject` in `tx` (see [`store`]).
+    pub(super) async fn store(
+        self,
+        tx: &mut Tx,
+        subject: Subject,
+        channel: Channel,
+    ) -> Result<Receipt> {
+        let giving = Giving {
+            now: self.now,
+            settings: &self.settings,
+            due: self.due,
+            subject,
+            channel,
+            checked: &self.checked,
+            contact: self.contact,
+        };
+        store(tx, giving).await
+    }
 }
 
 /// The rows of the submission, one per criterion; the first one's id.
@@ -144,7 +199,7 @@ async fn open_case(tx: &mut Tx, g: Giving<'_>, rating_id: Uuid) -> Result<Uuid> 
 }
 
 /// Write the rows of one submission, the recovery case when it is low, and the audit row.
-pub(super) async fn store(tx: &mut Tx, g: Giving<'_>) -> Result<Receipt> {
+async fn store(tx: &mut Tx, g: Giving<'_>) -> Result<Receipt> {
     let first = insert_rows(tx, &g).await?;
     let (now, channel, checked) = (g.now, g.channel, g.checked);
     let (office_id, subject_id, device_id) = (

@@ -8,7 +8,7 @@ use congbo_store::repo::office::OfficeRow;
 use congbo_store::repo::queue as queue_repo;
 use congbo_store::repo::rating as repo;
 
-use super::give::{Giving, Receipt, Subject, parse_contact, recovery_due, store};
+use super::give::{Receipt, Subject, ready};
 use crate::access::office;
 use crate::settings::rating_settings;
 use crate::{Actor, App, AppError, Result};
@@ -72,20 +72,13 @@ pub async fn rate_dossier(
     contact: Option<&str>,
     staff: Option<&Actor>,
 ) -> Result<Receipt> {
-    let contact = parse_contact(contact)?;
-    let now = app.now();
-    let (office_id, s) = {
-        let mut tx = app.db.read().await?;
-        let d = dossier_by_token(&mut tx, code, token).await?;
-        let s = rating_settings(&mut tx, d.office_id).await?;
-        tx.commit().await?;
-        (d.office_id, s)
-    };
-    let checked = dom::check(&s, sub)?;
-    let due = recovery_due(app, &s, now).await?;
+    let ready = ready(app, sub, contact, async |tx| {
+        Ok(dossier_by_token(tx, code, token).await?.office_id)
+    })
+    .await?;
     let mut tx = app.db.begin().await?;
     let d = dossier_by_token(&mut tx, code, token).await?;
-    if !dom::link_open(d.closed_at, now, s.link_valid_days) {
+    if !dom::link_open(d.closed_at, ready.now, ready.settings.link_valid_days) {
         return Err(DomainError::new("rating-token-expired").into());
     }
     if let Some(a) = staff {
@@ -96,7 +89,7 @@ pub async fn rate_dossier(
     }
     let ticket = queue_repo::ticket_of_dossier(&mut tx, d.id).await?;
     let subject = Subject {
-        office_id,
+        office_id: ready.office_id,
         subject_id: d.id,
         ticket_id: ticket.as_ref().map(|t| t.id),
         dossier_id: Some(d.id),
@@ -107,16 +100,7 @@ pub async fn rate_dossier(
         group_id: ticket.as_ref().map(|t| t.group_id),
         device_id: None,
     };
-    let giving = Giving {
-        now,
-        settings: &s,
-        due,
-        subject,
-        channel: Channel::Qr,
-        checked: &checked,
-        contact,
-    };
-    let r = store(&mut tx, giving).await?;
+    let r = ready.store(&mut tx, subject, Channel::Qr).await?;
     tx.commit().await?;
     Ok(r)
 }

@@ -5,14 +5,14 @@ use congbo_domain::DomainError;
 use congbo_domain::identity::Perm;
 use congbo_store::StoreError;
 use congbo_store::repo::rating as repo;
-use congbo_store::repo::staff as staff_repo;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::figures::{RatingLine, line};
-use crate::access::{office, path, require};
+use crate::access::{office, path, require, require_at};
 use crate::audit::{self, Entry};
 use crate::settings::rating_settings;
+use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result, new_id};
 use congbo_domain::time::local_date;
 
@@ -55,10 +55,7 @@ pub async fn cases(
         };
         let ko = office(&mut tx, k.office_id).await?;
         let s = rating_settings(&mut tx, k.office_id).await?;
-        let officer_name = match k.officer_id {
-            Some(u) => staff_repo::get(&mut tx, u).await?.map(|u| u.full_name),
-            None => None,
-        };
+        let officer_name = name_of(&mut tx, k.officer_id).await?;
         let may_call = actor.principal.can(Perm::RecoveryHandle, &path(&ko))
             && Some(actor.principal.user_id) != k.officer_id;
         out.push(CaseView {
@@ -98,11 +95,14 @@ pub async fn close_case(
     let mut k = repo::case(&mut tx, case_id)
         .await?
         .ok_or(AppError::NotFound("recovery-case-not-found"))?;
-    let o = office(&mut tx, k.office_id).await?;
-    let role = require(actor, Perm::RecoveryHandle, &o).map_err(|e| match e {
-        AppError::NotFound(_) => AppError::NotFound("recovery-case-not-found"),
-        e => e,
-    })?;
+    let role = require_at(
+        &mut tx,
+        actor,
+        Perm::RecoveryHandle,
+        k.office_id,
+        "recovery-case-not-found",
+    )
+    .await?;
     if Some(actor.principal.user_id) == k.officer_id {
         return Err(DomainError::new("rating-self").into());
     }
@@ -148,11 +148,14 @@ pub async fn set_aside(app: &App, actor: &Actor, rating_id: Uuid, reason: &str) 
     let r = repo::rating(&mut tx, rating_id)
         .await?
         .ok_or(AppError::NotFound("rating-not-found"))?;
-    let o = office(&mut tx, r.office_id).await?;
-    let role = require(actor, Perm::RecoveryHandle, &o).map_err(|e| match e {
-        AppError::NotFound(_) => AppError::NotFound("rating-not-found"),
-        e => e,
-    })?;
+    let role = require_at(
+        &mut tx,
+        actor,
+        Perm::RecoveryHandle,
+        r.office_id,
+        "rating-not-found",
+    )
+    .await?;
     if Some(actor.principal.user_id) == r.officer_id {
         return Err(DomainError::new("rating-self").into());
     }

@@ -4,13 +4,11 @@ use congbo_domain::conduct::CodeOfConduct;
 use congbo_domain::identity::Perm;
 use congbo_domain::rating::RatingSettings;
 use congbo_store::repo::office::OfficeRow;
-use congbo_store::repo::rating as repo;
 use uuid::Uuid;
 
-use crate::access::{office, path, require};
-use crate::audit::{self, Entry};
-use crate::settings::rating_settings;
-use crate::{Actor, App, AppError, Result};
+use crate::access::{office, office_for, path, require};
+use crate::settings::{Saved, rating_settings, save};
+use crate::{Actor, App, Result};
 
 /// An office's rating settings, the codes of conduct to choose from, and whether the viewer
 /// may change them and pair tablets (`RatingManage`).
@@ -47,25 +45,9 @@ pub async fn put_settings(
 ) -> Result<RatingSettings> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let o = office(&mut tx, office_id).await?;
-    let role = require(actor, Perm::RatingManage, &o)?;
+    let (_, role) = office_for(&mut tx, actor, Perm::RatingManage, office_id).await?;
     s.validate(&crate::conduct::codes_in(&mut tx).await?)?;
-    let body = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;
-    repo::put_settings(&mut tx, office_id, &body, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Entry {
-            action: "rating.settings",
-            role: Some(role.as_str()),
-            office_id: Some(office_id),
-            target_type: "office",
-            target_id: Some(office_id.to_string()),
-            summary: serde_json::to_value(s).unwrap_or_default(),
-        },
-    )
-    .await?;
+    save(&mut tx, now, actor, role, office_id, Saved::Rating(s)).await?;
     tx.commit().await?;
     Ok(s.clone())
 }

@@ -9,14 +9,14 @@ use congbo_store::repo::dossier as dossier_repo;
 use congbo_store::repo::office::OfficeRow;
 use congbo_store::repo::queue as queue_repo;
 use congbo_store::repo::rating::{self as repo, DeviceRow};
-use congbo_store::repo::staff as staff_repo;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::give::{Giving, Receipt, Subject, parse_contact, recovery_due, store};
+use super::give::{Receipt, Subject, ready};
 use crate::access::{counter_for, office, require};
 use crate::audit::{self, Entry};
 use crate::settings::rating_settings;
+use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result, new_id, random_token, sha256_hex};
 
 /// How long a pairing code works (micros): 15 minutes.
@@ -221,13 +221,7 @@ pub async fn tablet(app: &App, counter_id: Uuid, secret: Option<&str>) -> Result
     let settings = rating_settings(&mut tx, o.id).await?;
     let open = match open_ticket(&mut tx, counter_id, o.id, now).await? {
         Some((t, left)) => {
-            let officer_name = match t.officer_id {
-                Some(u) => staff_repo::get(&mut tx, u)
-                    .await?
-                    .map(|u| u.full_name)
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
+            let officer_name = name_of(&mut tx, t.officer_id).await?.unwrap_or_default();
             Some(OpenTicket {
                 ticket_id: t.id,
                 number: t.number,
@@ -292,18 +286,7 @@ pub async fn rate_at_counter(
     contact: Option<&str>,
     staff: Option<&Actor>,
 ) -> Result<Receipt> {
-    let contact = parse_contact(contact)?;
-    let now = app.now();
-    // Read what the rules need before the write transaction (SQLite's lock is held briefly).
-    let (office_id, s) = {
-        let mut tx = app.db.read().await?;
-        let k = queue_repo::counter(&mut tx, counter_id)
-            .await?
-            .ok_or(AppError::NotFound("counter-not-found"))?;
-        let s = rating_settings(&mut tx, k.office_id).await?;
-        tx.commit().await?;
-        (k.office_id, s)
-    };
+    // The tablet asks the overall score only.
     let sub = Submission {
         values: sub
             .values
@@ -314,8 +297,14 @@ pub async fn rate_at_counter(
         trips: None,
         ..sub.clone()
     };
-    let checked = dom::check(&s, &sub)?;
-    let due = recovery_due(app, &s, now).await?;
+    let ready = ready(app, &sub, contact, async |tx| {
+        let k = queue_repo::counter(tx, counter_id)
+            .await?
+            .ok_or(AppError::NotFound("counter-not-found"))?;
+        Ok(k.office_id)
+    })
+    .await?;
+    let (now, office_id) = (ready.now, ready.office_id);
     let mut tx = app.db.begin().await?;
     let device = device_of(&mut tx, counter_id, secret).await?;
     let (t, _) = open_ticket(&mut tx, counter_id, office_id, now)
@@ -326,19 +315,9 @@ pub async fn rate_at_counter(
         return Err(DomainError::new("rating-self").into());
     }
     let subject = ticket_subject(&mut tx, &t, office_id, counter_id, device.id).await?;
-    let r = store(
-        &mut tx,
-        Giving {
-            now,
-            settings: &s,
-            due,
-            subject,
-            channel: Channel::CounterDevice,
-            checked: &checked,
-            contact,
-        },
-    )
-    .await?;
+    let r = ready
+        .store(&mut tx, subject, Channel::CounterDevice)
+        .await?;
     tx.commit().await?;
     Ok(r)
 }

@@ -29,7 +29,7 @@ use congbo_domain::time::local_date;
 use congbo_store::Tx;
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
 use congbo_store::repo::rollup::{self as rollup_repo, Dims, Grain, GroupBy, SumQuery};
-use congbo_store::repo::{feedback as feedback_repo, queue as queue_repo, staff as staff_repo};
+use congbo_store::repo::{feedback as feedback_repo, queue as queue_repo};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -37,6 +37,7 @@ use uuid::Uuid;
 
 use super::figures::{self, FigureQuery, OfficeFigures, OfficerFigures, filter_dims};
 use super::index766;
+use crate::staff::name_of;
 use crate::{Actor, App, Result, access};
 
 /// "Due soon": today and this many days after.
@@ -299,10 +300,7 @@ async fn officers(
 ) -> Result<Vec<OfficerLine>> {
     let mut out = Vec::with_capacity(figures.len());
     for (id, f) in figures {
-        let name = staff_repo::get(tx, *id)
-            .await?
-            .map(|u| u.full_name)
-            .unwrap_or_default();
+        let name = name_of(tx, Some(*id)).await?.unwrap_or_default();
         let mut f = f.clone();
         if !ratings {
             f.ratings = figures::Count::default();

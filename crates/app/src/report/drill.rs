@@ -31,7 +31,6 @@ use congbo_domain::time::{day_start, dmy_hm, local};
 use congbo_store::Tx;
 use congbo_store::repo::drill::{self as repo, DossierCandidates, Scope};
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
-use congbo_store::repo::staff as staff_repo;
 use jiff::civil::Date;
 use serde::Serialize;
 use uuid::Uuid;
@@ -39,6 +38,7 @@ use uuid::Uuid;
 use super::figures::{FigureQuery, as_of, check, filter_dims};
 use super::rollup::{dossier_deltas, feedback_deltas, rating_deltas, ticket_deltas};
 use crate::settings::rating_settings;
+use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result, access};
 
 /// Rows per page.
@@ -389,7 +389,7 @@ async fn ratings(
     let mut settings = BTreeMap::new();
     for r in &rows {
         if let Some(id) = r.source.officer_id.filter(|id| !people.contains_key(id)) {
-            let n = staff_repo::get(tx, id).await?.map(|u| u.full_name);
+            let n = name_of(tx, Some(id)).await?;
             people.insert(id, n.unwrap_or_default());
         }
         if let std::collections::btree_map::Entry::Vacant(e) = settings.entry(r.source.office_id) {

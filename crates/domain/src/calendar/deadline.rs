@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::work::WorkCalendar;
 use crate::DomainError;
+use crate::text;
 
 /// Unit of a procedure's time limit (the `DonViTinh` of the national portal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,10 +60,12 @@ impl LimitUnit {
     }
 
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|u| u.as_str() == s)
-            .ok_or(DomainError::field("unknown-limit-unit", "unit"))
+        text::by_name(
+            &Self::ALL,
+            Self::as_str,
+            s,
+            DomainError::field("unknown-limit-unit", "unit"),
+        )
     }
 
     /// Vietnamese label as published with procedures.

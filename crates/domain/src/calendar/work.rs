@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::statutory::statutory_days;
 use crate::DomainError;
+use crate::text;
 
 /// What makes a day special in the working calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -60,10 +61,12 @@ impl DayKind {
     }
 
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(DomainError::field("unknown-day-kind", "kind"))
+        text::by_name(
+            &Self::ALL,
+            Self::as_str,
+            s,
+            DomainError::field("unknown-day-kind", "kind"),
+        )
     }
 
     /// Short Vietnamese label for listings.

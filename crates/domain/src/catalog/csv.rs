@@ -281,21 +281,6 @@ fn header_columns(header: &[String], report: &mut ImportReport) -> Option<Vec<us
     ok.then_some(positions)
 }
 
-fn list_error(field: String, detail: String) -> Issue {
-    Issue::new(
-        field.clone(),
-        DomainError {
-            code: "csv-list-syntax",
-            field: Some(match field.split('[').next() {
-                Some("documents") => "documents",
-                Some("fees") => "fees",
-                _ => "steps",
-            }),
-        },
-        detail,
-    )
-}
-
 /// One data record, with cells found by column name.
 struct Cells<'a> {
     record: &'a [String],
@@ -313,40 +298,27 @@ impl Cells<'_> {
 fn raw_of(cells: &Cells<'_>) -> (RawVersion, Vec<Issue>) {
     let cell = |name: &str| cells.get(name);
     let mut issues = Vec::new();
-
-    let mut documents = Vec::new();
-    for (i, item) in split_items(cell("documents")).iter().enumerate() {
-        match parse_document(item) {
-            Some(d) => documents.push(d),
-            None => issues.push(list_error(
-                format!("documents[{}]", i + 1),
-                format!("{item:?} is not \"NAME (FORM) xCOUNT\""),
-            )),
-        }
-    }
-    let mut fees = Vec::new();
-    for (i, item) in split_items(cell("fees")).iter().enumerate() {
-        match item.rsplit_once('=') {
-            Some((d, a)) => fees.push(RawFee {
-                description: unescape(d.trim()),
-                amount: a.trim().to_owned(),
-            }),
-            None => issues.push(list_error(
-                format!("fees[{}]", i + 1),
-                format!("{item:?} is not \"DESCRIPTION = AMOUNT\""),
-            )),
-        }
-    }
-    let mut steps = Vec::new();
-    for (i, item) in split_items(cell("steps")).iter().enumerate() {
-        match parse_step(item) {
-            Some(s) => steps.push(s),
-            None => issues.push(list_error(
-                format!("steps[{}]", i + 1),
-                format!("{item:?} is not \"NAME | ROLE | AMOUNT UNIT\""),
-            )),
-        }
-    }
+    let documents = list_of(
+        cells,
+        "documents",
+        "NAME (FORM) xCOUNT",
+        parse_document,
+        &mut issues,
+    );
+    let fees = list_of(
+        cells,
+        "fees",
+        "DESCRIPTION = AMOUNT",
+        parse_fee,
+        &mut issues,
+    );
+    let steps = list_of(
+        cells,
+        "steps",
+        "NAME | ROLE | AMOUNT UNIT",
+        parse_step,
+        &mut issues,
+    );
 
     let text = |name: &str| cell(name).to_owned();
     let raw = RawVersion {
@@ -368,6 +340,38 @@ fn raw_of(cells: &Cells<'_>) -> (RawVersion, Vec<Issue>) {
         source_note: text("source_note"),
     };
     (raw, issues)
+}
+
+/// The items of list column `column` (`documents`, `fees` or `steps`), each read by `parse`;
+/// an item it cannot read is a `csv-list-syntax` issue naming the `shape` expected.
+fn list_of<T>(
+    cells: &Cells<'_>,
+    column: &'static str,
+    shape: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    issues: &mut Vec<Issue>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for (i, item) in split_items(cells.get(column)).iter().enumerate() {
+        match parse(item) {
+            Some(v) => out.push(v),
+            None => issues.push(Issue::new(
+                format!("{column}[{}]", i + 1),
+                DomainError::field("csv-list-syntax", column),
+                format!("{item:?} is not \"{shape}\""),
+            )),
+        }
+    }
+    out
+}
+
+/// `DESCRIPTION = AMOUNT`; the description is unescaped.
+fn parse_fee(item: &str) -> Option<RawFee> {
+    let (d, a) = item.rsplit_once('=')?;
+    Some(RawFee {
+        description: unescape(d.trim()),
+        amount: a.trim().to_owned(),
+    })
 }
 
 /// `NAME (FORM) xCOUNT`; the name is unescaped.

@@ -134,10 +134,12 @@ impl OfficeLevel {
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s)
-            .ok_or(DomainError::field("unknown-office-level", "level"))
+        text::by_name(
+            &Self::ALL,
+            Self::as_str,
+            s,
+            DomainError::field("unknown-office-level", "level"),
+        )
     }
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -219,10 +221,12 @@ impl OnlineLevel {
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s)
-            .ok_or(DomainError::field("unknown-online-level", "online_level"))
+        text::by_name(
+            &Self::ALL,
+            Self::as_str,
+            s,
+            DomainError::field("unknown-online-level", "online_level"),
+        )
     }
     pub fn label_vi(self) -> &'static str {
         match self {

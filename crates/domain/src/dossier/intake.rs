@@ -67,10 +67,12 @@ impl NotifyChannel {
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s.trim())
-            .ok_or(DomainError::field("unknown-notify-channel", "notify"))
+        text::by_name(
+            &Self::ALL,
+            Self::as_str,
+            s.trim(),
+            DomainError::field("unknown-notify-channel", "notify"),
+        )
     }
 }
 

@@ -80,15 +80,6 @@ impl DossierState {
     pub fn actions(self) -> &'static [&'static str] {
         match self {
             Self::Submitted => &["receive", "request-supplement", "refuse", "withdraw"],
-            Self::Received => &[
-                "request-supplement",
-                "refuse",
-                "transfer",
-                "finish",
-                "stop",
-                "withdraw",
-                "apologize",
-            ],
             Self::AwaitingSupplement { .. } => &[
                 "supplement-received",
                 "refuse",
@@ -96,7 +87,7 @@ impl DossierState {
                 "withdraw",
                 "apologize",
             ],
-            Self::InProcess { .. } => &[
+            Self::Received | Self::InProcess { .. } => &[
                 "request-supplement",
                 "refuse",
                 "transfer",

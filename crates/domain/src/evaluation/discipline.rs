@@ -246,13 +246,9 @@ pub struct NewCase {
 /// A discipline case. Open with [`DisciplineCase::open`], change only through [`apply`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisciplineCase {
-    pub officer: Uuid,
-    pub is_leader: bool,
-    pub violation_end: Date,
-    pub detected_on: Date,
-    pub severity: Severity,
-    pub limitation: LimitationClass,
-    pub duty_related: bool,
+    /// What the case was opened with.
+    #[serde(flatten)]
+    pub facts: NewCase,
     pub state: CaseState,
     pub extended: bool,
     pub review_meeting: Option<ReviewMeeting>,
@@ -311,14 +307,9 @@ impl DisciplineCase {
         if new.detected_on < new.violation_end {
             return Err(DomainError::field("date-order", "detected_on"));
         }
+        let detected_on = new.detected_on;
         let case = Self {
-            officer: new.officer,
-            is_leader: new.is_leader,
-            violation_end: new.violation_end,
-            detected_on: new.detected_on,
-            severity: new.severity,
-            limitation: new.limitation,
-            duty_related: new.duty_related,
+            facts: new,
             state: CaseState::Open,
             extended: false,
             review_meeting: None,
@@ -329,7 +320,7 @@ impl DisciplineCase {
         };
         if case
             .limitation_ends(rules)
-            .is_some_and(|end| new.detected_on > end)
+            .is_some_and(|end| detected_on > end)
         {
             return Err(DomainError::field("discipline-time-barred", "detected_on"));
         }
@@ -338,12 +329,16 @@ impl DisciplineCase {
 
     /// Last day of the statute of limitations; `None` when unlimited.
     pub fn limitation_ends(&self, rules: &DisciplineRules) -> Option<Date> {
-        let years = match self.limitation {
+        let years = match self.facts.limitation {
             LimitationClass::ReprimandLevel => rules.limitation_years_reprimand,
             LimitationClass::Other => rules.limitation_years_other,
             LimitationClass::Unlimited => return None,
         };
-        Some(self.violation_end.saturating_add(i64::from(years).years()))
+        Some(
+            self.facts
+                .violation_end
+                .saturating_add(i64::from(years).years()),
+        )
     }
 
     /// Days spent deferred (closed deferrals only; an open one is not yet known).
@@ -362,7 +357,10 @@ impl DisciplineCase {
         } else {
             rules.deadline_days
         };
-        add_days(self.detected_on, i64::from(days) + self.deferred_days())
+        add_days(
+            self.facts.detected_on,
+            i64::from(days) + self.deferred_days(),
+        )
     }
 
     /// An open case past its deadline on `on` (a warning; the decision is still recorded).
@@ -400,7 +398,9 @@ impl DisciplineCase {
         let Some(d) = self.decision.as_ref().filter(|d| d.sanction.is_some()) else {
             return false;
         };
-        self.duty_related && d.on.year() == year && self.counted_in_year.is_none_or(|y| y == year)
+        self.facts.duty_related
+            && d.on.year() == year
+            && self.counted_in_year.is_none_or(|y| y == year)
     }
 
     /// The [`Override`] for the ranking of `year`, if [`Self::affects_ranking`].
@@ -464,7 +464,7 @@ fn decide(
     if number.trim().is_empty() {
         return Err(DomainError::field("decision-no-required", "decision_no"));
     }
-    if sanction == Some(Sanction::Removal) && !c.is_leader {
+    if sanction == Some(Sanction::Removal) && !c.facts.is_leader {
         return Err(DomainError::field("removal-leaders-only", "sanction"));
     }
     if effective_from < on {
@@ -487,7 +487,7 @@ fn decide(
 
 /// The last date recorded on the case (steps may not go back in time).
 fn last_date(c: &DisciplineCase) -> Date {
-    let mut d = c.detected_on;
+    let mut d = c.facts.detected_on;
     if let Some(r) = &c.review_meeting {
         d = d.max(r.on);
     }

@@ -13,6 +13,7 @@ use jiff::civil::{Date, date};
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::text;
 
 /// Points in thousandths ("milli-points"): 96.611 points is `Points(96_611)`.
 #[derive(
@@ -146,10 +147,12 @@ impl Level {
 
     /// Error: `level-unknown`.
     pub fn parse(s: &str) -> Result<Level, DomainError> {
-        Level::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s.trim())
-            .ok_or(DomainError::new("level-unknown"))
+        text::by_name(
+            &Level::ALL,
+            Level::as_str,
+            s.trim(),
+            DomainError::new("level-unknown"),
+        )
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::calendar::WorkCalendar;
+use crate::text;
 
 mod attachment;
 mod redact;
@@ -35,10 +36,12 @@ impl Category {
         }
     }
     pub fn parse(s: &str) -> Result<Category, DomainError> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s.trim())
-            .ok_or(DomainError::field("feedback-unknown-category", "category"))
+        text::by_name(
+            &Category::ALL,
+            Category::as_str,
+            s.trim(),
+            DomainError::field("feedback-unknown-category", "category"),
+        )
     }
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -83,10 +86,12 @@ impl Channel {
         }
     }
     pub fn parse(s: &str) -> Result<Channel, DomainError> {
-        Channel::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s.trim())
-            .ok_or(DomainError::field("feedback-unknown-channel", "channel"))
+        text::by_name(
+            &Channel::ALL,
+            Channel::as_str,
+            s.trim(),
+            DomainError::field("feedback-unknown-channel", "channel"),
+        )
     }
     /// Letters, the mailbox, phone calls and meetings are entered by staff.
     pub fn staff_entered(self) -> bool {
@@ -181,10 +186,12 @@ impl State {
         }
     }
     pub fn parse(s: &str) -> Result<State, DomainError> {
-        State::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or(DomainError::field("feedback-unknown-state", "state"))
+        text::by_name(
+            &State::ALL,
+            State::as_str,
+            s,
+            DomainError::field("feedback-unknown-state", "state"),
+        )
     }
     /// Open311's two statuses.
     pub fn is_closed(self) -> bool {

@@ -242,38 +242,24 @@ impl Default for QueueSettings {
 impl QueueSettings {
     /// Check the settings an editor submits. Errors name the field.
     pub fn validate(&self) -> Result<(), DomainError> {
-        if self.priority_burst == 0 || self.priority_burst > 20 {
-            return Err(DomainError::field("queue-setting-range", "priority_burst"));
-        }
-        if self.apology_after_minutes == 0 || self.apology_after_minutes > 600 {
-            return Err(DomainError::field(
-                "queue-setting-range",
-                "apology_after_minutes",
-            ));
-        }
-        if self.no_show_after_recalls > 10 {
-            return Err(DomainError::field(
-                "queue-setting-range",
-                "no_show_after_recalls",
-            ));
-        }
-        if !(30..=7200).contains(&self.default_service_seconds) {
-            return Err(DomainError::field(
-                "queue-setting-range",
+        let ranges = [
+            (self.priority_burst, 1..=20, "priority_burst"),
+            (self.apology_after_minutes, 1..=600, "apology_after_minutes"),
+            (self.no_show_after_recalls, 0..=10, "no_show_after_recalls"),
+            (
+                self.default_service_seconds,
+                30..=7200,
                 "default_service_seconds",
-            ));
-        }
-        if self.notify_when_ahead > 50 {
-            return Err(DomainError::field(
-                "queue-setting-range",
-                "notify_when_ahead",
-            ));
-        }
-        if !(10..=600).contains(&self.rating_window_seconds) {
-            return Err(DomainError::field(
-                "queue-setting-range",
+            ),
+            (self.notify_when_ahead, 0..=50, "notify_when_ahead"),
+            (
+                self.rating_window_seconds,
+                10..=600,
                 "rating_window_seconds",
-            ));
+            ),
+        ];
+        if let Some((_, _, field)) = ranges.iter().find(|(v, r, _)| !r.contains(v)) {
+            return Err(DomainError::field("queue-setting-range", field));
         }
         let mut seen = std::collections::HashSet::new();
         for r in &self.priority_reasons {

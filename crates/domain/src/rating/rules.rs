@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Scale, Score};
 use crate::DomainError;
 use crate::conduct::CodeOfConduct;
+use crate::text;
 
 /// How a rating reached us. One rating per (ticket or dossier, criterion, channel).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,10 +60,12 @@ impl Criterion {
         }
     }
     pub fn parse(s: &str) -> Result<Criterion, DomainError> {
-        Criterion::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or(DomainError::field("rating-unknown-criterion", "criterion"))
+        text::by_name(
+            &Criterion::ALL,
+            Criterion::as_str,
+            s,
+            DomainError::field("rating-unknown-criterion", "criterion"),
+        )
     }
     pub fn label_vi(self) -> &'static str {
         match self {
