@@ -75,7 +75,12 @@ pub(crate) fn require(actor: &Actor, perm: Perm, o: &OfficeRow) -> Result<Role> 
 
 /// [`require`] for an object of office `o`: outside the caller's scope, the object is
 /// `not_found`.
-fn require_as(actor: &Actor, perm: Perm, o: &OfficeRow, not_found: &'static str) -> Result<Role> {
+pub(crate) fn require_as(
+    actor: &Actor,
+    perm: Perm,
+    o: &OfficeRow,
+    not_found: &'static str,
+) -> Result<Role> {
     judge(&actor.principal, perm, Perm::OfficeRead, &[&path(o)])
         .map(|a| a.role)
         .map_err(|r| r.error(not_found))

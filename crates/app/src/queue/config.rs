@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::live::Signal;
 use super::{commit_with, role_str};
-use crate::access::{office, office_for, path, require};
+use crate::access::{office, office_for, path, require, require_as};
 use crate::audit::{self, Entry};
 use crate::settings::{Saved, queue_settings, save};
 use crate::{Actor, App, AppError, Result, new_id};
@@ -163,8 +163,7 @@ pub async fn update_group(
         .await?
         .ok_or(AppError::NotFound("queue-group-not-found"))?;
     let o = office(&mut tx, g.office_id).await?;
-    let role = require(actor, Perm::QueueManage, &o)
-        .map_err(|_| AppError::NotFound("queue-group-not-found"))?;
+    let role = require_as(actor, Perm::QueueManage, &o, "queue-group-not-found")?;
     g.name = name;
     g.field = field_of(field);
     g.active = active;
@@ -201,8 +200,7 @@ pub async fn set_counter_services(
         .await?
         .ok_or(AppError::NotFound("counter-not-found"))?;
     let o = office(&mut tx, k.office_id).await?;
-    let role = require(actor, Perm::QueueManage, &o)
-        .map_err(|_| AppError::NotFound("counter-not-found"))?;
+    let role = require_as(actor, Perm::QueueManage, &o, "counter-not-found")?;
     let known = repo::groups(&mut tx, k.office_id).await?;
     let mut ids: Vec<Uuid> = groups.to_vec();
     ids.sort();

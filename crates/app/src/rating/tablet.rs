@@ -13,7 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::give::{Receipt, Subject, ready};
-use crate::access::{counter_for, office, require};
+use crate::access::{counter_for, office, require, require_as};
 use crate::audit::{self, Entry};
 use crate::settings::rating_settings;
 use crate::staff::name_of;
@@ -125,8 +125,7 @@ pub async fn revoke_device(app: &App, actor: &Actor, device_id: Uuid) -> Result<
         .await?
         .ok_or(AppError::NotFound("rating-device-not-found"))?;
     let o = office(&mut tx, d.office_id).await?;
-    let role = require(actor, Perm::RatingManage, &o)
-        .map_err(|_| AppError::NotFound("rating-device-not-found"))?;
+    let role = require_as(actor, Perm::RatingManage, &o, "rating-device-not-found")?;
     repo::revoke_device(&mut tx, device_id, now).await?;
     audit::record(
         &mut tx,

@@ -1013,3 +1013,31 @@ app_test!(numbers_restart_each_day_and_floods_are_limited, |app| {
         "who granted priority"
     );
 });
+
+app_test!(
+    managing_the_queue_is_forbidden_inside_the_scope_and_hidden_outside,
+    |app| {
+        let (groups, _) = layout(&app, TL).await;
+        let a = id_of(&groups, "A");
+        let body = json!({"name": "Hộ tịch", "active": true});
+        // Reception sees the office but may not manage its queue: 403, as everywhere.
+        let desk = app.token_client("tl.motcua1").await;
+        let r = desk
+            .patch_json(&format!("/api/v1/service-groups/{a}"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        // Another commune's head does not learn that the group exists: 404.
+        let other = app.token_client("mn.truong").await;
+        let r = other
+            .patch_json(&format!("/api/v1/service-groups/{a}"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        assert_eq!(r.error_code(), "queue-group-not-found");
+        // The head may.
+        let head = app.token_client("tl.truong").await;
+        let r = head
+            .patch_json(&format!("/api/v1/service-groups/{a}"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+);

@@ -233,7 +233,7 @@ pub struct GroupPatch {
 /// Rename a service group or take it off the kiosk.
 #[utoipa::path(patch, path = "/api/v1/service-groups/{id}", tag = "queue", params(("id" = Uuid, Path)),
     request_body = GroupPatch,
-    responses((status = 200, body = GroupOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = GroupOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_group(
     State(s): State<AppState>,
     CurrentUser(a): CurrentUser,
