@@ -1461,6 +1461,11 @@ fn periods_parse_from_kind_and_value_and_refuse_the_rest() {
             "{k} {v}"
         );
     }
+    let d = date(2026, 11, 20);
+    assert_eq!(Period::containing("quarter", d), Period::quarter(2026, 4));
+    assert_eq!(Period::containing("month", d), Period::month(2026, 11));
+    assert_eq!(Period::containing("year", d), Period::year(2026));
+    assert!(Period::containing("week", d).is_err());
     let m = Period::parse("month", "2026-11").unwrap();
     assert_eq!((m.kind(), m.code()), ("month", "2026-11".to_string()));
 }

@@ -256,6 +256,18 @@ impl Period {
         }
     }
 
+    /// The period of `kind` that contains `day`. Error: `period-invalid` (field `period`).
+    pub fn containing(kind: &str, day: Date) -> Result<Self, DomainError> {
+        let (y, m) = (day.year(), day.month());
+        match kind.trim() {
+            "month" => Self::month(y, m),
+            "quarter" => Self::quarter(y, (m - 1) / 3 + 1),
+            "year" => Self::year(y),
+            _ => Err(INVALID_PERIOD),
+        }
+        .map_err(|_| DomainError::field("period-invalid", "period"))
+    }
+
     /// The kind as a stable code: `month`, `quarter`, `year`.
     pub fn kind(self) -> &'static str {
         match self {

@@ -11,6 +11,7 @@ use congbo_app::evaluation::{
     FormStep, FormView, NewEntry, Register, RegisterEntry, Scorecard, register, scorecard, scoring,
 };
 use congbo_domain::evaluation::Period;
+use congbo_domain::time::local_date;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -24,8 +25,8 @@ use crate::extract::{ApiJson, CurrentUser, PathParam, QueryParam};
 pub struct ScorecardParams {
     /// `month` (default), `quarter` or `year`.
     pub kind: Option<String>,
-    /// `2026-11`, `2026-q4`, `2026`.
-    pub period: String,
+    /// `2026-11`, `2026-q4`, `2026`; absent, the current period of that kind.
+    pub period: Option<String>,
 }
 
 /// A period from a path segment: `2026-11` (month) or `2026-q4` (quarter).
@@ -50,8 +51,16 @@ pub async fn get_scorecard(
     PathParam(id): PathParam<Uuid>,
     QueryParam(p): QueryParam<ScorecardParams>,
 ) -> Result<Json<Scorecard>, Failure> {
-    let kind = p.kind.as_deref().unwrap_or("month");
-    let period = Period::parse(kind, &p.period).map_err(congbo_app::AppError::from)?;
+    let kind = p
+        .kind
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .unwrap_or("month");
+    let period = match p.period.as_deref().filter(|v| !v.trim().is_empty()) {
+        Some(v) => Period::parse(kind, v),
+        None => Period::containing(kind, local_date(s.app.now())),
+    }
+    .map_err(congbo_app::AppError::from)?;
     Ok(Json(scorecard::scorecard(&s.app, &a, id, period).await?))
 }
 
