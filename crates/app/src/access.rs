@@ -149,6 +149,8 @@ pub struct Capabilities {
     pub catalog_manage: bool,
     /// See an office's figures and dashboards (`Perm::FiguresRead`).
     pub figures: bool,
+    /// Evaluate officers (`Perm::EvaluationManage`): heads.
+    pub evaluation_manage: bool,
 }
 
 impl Capabilities {
@@ -173,6 +175,7 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         feedback_read: any(Perm::FeedbackRead),
         feedback_intake: any(Perm::FeedbackIntake),
         figures: any(Perm::FiguresRead),
+        evaluation_manage: any(Perm::EvaluationManage),
         calendar_manage: p.require_top_level(Perm::CalendarManage).is_ok(),
         catalog_manage: p.require_top_level(Perm::CatalogManage).is_ok(),
     }

@@ -68,6 +68,10 @@ pub const DUPLICATES: &[(&str, &str)] = &[
         "role_assignments_user_id_role_office_id_key",
         "duplicate-assignment",
     ),
+    (
+        "evaluation_register_shard_key_officer_id_suggestion_key",
+        "suggestion-decided",
+    ),
 ];
 
 /// The code of a duplicate on `constraint` (see [`DUPLICATES`]).

@@ -21,6 +21,7 @@ pub mod conduct;
 pub mod demo;
 pub mod dossier;
 pub mod error;
+pub mod evaluation;
 pub mod feedback;
 pub mod links;
 pub mod notify;

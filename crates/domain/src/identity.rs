@@ -89,6 +89,13 @@ pub enum Perm {
     /// See an office's figures, dashboards, reports and the Decision 766 index (counts only:
     /// never an applicant, a complainant or who rated).
     FiguresRead,
+    /// See officers' evaluations: scorecards, the strengths-and-weaknesses register, period
+    /// scores (heads over their office, supervisors read-only over the subtree). An officer
+    /// always sees their own without it; the head of an office is seen from the level above.
+    EvaluationRead,
+    /// Evaluate officers: register entries, review, approve, return and lock period scores
+    /// (heads; a head of an office is evaluated from the level above, never by themselves).
+    EvaluationManage,
 }
 
 impl Role {
@@ -129,16 +136,31 @@ impl Role {
         match self {
             // System administrators run the installation; they do not handle citizens' matters
             // and so do not see their personal data.
-            Role::Admin => !office_work(perm),
+            Role::Admin => !office_work(perm) && !matches!(perm, EvaluationRead | EvaluationManage),
             Role::Head => {
                 office_work(perm)
-                    || matches!(perm, OfficeRead | StaffRead | QueueManage | RatingManage)
+                    || matches!(
+                        perm,
+                        OfficeRead
+                            | StaffRead
+                            | QueueManage
+                            | RatingManage
+                            | EvaluationRead
+                            | EvaluationManage
+                    )
             }
-            // The head's rights, but for setting up the queue and the ratings and for seeing a
-            // sender's identity.
+            // The head's rights, but for setting up the queue and the ratings, for seeing a
+            // sender's identity and for evaluating officers.
             Role::Deputy => {
                 Role::Head.grants(perm)
-                    && !matches!(perm, QueueManage | RatingManage | FeedbackIdentity)
+                    && !matches!(
+                        perm,
+                        QueueManage
+                            | RatingManage
+                            | FeedbackIdentity
+                            | EvaluationRead
+                            | EvaluationManage
+                    )
             }
             Role::Reception => matches!(
                 perm,
@@ -160,6 +182,7 @@ impl Role {
                     | FeedbackRead
                     | FeedbackIdentity
                     | FiguresRead
+                    | EvaluationRead
             ),
             Role::Auditor => matches!(perm, OfficeRead | StaffRead | AuditRead | FiguresRead),
         }
@@ -272,6 +295,20 @@ impl Principal {
     /// The role shown on audit rows when no single permission check applies.
     pub fn primary_role(&self) -> Option<Role> {
         self.assignments.first().map(|a| a.role)
+    }
+}
+
+/// Where an officer's evaluation is judged (issue 14, item 8): the officer's home office, except
+/// for a head of that office, whose evaluation belongs to the level above (the parent office);
+/// a head of a top-level office stays at home (nobody above, and nobody evaluates themselves).
+pub fn evaluation_place<'a>(
+    home: &'a OfficePath,
+    parent: Option<&'a OfficePath>,
+    heads_home: bool,
+) -> &'a OfficePath {
+    match parent {
+        Some(p) if heads_home => p,
+        _ => home,
     }
 }
 
@@ -471,6 +508,43 @@ mod tests {
         for r in [Role::Admin, Role::Reception, Role::Specialist] {
             assert!(!can(r), "{r:?}");
         }
+    }
+
+    #[test]
+    fn evaluations_are_read_by_heads_and_supervisors_managed_by_heads_never_by_admins() {
+        let at = path(&[1, 2]);
+        let can = |r, perm| principal(r, at.clone()).can(perm, &at);
+        assert!(can(Role::Head, Perm::EvaluationRead) && can(Role::Head, Perm::EvaluationManage));
+        assert!(
+            can(Role::Supervisor, Perm::EvaluationRead)
+                && !can(Role::Supervisor, Perm::EvaluationManage)
+        );
+        for r in [
+            Role::Admin,
+            Role::Deputy,
+            Role::Reception,
+            Role::Specialist,
+            Role::Auditor,
+        ] {
+            assert!(!can(r, Perm::EvaluationRead), "{r:?}");
+            assert!(!can(r, Perm::EvaluationManage), "{r:?}");
+        }
+        // A head is evaluated from the level above; others at home.
+        let (home, parent) = (path(&[1, 2]), path(&[1]));
+        assert_eq!(evaluation_place(&home, Some(&parent), true), &parent);
+        assert_eq!(evaluation_place(&home, Some(&parent), false), &home);
+        assert_eq!(evaluation_place(&parent, None, true), &parent);
+        // The head of commune 2 cannot reach their own evaluation; a head at 1 can.
+        let head_2 = principal(Role::Head, home.clone());
+        assert!(!head_2.can(
+            Perm::EvaluationManage,
+            evaluation_place(&home, Some(&parent), true)
+        ));
+        let head_1 = principal(Role::Head, parent.clone());
+        assert!(head_1.can(
+            Perm::EvaluationManage,
+            evaluation_place(&home, Some(&parent), true)
+        ));
     }
 
     #[test]

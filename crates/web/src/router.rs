@@ -194,6 +194,36 @@ fn table() -> Vec<Route> {
     );
     t.page(M::POST, "/can-bo/{id}/mo-khoa", page::staff::unlock);
     t.page(M::POST, "/can-bo/{id}/trang-thai", page::staff::set_active);
+    t.page(
+        M::GET,
+        "/can-bo/{id}/danh-gia-cong-viec",
+        page::evaluation::show,
+    );
+    t.page(
+        M::POST,
+        "/can-bo/{id}/danh-gia-cong-viec/so-theo-doi",
+        page::evaluation::add_entry,
+    );
+    t.page(
+        M::POST,
+        "/can-bo/{id}/danh-gia-cong-viec/so-theo-doi/{entry}/tra-loi",
+        page::evaluation::answer,
+    );
+    t.page(
+        M::POST,
+        "/can-bo/{id}/danh-gia-cong-viec/goi-y/{decision}",
+        page::evaluation::decide,
+    );
+    t.page(
+        M::GET,
+        "/can-bo/{id}/cham-diem/{ky}",
+        page::evaluation::form,
+    );
+    t.page(
+        M::POST,
+        "/can-bo/{id}/cham-diem/{ky}/{action}",
+        page::evaluation::step,
+    );
     t.page(M::GET, "/nhat-ky", page::audit::page);
     t.page(M::GET, "/thu-tuc", page::catalog::public_list);
     t.page(M::GET, "/thu-tuc/{code}", page::catalog::public_detail);
@@ -589,6 +619,41 @@ fn table() -> Vec<Route> {
         M::GET,
         "/api/v1/staff/{id}/conduct-record",
         api::feedback::record,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/staff/{id}/scorecard",
+        api::evaluation::get_scorecard,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/staff/{id}/register",
+        api::evaluation::get_register,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/staff/{id}/register",
+        api::evaluation::add_entry,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/staff/{id}/register/{entry}/answer",
+        api::evaluation::answer,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/staff/{id}/register/suggestions/{decision}",
+        api::evaluation::decide_suggestion,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/staff/{id}/evaluations/{period}",
+        api::evaluation::get_form,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/staff/{id}/evaluations/{period}/{action}",
+        api::evaluation::step,
     );
     t.api(
         M::POST,

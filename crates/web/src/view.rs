@@ -20,6 +20,10 @@ pub struct Nav {
     pub can_queue: bool,
     pub can_feedback: bool,
     pub can_figures: bool,
+    /// The user's own evaluation page (everyone has one).
+    pub evaluation: String,
+    /// Evaluates others (heads): the staff list leads to their pages.
+    pub can_evaluate: bool,
 }
 
 impl Nav {
@@ -37,6 +41,8 @@ impl Nav {
             can_queue: may.queue,
             can_feedback: may.feedback(),
             can_figures: may.figures,
+            evaluation: crate::routes::evaluation::scorecard_path(p.user_id),
+            can_evaluate: may.evaluation_manage,
         }
     }
 }

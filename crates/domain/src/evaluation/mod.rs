@@ -15,6 +15,7 @@
 //! - [`discipline`]: [`DisciplineCase`] steps, deadlines and limitation;
 //!   [`DisciplineCase::affects_ranking`] feeds the annual override.
 //! - [`commendation`]: title eligibility and [`propose`] with the fighter cap.
+//! - [`register`]: the kinds of register entries and what an entry may cite.
 //! - [`suggestions`]: register suggestions from evidence and the E7 service-attitude proposal.
 //!
 //! Codes of states, levels, titles and reasons are stable snake_case strings (the same in
@@ -31,6 +32,7 @@ pub mod commendation;
 pub mod discipline;
 pub mod flow;
 pub mod ranking;
+pub mod register;
 pub mod rules;
 pub mod score;
 pub mod suggestions;
@@ -55,6 +57,7 @@ pub use ranking::{
     OverrideKind, PeriodScore, QualitativeInput, QuotaOutcome, apply_quota, cap_to_unit,
     rank_annual,
 };
+pub use register::EntryKind;
 pub use rules::{
     Bands, CriterionMax, MonthDay, QuotaBase, QuotaRules, RankingBasis, Rounding, RuleSet,
     rule_set_for, share_of,

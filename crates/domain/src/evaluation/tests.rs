@@ -1436,3 +1436,36 @@ proptest! {
         prop_assert!(s.total <= Points::whole(100));
     }
 }
+
+#[test]
+fn periods_parse_from_kind_and_value_and_refuse_the_rest() {
+    assert_eq!(Period::parse("month", "2026-11"), Period::month(2026, 11));
+    assert_eq!(
+        Period::parse("quarter", "2026-q4"),
+        Period::quarter(2026, 4)
+    );
+    assert_eq!(Period::parse("quarter", "2026-4"), Period::quarter(2026, 4));
+    assert_eq!(Period::parse("year", "2026"), Period::year(2026));
+    for (k, v) in [
+        ("month", "2026-13"),
+        ("month", "2026"),
+        ("quarter", "2026-q5"),
+        ("year", "2026-01"),
+        ("week", "2026-01"),
+        ("month", "x-01"),
+    ] {
+        let e = Period::parse(k, v).unwrap_err();
+        assert_eq!(
+            (e.code, e.field),
+            ("period-invalid", Some("period")),
+            "{k} {v}"
+        );
+    }
+    let d = date(2026, 11, 20);
+    assert_eq!(Period::containing("quarter", d), Period::quarter(2026, 4));
+    assert_eq!(Period::containing("month", d), Period::month(2026, 11));
+    assert_eq!(Period::containing("year", d), Period::year(2026));
+    assert!(Period::containing("week", d).is_err());
+    let m = Period::parse("month", "2026-11").unwrap();
+    assert_eq!((m.kind(), m.code()), ("month", "2026-11".to_string()));
+}

@@ -241,6 +241,45 @@ impl Period {
         last_month_start.last_of_month()
     }
 
+    /// A period from its kind (`month`, `quarter`, `year`) and value (`2026-03`, `2026-q1` or
+    /// `2026-1`, `2026`). Error: `period-invalid` (field `period`).
+    pub fn parse(kind: &str, value: &str) -> Result<Self, DomainError> {
+        let bad = || DomainError::field("period-invalid", "period");
+        let v = value.trim().to_ascii_lowercase();
+        let (y, rest) = v
+            .split_once('-')
+            .map_or((v.as_str(), None), |(a, b)| (a, Some(b)));
+        let year: i16 = y.parse().map_err(|_| bad())?;
+        let num = |s: &str| s.trim_start_matches('q').parse::<i8>().map_err(|_| bad());
+        match (kind.trim(), rest) {
+            ("month", Some(m)) => Self::month(year, num(m)?).map_err(|_| bad()),
+            ("quarter", Some(q)) => Self::quarter(year, num(q)?).map_err(|_| bad()),
+            ("year", None) => Self::year(year).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
+
+    /// The period of `kind` that contains `day`. Error: `period-invalid` (field `period`).
+    pub fn containing(kind: &str, day: Date) -> Result<Self, DomainError> {
+        let (y, m) = (day.year(), day.month());
+        match kind.trim() {
+            "month" => Self::month(y, m),
+            "quarter" => Self::quarter(y, (m - 1) / 3 + 1),
+            "year" => Self::year(y),
+            _ => Err(INVALID_PERIOD),
+        }
+        .map_err(|_| DomainError::field("period-invalid", "period"))
+    }
+
+    /// The kind as a stable code: `month`, `quarter`, `year`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Month { .. } => "month",
+            Self::Quarter { .. } => "quarter",
+            Self::Year { .. } => "year",
+        }
+    }
+
     /// Stable code: `2026-03`, `2026-q1`, `2026`.
     pub fn code(self) -> String {
         match self {

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod dossier;
 pub mod drill;
+pub mod evaluation;
 pub mod feedback;
 pub mod office;
 pub mod outbox;

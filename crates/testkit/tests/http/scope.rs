@@ -285,6 +285,29 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({"office_id": b, "category": "procedure", "channel": "letter",
                         "content": "Nhập trái phép vào xã khác."})),
         ),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/register", t.user),
+            Some(json!({"kind": "weakness", "note": "Ghi trái phép vào sổ xã khác."})),
+        ),
+        (
+            Method::POST,
+            format!(
+                "/api/v1/staff/{}/register/0190f0e0-0000-7000-8000-000000000001/answer",
+                t.user
+            ),
+            Some(json!({"answer": "Trả lời thay."})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/register/suggestions/dismiss", t.user),
+            Some(json!({"key": "high_satisfaction|2026-11|"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/evaluations/2026-11/approve", t.user),
+            Some(json!({})),
+        ),
     ]
     .into_iter()
     .chain(
@@ -475,6 +498,27 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
             Method::POST,
             format!("/quay/ve/{}/finish", t.ticket),
             vec![],
+        ),
+        (
+            Method::POST,
+            format!("/can-bo/{}/danh-gia-cong-viec/so-theo-doi", t.user),
+            vec![
+                ("kind", "weakness".into()),
+                ("note", "Ghi trái phép.".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!(
+                "/can-bo/{}/danh-gia-cong-viec/so-theo-doi/0190f0e0-0000-7000-8000-000000000001/tra-loi",
+                t.user
+            ),
+            vec![("answer", "Trả lời thay.".into())],
+        ),
+        (
+            Method::POST,
+            format!("/can-bo/{}/danh-gia-cong-viec/goi-y/bo-qua", t.user),
+            vec![("key", "high_satisfaction|2026-11|".into())],
         ),
     ]
 }
@@ -850,6 +894,12 @@ fn slot(t: &Target, prev: &str, param: &str) -> Slot {
         // A dossier's or a feedback case's public code (with its secret).
         ("dossier-ratings" | "danh-gia" | "feedback", "code") => Slot::Aim(None),
         (_, "action" | "number" | "year" | "date" | "file" | "name" | "token") => Slot::Free,
+        // Evaluation (issue 14): the entry of a register is reached through B's officer (the
+        // officer is judged first); periods and decisions name nothing an office owns.
+        ("register" | "so-theo-doi", "entry") => Slot::Free,
+        ("evaluations", "period") | ("cham-diem", "ky") | ("suggestions" | "goi-y", "decision") => {
+            Slot::Free
+        }
         // A figure of the dashboards (its drill-down list).
         ("chi-tiet" | "drill", "figure") => Slot::Free,
         // Procedure and conduct codes are the province's, the language code is the caller's.
@@ -869,6 +919,21 @@ fn free_value(path: &str, param: &str) -> &'static str {
             "/bao-cao/{id}/chi-tiet/{figure}" | "/api/v1/offices/{id}/figures/drill/{figure}",
             "figure",
         ) => "returned-late",
+        (
+            "/api/v1/staff/{id}/register/{entry}/answer"
+            | "/can-bo/{id}/danh-gia-cong-viec/so-theo-doi/{entry}/tra-loi",
+            "entry",
+        ) => "0190f0e0-0000-7000-8000-000000000001",
+        (
+            "/api/v1/staff/{id}/evaluations/{period}"
+            | "/api/v1/staff/{id}/evaluations/{period}/{action}",
+            "period",
+        ) => "2026-11",
+        ("/can-bo/{id}/cham-diem/{ky}" | "/can-bo/{id}/cham-diem/{ky}/{action}", "ky") => "2026-11",
+        ("/api/v1/staff/{id}/evaluations/{period}/{action}", "action") => "approve",
+        ("/can-bo/{id}/cham-diem/{ky}/{action}", "action") => "phe-duyet",
+        ("/api/v1/staff/{id}/register/suggestions/{decision}", "decision") => "dismiss",
+        ("/can-bo/{id}/danh-gia-cong-viec/goi-y/{decision}", "decision") => "bo-qua",
         _ => panic!("give {{{param}}} of {path} a value in scope.rs `free_value`"),
     }
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod dossier;
+pub mod evaluation;
 pub mod feedback;
 pub mod office;
 pub mod public_stats;
@@ -79,6 +80,8 @@ impl Modify for BearerAuth {
         feedback::record, feedback::follow, feedback::sender_act, feedback::answers,
         report::figures, report::index766, report::by_office, report::trend, report::drill,
         report::periodic, public_stats::statistics,
+        evaluation::get_scorecard, evaluation::get_register, evaluation::add_entry,
+        evaluation::answer, evaluation::decide_suggestion, evaluation::get_form, evaluation::step,
     ),
     components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut, report::PeriodicOut,
         public_stats::StatisticsOut, public_stats::PeriodOut)),

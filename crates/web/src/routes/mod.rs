@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod dossier;
+pub mod evaluation;
 pub mod feedback;
 pub mod home;
 pub mod office;
