@@ -664,3 +664,54 @@ app_test!(staff_entry_deadlines_steps_and_figures, |app| {
         StatusCode::FORBIDDEN
     );
 });
+
+// Issue 15 item 10: the officer complained about cannot infer the complaint from figures.
+// Their feedback figures leave the case out while the head's count it; once the head
+// discloses it, it counts for them too.
+app_test!(the_accused_cannot_count_a_complaint_about_them, |app| {
+    app.set_local_time("2026-03-10T09:00");
+    let office = app.office_id(TL).await;
+    let pho = app.user_id("tl.pho").await;
+    send_public(
+        &app,
+        json!({"office_code": TL, "category": "procedure", "privacy": "anonymous",
+               "content": "Bảng niêm yết thủ tục đã cũ, khó đọc."}),
+    )
+    .await;
+    let k = send_public(
+        &app,
+        json!({"office_code": TL, "category": "conduct", "officer_id": pho,
+               "clause": "10-nguyen-tac/chao-hoi", "content": "Cán bộ quát người dân ở bộ phận một cửa."}),
+    )
+    .await;
+    let stats = format!("/api/v1/offices/{office}/feedback-stats?from=2026-03-01&to=2026-03-31");
+    let head = app.token_client("tl.truong").await;
+    let accused = app.token_client("tl.pho").await;
+    let f = head.get(&stats).await.json();
+    assert_eq!(f["received"], 2, "{f}");
+    assert_eq!(f["by_category"]["conduct"], 1);
+    let f = accused.get(&stats).await.json();
+    assert_eq!(f["received"], 1, "{f}");
+    assert!(f["by_category"].get("conduct").is_none(), "{f}");
+    assert_eq!(f["by_channel"]["web"], 1);
+    // The dashboard's open complaints, likewise.
+    let open = async |user: &str| {
+        let page = app
+            .login(user)
+            .await
+            .get(&format!("/bao-cao/{office}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.text();
+        let at = text
+            .find("data-figure=\"complaints-open\">")
+            .expect("open complaints");
+        text[at + 30..].split(' ').next().unwrap().to_string()
+    };
+    assert_eq!(open("tl.truong").await, "2");
+    assert_eq!(open("tl.pho").await, "1");
+    let id = k["id"].as_str().unwrap();
+    ok(&head, &format!("/api/v1/feedback/{id}/disclose"), json!({})).await;
+    let f = accused.get(&stats).await.json();
+    assert_eq!(f["received"], 2, "told now: counted like any case {f}");
+});
