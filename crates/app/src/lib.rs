@@ -34,6 +34,15 @@ pub mod staff;
 pub mod token;
 
 pub use error::AppError;
+
+use congbo_store::repo::sequence as seq_repo;
+
+/// Version counters (rows of `sequences`) of the data every process caches: an edit bumps its
+/// counter in the edit's transaction, and a process compares the counter with the one its
+/// cache was built from before each use (issue 15: several processes serve one province).
+pub const CALENDAR_VERSION: &str = "cache:calendar";
+/// See [`CALENDAR_VERSION`]: the procedure catalogue (parsed versions).
+pub const CATALOG_VERSION: &str = "cache:catalog";
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// The application: the database, a clock, the settings, the cached working calendar and the
@@ -44,7 +53,8 @@ pub struct App {
     pub db: Db,
     clock: Clock,
     pub settings: Arc<Settings>,
-    calendar: Arc<RwLock<Option<Arc<WorkCalendar>>>>,
+    /// The working calendar and the version of the calendar it was built from.
+    calendar: Arc<RwLock<Option<(i64, Arc<WorkCalendar>)>>>,
     /// Live signals and the lobby displays' hub.
     pub live: Arc<queue::live::Live>,
     /// Parsed procedure versions, cleared by catalogue imports.
@@ -100,20 +110,33 @@ impl App {
         self.settings = Arc::new(settings);
         self
     }
-    /// The working calendar from the database, loaded once and kept until it is edited.
+    /// The working calendar from the database, kept while the calendar's version counter
+    /// ([`CALENDAR_VERSION`], bumped in every edit's transaction, by any process) stays the
+    /// same: each use costs one indexed read, and an edit made through another process is
+    /// seen by the next use here.
     pub async fn calendar(&self) -> Result<Arc<WorkCalendar>> {
-        if let Some(c) = self.calendar.read().await.as_ref() {
-            return Ok(c.clone());
+        let version = seq_repo::current_on(&self.db, CALENDAR_VERSION)
+            .await?
+            .unwrap_or(0);
+        let fresh = |slot: &Option<(i64, Arc<WorkCalendar>)>| {
+            slot.as_ref()
+                .filter(|(v, _)| *v == version)
+                .map(|(_, c)| c.clone())
+        };
+        if let Some(c) = fresh(&*self.calendar.read().await) {
+            return Ok(c);
         }
         let mut slot = self.calendar.write().await;
-        if let Some(c) = slot.as_ref() {
-            return Ok(c.clone());
+        if let Some(c) = fresh(&slot) {
+            return Ok(c);
         }
+        // Read after the version: the calendar is at least as new as the version it is kept
+        // under (an edit in between only causes one more reload).
         let c = Arc::new(calendar::load(&self.db).await?);
-        *slot = Some(c.clone());
+        *slot = Some((version, c.clone()));
         Ok(c)
     }
-    /// Forget the cached calendar (after an edit; other processes reload on restart).
+    /// Forget the cached calendar in this process (every process also sees the version).
     pub(crate) async fn forget_calendar(&self) {
         *self.calendar.write().await = None;
     }
