@@ -77,6 +77,17 @@ struct Settings {
     /// Feedback a client address may send per minute without signing in (0: no limit).
     #[arg(long, env = "CONGBO_FEEDBACK_PER_MINUTE", default_value_t = congbo_web::DEFAULT_FEEDBACK_PER_MINUTE, global = true)]
     feedback_per_minute: u32,
+    /// Follows of a feedback case (code and secret) per client address per minute (0: no limit).
+    #[arg(long, env = "CONGBO_FEEDBACK_FOLLOWS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_FEEDBACK_FOLLOWS_PER_MINUTE, global = true)]
+    feedback_follows_per_minute: u32,
+    /// The sender's actions on a feedback case per client address per minute (0: no limit).
+    #[arg(long, env = "CONGBO_FEEDBACK_ACTIONS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_FEEDBACK_ACTIONS_PER_MINUTE, global = true)]
+    feedback_actions_per_minute: u32,
+    /// Reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For names the
+    /// client; rate limits then count the rightmost untrusted address. Unset: the header is
+    /// ignored and the TCP peer is the client.
+    #[arg(long, env = "CONGBO_TRUSTED_PROXY", global = true, value_parser = congbo_web::ratelimit::TrustedProxies::parse, default_value = "")]
+    trusted_proxy: congbo_web::ratelimit::TrustedProxies,
     /// E-mail notifications: smtps://user:pass@host[:465]?from=ADDR[&name=…] (implicit TLS),
     /// smtp+starttls://…[:587] (STARTTLS required) or smtp://…[:25] (no TLS: local relay).
     /// Unset: e-mails are written to the log.
@@ -409,6 +420,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             println!("secure_cookies  = {}", s.secure_cookies());
             println!("log_format      = {}", s.log_format);
+            println!("trusted_proxy   = {}", s.trusted_proxy);
             match s.notify_config() {
                 Ok(n) => {
                     let shown = |v: Option<String>| {
@@ -552,6 +564,9 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
             lookup_per_minute: Some(s.lookups_per_minute),
             tickets_per_minute: Some(s.tickets_per_minute),
             feedback_per_minute: Some(s.feedback_per_minute),
+            feedback_follow_per_minute: Some(s.feedback_follows_per_minute),
+            feedback_action_per_minute: Some(s.feedback_actions_per_minute),
+            trusted_proxies: s.trusted_proxy.clone(),
         },
     );
     // The notification dispatcher stops first (finishing its round), then the server drains
