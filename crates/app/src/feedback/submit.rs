@@ -195,6 +195,12 @@ fn check_sender(input: &NewFeedback) -> Result<SenderFields> {
         return Ok((None, None, None));
     }
     let name = optional(input.name.as_deref(), "name", 120)?;
+    if name
+        .as_deref()
+        .is_some_and(|n| n.chars().any(congbo_domain::text::is_invisible_format))
+    {
+        return Err(DomainError::field("invisible-characters", "name").into());
+    }
     let in_contact = |e: DomainError| DomainError {
         field: Some("contact"),
         ..e

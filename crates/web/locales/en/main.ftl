@@ -121,6 +121,7 @@ err-required = Required.
 err-too-short = Too short.
 err-too-long = Too long.
 err-control-characters = Contains characters that are not allowed.
+err-invisible-characters = Contains invisible characters (zero-width or text-direction marks); retype the name.
 err-forbidden = You are not allowed to do this for this office.
 err-unknown-role = Unknown role.
 err-username-length = A username has 3 to 64 characters.

@@ -121,6 +121,7 @@ err-required = Không được để trống.
 err-too-short = Quá ngắn.
 err-too-long = Quá dài.
 err-control-characters = Chứa ký tự không hợp lệ.
+err-invisible-characters = Chứa ký tự ẩn (ký tự độ rộng bằng 0 hoặc ký tự đảo chiều văn bản); vui lòng gõ lại tên.
 err-forbidden = Bạn không có quyền thực hiện thao tác này tại đơn vị này.
 err-unknown-role = Vai trò không hợp lệ.
 err-username-length = Tên đăng nhập phải dài từ 3 đến 64 ký tự.
