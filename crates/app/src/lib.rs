@@ -45,6 +45,9 @@ pub const CALENDAR_VERSION: &str = "cache:calendar";
 pub const CATALOG_VERSION: &str = "cache:catalog";
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
+/// A cached value and the version counter it was built from.
+type Versioned<T> = (i64, Arc<T>);
+
 /// The application: the database, a clock, the settings, the cached working calendar and the
 /// cached procedure versions.
 /// Cheap to clone.
@@ -54,7 +57,7 @@ pub struct App {
     clock: Clock,
     pub settings: Arc<Settings>,
     /// The working calendar and the version of the calendar it was built from.
-    calendar: Arc<RwLock<Option<(i64, Arc<WorkCalendar>)>>>,
+    calendar: Arc<RwLock<Option<Versioned<WorkCalendar>>>>,
     /// Live signals and the lobby displays' hub.
     pub live: Arc<queue::live::Live>,
     /// Parsed procedure versions, cleared by catalogue imports.
@@ -118,7 +121,7 @@ impl App {
         let version = seq_repo::current_on(&self.db, CALENDAR_VERSION)
             .await?
             .unwrap_or(0);
-        let fresh = |slot: &Option<(i64, Arc<WorkCalendar>)>| {
+        let fresh = |slot: &Option<Versioned<WorkCalendar>>| {
             slot.as_ref()
                 .filter(|(v, _)| *v == version)
                 .map(|(_, c)| c.clone())
