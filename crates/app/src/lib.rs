@@ -75,6 +75,10 @@ pub struct Settings {
     pub deadline: DeadlineRules,
     /// Base URL of the public pages, for links in notices and QR codes.
     pub public_url: String,
+    /// Bytes of feedback attachments the installation keeps at most (0: no quota). Past it,
+    /// new attachments are refused (`feedback-attachment-quota`) and the gauges
+    /// `congbo_attachment_stored_bytes` / `congbo_attachment_quota_bytes` tell the operator.
+    pub attachment_quota_bytes: u64,
 }
 
 impl Default for Settings {
@@ -83,6 +87,7 @@ impl Default for Settings {
             dossier: DossierRules::default(),
             deadline: DeadlineRules::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            attachment_quota_bytes: 0,
         }
     }
 }

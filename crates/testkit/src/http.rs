@@ -66,6 +66,13 @@ impl TestApp {
         self
     }
 
+    /// The same installation with other application settings (quotas, rules).
+    pub fn with_settings(mut self, settings: congbo_app::Settings) -> Self {
+        self.app = self.app.clone().with_settings(settings);
+        self.router = congbo_web::router(AppState::new(self.app.clone(), WebConfig::default()));
+        self
+    }
+
     pub fn db(&self) -> &Db {
         &self.app.db
     }

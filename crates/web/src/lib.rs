@@ -57,6 +57,9 @@ pub struct WebConfig {
     /// The sender's actions on a case a client address may try per minute; default
     /// [`DEFAULT_FEEDBACK_ACTIONS_PER_MINUTE`], 0 = unlimited.
     pub feedback_action_per_minute: Option<u32>,
+    /// Attachment bytes a client address may send a day without signing in; default
+    /// [`DEFAULT_ATTACHMENT_BYTES_PER_DAY`], 0 = unlimited.
+    pub attachment_bytes_per_day: Option<u64>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (none: the header is ignored).
     pub trusted_proxies: ratelimit::TrustedProxies,
 }
@@ -67,6 +70,9 @@ pub const DEFAULT_LOOKUPS_PER_MINUTE: u32 = 20;
 pub const DEFAULT_TICKETS_PER_MINUTE: u32 = 30;
 /// Feedback is written by hand: a few a minute from one address is already a lot.
 pub const DEFAULT_FEEDBACK_PER_MINUTE: u32 = 5;
+/// Two submissions with three full attachments each: a citizen with photos is never refused,
+/// a script is stopped after about 30 MiB a day.
+pub const DEFAULT_ATTACHMENT_BYTES_PER_DAY: u64 = 30 * 1024 * 1024;
 /// Following a case: like the dossier lookup.
 pub const DEFAULT_FEEDBACK_FOLLOWS_PER_MINUTE: u32 = 20;
 /// A sender answers, gives a verdict or reopens a few times in a case's life.
@@ -82,6 +88,7 @@ pub struct AppState {
     pub feedback_limiter: Arc<ratelimit::Limiter>,
     pub feedback_follow_limiter: Arc<ratelimit::Limiter>,
     pub feedback_action_limiter: Arc<ratelimit::Limiter>,
+    pub attachment_volume: Arc<ratelimit::DailyVolume>,
     /// Failed sign-ins per client address and per name.
     pub sign_in_limits: Arc<ratelimit::SignInLimits>,
     /// Turns true when the server starts shutting down, so endless event streams end and the
@@ -112,8 +119,14 @@ impl AppState {
             config.feedback_action_per_minute,
             DEFAULT_FEEDBACK_ACTIONS_PER_MINUTE,
         );
+        let attachment_volume = Arc::new(ratelimit::DailyVolume::new(
+            config
+                .attachment_bytes_per_day
+                .unwrap_or(DEFAULT_ATTACHMENT_BYTES_PER_DAY),
+        ));
         Self {
             app,
+            attachment_volume,
             config: Arc::new(config),
             feedback_follow_limiter,
             feedback_action_limiter,

@@ -249,6 +249,54 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
     }
 }
 
+/// Attachment bytes a client address may send a day without signing in (issue 15): counted per
+/// UTC day, in memory, per process. Taken before a submission is stored, given back when it is
+/// refused.
+pub struct DailyVolume {
+    per_day: u64,
+    used: Mutex<HashMap<IpAddr, (i64, u64)>>,
+}
+
+impl DailyVolume {
+    /// `per_day` = 0 turns the limit off.
+    pub fn new(per_day: u64) -> Self {
+        Self {
+            per_day,
+            used: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Count `bytes` for `ip` on `day` if they fit in what is left of its allowance.
+    pub fn take(&self, ip: IpAddr, bytes: u64, day: i64) -> bool {
+        if self.per_day == 0 || bytes == 0 {
+            return true;
+        }
+        let mut m = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= MAX_CLIENTS {
+            m.retain(|_, (d, _)| *d == day);
+        }
+        let e = m.entry(ip).or_insert((day, 0));
+        if e.0 != day {
+            *e = (day, 0);
+        }
+        if e.1.saturating_add(bytes) > self.per_day {
+            metrics::counter!("congbo_rate_limited_total", "limit" => "attachment_daily")
+                .increment(1);
+            return false;
+        }
+        e.1 += bytes;
+        true
+    }
+
+    /// Give back what [`Self::take`] counted (the submission was refused).
+    pub fn refund(&self, ip: IpAddr, bytes: u64, day: i64) {
+        let mut m = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = m.get_mut(&ip).filter(|e| e.0 == day) {
+            e.1 = e.1.saturating_sub(bytes);
+        }
+    }
+}
+
 /// Failed sign-ins allowed per client address per minute.
 pub const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 20;
 /// Failed sign-ins allowed per name tried per minute (whatever the address).
