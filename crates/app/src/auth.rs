@@ -384,7 +384,7 @@ pub async fn complete_setup(
     let name = parse_office_name(&input.office_name)?;
     let kind = OfficeKind::parse(&input.office_kind)?;
     let username = Username::parse(&input.username)?;
-    let full_name = text::clean(&input.full_name, "full_name", 1, 120)?;
+    let full_name = text::name(&input.full_name, "full_name", 1, 120)?;
     check_new_password(&input.password, username.as_str())?;
     let hash = password::hash(input.password.clone()).await?;
     let now = app.now();

@@ -56,6 +56,7 @@ pub async fn seed_if_empty(db: &Db, now: i64) -> Result<usize> {
         },
     )
     .await?;
+    congbo_store::repo::sequence::next(&mut tx, crate::CALENDAR_VERSION).await?;
     tx.commit().await?;
     Ok(days.len())
 }
@@ -111,6 +112,7 @@ pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<Annou
         }),
     })
     .await?;
+    congbo_store::repo::sequence::next(&mut tx, crate::CALENDAR_VERSION).await?;
     tx.commit().await?;
     app.forget_calendar().await;
     Ok(day)
@@ -140,6 +142,7 @@ pub async fn remove_day(app: &App, actor: &Actor, date: &str) -> Result<()> {
         },
     )
     .await?;
+    congbo_store::repo::sequence::next(&mut tx, crate::CALENDAR_VERSION).await?;
     tx.commit().await?;
     app.forget_calendar().await;
     Ok(())

@@ -10,7 +10,7 @@ use congbo_store::{Db, Tx};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use tokio::sync::RwLock;
 
 use crate::audit::{self, Entry};
@@ -60,6 +60,8 @@ pub struct ProcedureCache {
     by_code: RwLock<HashMap<String, Arc<Vec<ProcedureVersion>>>>,
     /// Bumped by every `forget`, so a load that started before a change is not kept.
     generation: AtomicU64,
+    /// The catalogue's version counter ([`crate::CATALOG_VERSION`]) the cache belongs to.
+    version: AtomicI64,
 }
 
 impl ProcedureCache {
@@ -70,7 +72,16 @@ impl ProcedureCache {
 
     /// The versions of `code`: from the cache, else read in `tx` (oldest first) and cached.
     /// Stored versions that no longer parse are skipped, as they always were at intake.
+    /// First the catalogue's version counter is compared with the one the cache holds: a
+    /// change made through any process empties the cache.
     pub async fn load(&self, tx: &mut Tx, code: &str) -> Result<Arc<Vec<ProcedureVersion>>> {
+        let version = congbo_store::repo::sequence::current(tx, crate::CATALOG_VERSION)
+            .await?
+            .unwrap_or(0);
+        if self.version.load(Ordering::SeqCst) != version {
+            self.forget().await;
+            self.version.store(version, Ordering::SeqCst);
+        }
         if let Some(v) = self.get(code).await {
             return Ok(v);
         }
@@ -90,11 +101,8 @@ impl ProcedureCache {
         Ok(versions)
     }
 
-    /// Like [`Self::load`], reading in a read transaction of its own on a miss.
+    /// Like [`Self::load`], in a read transaction of its own.
     pub async fn load_from(&self, db: &Db, code: &str) -> Result<Arc<Vec<ProcedureVersion>>> {
-        if let Some(v) = self.get(code).await {
-            return Ok(v);
-        }
         let mut tx = db.read().await?;
         let v = self.load(&mut tx, code).await?;
         tx.commit().await?;
@@ -120,6 +128,8 @@ pub(crate) async fn store(tx: &mut Tx, versions: &[ProcedureVersion], now: i64) 
     for v in versions {
         repo::insert(tx, &row_of(v, now)?).await?;
     }
+    // Every process's cache of parsed versions sees the change (ProcedureCache::load).
+    congbo_store::repo::sequence::next(tx, crate::CATALOG_VERSION).await?;
     Ok(())
 }
 

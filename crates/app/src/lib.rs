@@ -35,7 +35,19 @@ pub mod staff;
 pub mod token;
 
 pub use error::AppError;
+
+use congbo_store::repo::sequence as seq_repo;
+
+/// Version counters (rows of `sequences`) of the data every process caches: an edit bumps its
+/// counter in the edit's transaction, and a process compares the counter with the one its
+/// cache was built from before each use (issue 15: several processes serve one province).
+pub const CALENDAR_VERSION: &str = "cache:calendar";
+/// See [`CALENDAR_VERSION`]: the procedure catalogue (parsed versions).
+pub const CATALOG_VERSION: &str = "cache:catalog";
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A cached value and the version counter it was built from.
+type Versioned<T> = (i64, Arc<T>);
 
 /// The application: the database, a clock, the settings, the cached working calendar and the
 /// cached procedure versions.
@@ -45,7 +57,8 @@ pub struct App {
     pub db: Db,
     clock: Clock,
     pub settings: Arc<Settings>,
-    calendar: Arc<RwLock<Option<Arc<WorkCalendar>>>>,
+    /// The working calendar and the version of the calendar it was built from.
+    calendar: Arc<RwLock<Option<Versioned<WorkCalendar>>>>,
     /// Live signals and the lobby displays' hub.
     pub live: Arc<queue::live::Live>,
     /// Parsed procedure versions, cleared by catalogue imports.
@@ -63,6 +76,10 @@ pub struct Settings {
     pub deadline: DeadlineRules,
     /// Base URL of the public pages, for links in notices and QR codes.
     pub public_url: String,
+    /// Bytes of feedback attachments the installation keeps at most (0: no quota). Past it,
+    /// new attachments are refused (`feedback-attachment-quota`) and the gauges
+    /// `congbo_attachment_stored_bytes` / `congbo_attachment_quota_bytes` tell the operator.
+    pub attachment_quota_bytes: u64,
 }
 
 impl Default for Settings {
@@ -71,6 +88,7 @@ impl Default for Settings {
             dossier: DossierRules::default(),
             deadline: DeadlineRules::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            attachment_quota_bytes: 0,
         }
     }
 }
@@ -101,20 +119,33 @@ impl App {
         self.settings = Arc::new(settings);
         self
     }
-    /// The working calendar from the database, loaded once and kept until it is edited.
+    /// The working calendar from the database, kept while the calendar's version counter
+    /// ([`CALENDAR_VERSION`], bumped in every edit's transaction, by any process) stays the
+    /// same: each use costs one indexed read, and an edit made through another process is
+    /// seen by the next use here.
     pub async fn calendar(&self) -> Result<Arc<WorkCalendar>> {
-        if let Some(c) = self.calendar.read().await.as_ref() {
-            return Ok(c.clone());
+        let version = seq_repo::current_on(&self.db, CALENDAR_VERSION)
+            .await?
+            .unwrap_or(0);
+        let fresh = |slot: &Option<Versioned<WorkCalendar>>| {
+            slot.as_ref()
+                .filter(|(v, _)| *v == version)
+                .map(|(_, c)| c.clone())
+        };
+        if let Some(c) = fresh(&*self.calendar.read().await) {
+            return Ok(c);
         }
         let mut slot = self.calendar.write().await;
-        if let Some(c) = slot.as_ref() {
-            return Ok(c.clone());
+        if let Some(c) = fresh(&slot) {
+            return Ok(c);
         }
+        // Read after the version: the calendar is at least as new as the version it is kept
+        // under (an edit in between only causes one more reload).
         let c = Arc::new(calendar::load(&self.db).await?);
-        *slot = Some(c.clone());
+        *slot = Some((version, c.clone()));
         Ok(c)
     }
-    /// Forget the cached calendar (after an edit; other processes reload on restart).
+    /// Forget the cached calendar in this process (every process also sees the version).
     pub(crate) async fn forget_calendar(&self) {
         *self.calendar.write().await = None;
     }

@@ -318,7 +318,7 @@ pub(crate) fn parse_counter(number: i64, name: &str) -> Result<(i32, String)> {
     if !(1..=99).contains(&number) {
         return Err(DomainError::field("counter-number-range", "number").into());
     }
-    Ok((number as i32, text::clean(name, "name", 1, 100)?))
+    Ok((number as i32, text::name(name, "name", 1, 100)?))
 }
 
 pub(crate) async fn insert_counter(

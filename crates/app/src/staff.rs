@@ -115,7 +115,7 @@ async fn load_user_for(
 
 pub async fn create(app: &App, actor: &Actor, input: &NewStaff) -> Result<StaffView> {
     let username = Username::parse(&input.username)?;
-    let full_name = text::clean(&input.full_name, "full_name", 1, 120)?;
+    let full_name = text::name(&input.full_name, "full_name", 1, 120)?;
     let email = parse_email(input.email.as_deref())?;
     check_new_password(&input.password, username.as_str())?;
     let mut roles = Vec::new();

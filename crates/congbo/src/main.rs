@@ -77,6 +77,24 @@ struct Settings {
     /// Feedback a client address may send per minute without signing in (0: no limit).
     #[arg(long, env = "CONGBO_FEEDBACK_PER_MINUTE", default_value_t = congbo_web::DEFAULT_FEEDBACK_PER_MINUTE, global = true)]
     feedback_per_minute: u32,
+    /// Follows of a feedback case (code and secret) per client address per minute (0: no limit).
+    #[arg(long, env = "CONGBO_FEEDBACK_FOLLOWS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_FEEDBACK_FOLLOWS_PER_MINUTE, global = true)]
+    feedback_follows_per_minute: u32,
+    /// The sender's actions on a feedback case per client address per minute (0: no limit).
+    #[arg(long, env = "CONGBO_FEEDBACK_ACTIONS_PER_MINUTE", default_value_t = congbo_web::DEFAULT_FEEDBACK_ACTIONS_PER_MINUTE, global = true)]
+    feedback_actions_per_minute: u32,
+    /// Attachment MiB a client address may send a day without signing in (0: no limit).
+    #[arg(long, env = "CONGBO_ATTACHMENT_MIB_PER_DAY", default_value_t = congbo_web::DEFAULT_ATTACHMENT_BYTES_PER_DAY / (1024 * 1024), global = true)]
+    attachment_mib_per_day: u64,
+    /// Feedback attachments kept at most, in MiB; past it new attachments are refused and
+    /// congbo_attachment_stored_bytes reaches congbo_attachment_quota_bytes (0: no quota).
+    #[arg(long, env = "CONGBO_ATTACHMENT_QUOTA_MIB", default_value_t = 20 * 1024, global = true)]
+    attachment_quota_mib: u64,
+    /// Reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For names the
+    /// client; rate limits then count the rightmost untrusted address. Unset: the header is
+    /// ignored and the TCP peer is the client.
+    #[arg(long, env = "CONGBO_TRUSTED_PROXY", global = true, value_parser = congbo_web::ratelimit::TrustedProxies::parse, default_value = "")]
+    trusted_proxy: congbo_web::ratelimit::TrustedProxies,
     /// E-mail notifications: smtps://user:pass@host[:465]?from=ADDR[&name=…] (implicit TLS),
     /// smtp+starttls://…[:587] (STARTTLS required) or smtp://…[:25] (no TLS: local relay).
     /// Unset: e-mails are written to the log.
@@ -409,6 +427,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             println!("secure_cookies  = {}", s.secure_cookies());
             println!("log_format      = {}", s.log_format);
+            println!("trusted_proxy   = {}", s.trusted_proxy);
             match s.notify_config() {
                 Ok(n) => {
                     let shown = |v: Option<String>| {
@@ -532,6 +551,7 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
             warn_working_days: s.warn_working_days,
         },
         public_url: base.trim_end_matches('/').to_string(),
+        attachment_quota_bytes: s.attachment_quota_mib * 1024 * 1024,
         ..congbo_app::Settings::default()
     });
     congbo_app::calendar::seed_if_empty(&app.db, app.now()).await?;
@@ -552,6 +572,10 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
             lookup_per_minute: Some(s.lookups_per_minute),
             tickets_per_minute: Some(s.tickets_per_minute),
             feedback_per_minute: Some(s.feedback_per_minute),
+            feedback_follow_per_minute: Some(s.feedback_follows_per_minute),
+            feedback_action_per_minute: Some(s.feedback_actions_per_minute),
+            trusted_proxies: s.trusted_proxy.clone(),
+            attachment_bytes_per_day: Some(s.attachment_mib_per_day * 1024 * 1024),
         },
     );
     // The notification dispatcher stops first (finishing its round), then the server drains

@@ -238,6 +238,22 @@ fn migrate_backup_and_config_show_on_sqlite() {
         run(congbo().args(["backup", "--data-dir", d, "--to", backup.to_str().unwrap()]));
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("backup written to"));
+    // The database, its WAL and the backup are readable by the owner only (issue 15).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in [
+            data.join("congbo.db"),
+            data.join("congbo.db-wal"),
+            backup.clone(),
+        ] {
+            if let Ok(m) = std::fs::metadata(&f) {
+                assert_eq!(m.permissions().mode() & 0o777, 0o600, "{}", f.display());
+            } else {
+                assert!(f.ends_with("congbo.db-wal"), "{} missing", f.display());
+            }
+        }
+    }
     // The backup is a working database: the chain verifies there too.
     let (code, out, _) = run(congbo()
         .args(["audit", "verify"])

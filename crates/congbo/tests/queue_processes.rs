@@ -1,5 +1,6 @@
 //! Two `congbo serve` processes on one PostgreSQL database: a call made through one process
-//! reaches a lobby display connected to the other (LISTEN/NOTIFY), without reloading.
+//! reaches a lobby display connected to the other (LISTEN/NOTIFY), without reloading; a
+//! calendar or catalogue edit made through one is used by the other's next intake.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -192,4 +193,99 @@ async fn a_call_on_one_process_reaches_a_display_on_another() {
         }
     }
     panic!("process B's display never heard the call");
+}
+
+/// A token of `username` (made in-process: the servers share the database).
+async fn token_of(app: &congbo_app::App, username: &str) -> String {
+    let mut tx = app.db.read().await.unwrap();
+    let user = congbo_store::repo::staff::get_by_username(&mut tx, username)
+        .await
+        .unwrap()
+        .unwrap();
+    let principal = congbo_app::auth::load_principal(&mut tx, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let actor = congbo_app::Actor {
+        principal,
+        request_id: None,
+        session_hash: None,
+    };
+    congbo_app::token::create(app, &actor, "two-processes")
+        .await
+        .unwrap()
+        .secret
+}
+
+/// Issue 15 item 13: the working calendar and the parsed procedures are cached per process;
+/// an edit through process A is seen by process B's next due date.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calendar_and_catalogue_edits_reach_every_process() {
+    let Some(t) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let app = congbo_app::App::new(t.db.clone());
+    congbo_app::demo::fill(&app).await.unwrap();
+    let desk = token_of(&app, "tl.motcua1").await;
+    let admin = token_of(&app, "quantri").await;
+    let dir = tempfile::tempdir().unwrap();
+    let a = serve(&t.url, dir.path());
+    let b = serve(&t.url, dir.path());
+    let intake = |port: u16| -> String {
+        let (status, body) = request(
+            port,
+            "POST",
+            "/api/v1/dossiers",
+            Some(&desk),
+            Some(r#"{"procedure_code": "1.004884", "applicant": {"name": "Giàng A Chu", "phone": "0911111111"}}"#),
+        )
+        .unwrap();
+        assert_eq!(status, 201, "{body}");
+        json(&body)["due_date"].as_str().unwrap().to_string()
+    };
+    // B computes a due date (and caches the calendar and the procedure).
+    let first = intake(b.1);
+    // Through A, the due day becomes a holiday: B's next due date moves past it.
+    let (status, body) = request(
+        a.1,
+        "PUT",
+        &format!("/api/v1/calendar/days/{first}"),
+        Some(&admin),
+        Some(r#"{"kind": "holiday", "name_vi": "Nghỉ bù", "notice": "Thông báo thử"}"#),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let second = intake(b.1);
+    assert!(
+        second > first,
+        "B still used the old calendar: {first} then {second}"
+    );
+    // Through A, the procedure's limit goes from 5 to 10 working days: B follows.
+    let export = congbo_app::catalog::export(&t.db, congbo_app::catalog::Format::Json)
+        .await
+        .unwrap();
+    let mut versions: Vec<serde_json::Value> = serde_json::from_str(&export).unwrap();
+    versions.retain(|v| v["procedure"]["code"] == "1.004884");
+    for v in &mut versions {
+        v["procedure"]["limit"]["amount"] = 10.into();
+    }
+    let (status, body) = request(
+        a.1,
+        "POST",
+        "/api/v1/procedures/import?format=json",
+        Some(&admin),
+        Some(&serde_json::Value::from(versions).to_string()),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let third = intake(b.1);
+    let (day, later) = (
+        second.parse::<jiff::civil::Date>().unwrap(),
+        third.parse::<jiff::civil::Date>().unwrap(),
+    );
+    assert!(
+        (later - day).get_days() >= 5,
+        "B still used the old limit: {second} then {third}"
+    );
 }

@@ -82,7 +82,7 @@ impl OfficeCode {
 
 /// Office name: 2–200 characters, NFC.
 pub fn parse_office_name(s: &str) -> Result<String, DomainError> {
-    text::clean(s, "name", 2, 200)
+    text::name(s, "name", 2, 200)
 }
 
 /// The chain of office ids from the root to this office, written `/id/id/…/`.

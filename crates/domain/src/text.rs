@@ -40,6 +40,31 @@ pub fn clean(
     Ok(s)
 }
 
+/// Characters that change how text around them is shown without being seen: the bidirectional
+/// overrides, embeddings and isolates (which can make a name read backwards, "Trojan Source"),
+/// the Arabic letter mark, and the zero-width and invisible characters (which make two names
+/// that look the same differ). Vietnamese text never needs them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A name (a person's, an office's, a counter's …): [`clean`], and no bidirectional-override
+/// or zero-width character (`invisible-characters`).
+pub fn name(
+    input: &str,
+    field: &'static str,
+    min: usize,
+    max: usize,
+) -> Result<String, DomainError> {
+    let s = clean(input, field, min, max)?;
+    if s.chars().any(is_invisible_format) {
+        return Err(DomainError::field("invisible-characters", field));
+    }
+    Ok(s)
+}
+
 /// Lower-case, strip diacritics and map đ/Đ to d, for accent-insensitive search.
 pub fn fold(input: &str) -> String {
     input
@@ -56,6 +81,29 @@ pub fn fold(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_refuse_direction_overrides_and_zero_width_characters() {
+        assert_eq!(
+            name(" Lò Văn Thắng ", "name", 1, 50).unwrap(),
+            "Lò Văn Thắng"
+        );
+        for bad in [
+            "Lò Văn\u{202E}gnắhT",
+            "Lò\u{200B}Văn Thắng",
+            "Lò Văn Thắng\u{2067}",
+            "\u{FEFF}Lò Văn Thắng",
+            "Lò\u{200D}Văn",
+        ] {
+            assert_eq!(
+                name(bad, "name", 1, 50).unwrap_err().code,
+                "invisible-characters",
+                "{bad:?}"
+            );
+        }
+        // Other text (a complaint, a note) keeps them: only names are refused.
+        assert!(clean("a\u{200B}b", "note", 0, 10).is_ok());
+    }
 
     #[test]
     fn fold_removes_vietnamese_diacritics() {

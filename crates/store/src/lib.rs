@@ -144,6 +144,27 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// Create `path` empty with mode 0600 (owner read and write) when it does not exist yet, so
+/// a database or a backup holding personal data is never world-readable (issue 15). An
+/// existing file, or a name that is not a plain file (`:memory:`), is left alone.
+fn private_file(path: &std::path::Path) -> Result<()> {
+    if path.as_os_str().is_empty() || path.to_str().is_some_and(|p| p.starts_with(':')) {
+        return Ok(());
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Config(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 impl Db {
     /// Connect by URL: `postgres://…` selects PostgreSQL, `sqlite:…` SQLite (file created).
     pub async fn connect(url: &str) -> Result<Db> {
@@ -158,7 +179,11 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)?
+            let opts = SqliteConnectOptions::from_str(url)?;
+            // Created readable by the owner only; SQLite gives the -wal and -shm files the
+            // database file's permissions.
+            private_file(opts.get_filename())?;
+            let opts = opts
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -239,6 +264,8 @@ impl Db {
     pub async fn backup_sqlite(&self, path: &str) -> Result<()> {
         match self {
             Db::Sqlite(p) => {
+                // VACUUM INTO accepts an empty file: make it first, owner-only.
+                private_file(std::path::Path::new(path))?;
                 sqlx::query("VACUUM INTO $1").bind(path).execute(p).await?;
                 Ok(())
             }

@@ -59,6 +59,20 @@ impl TestApp {
         }
     }
 
+    /// The same installation served with another web configuration (rate limits, trusted
+    /// proxies).
+    pub fn with_web_config(mut self, config: WebConfig) -> Self {
+        self.router = congbo_web::router(AppState::new(self.app.clone(), config));
+        self
+    }
+
+    /// The same installation with other application settings (quotas, rules).
+    pub fn with_settings(mut self, settings: congbo_app::Settings) -> Self {
+        self.app = self.app.clone().with_settings(settings);
+        self.router = congbo_web::router(AppState::new(self.app.clone(), WebConfig::default()));
+        self
+    }
+
     pub fn db(&self) -> &Db {
         &self.app.db
     }
@@ -94,6 +108,7 @@ impl TestApp {
             bearer: None,
             lang: None,
             extra_cookie: None,
+            peer: None,
         }
     }
 
@@ -137,6 +152,7 @@ impl TestApp {
             bearer: None,
             lang: None,
             extra_cookie: None,
+            peer: None,
         }
     }
 
@@ -148,6 +164,7 @@ impl TestApp {
             bearer: Some(token.to_string()),
             lang: None,
             extra_cookie: None,
+            peer: None,
         }
     }
 
@@ -189,9 +206,17 @@ pub struct Client<'a> {
     lang: Option<&'static str>,
     /// Another cookie the browser holds (`name=value`), e.g. a paired tablet's device cookie.
     pub extra_cookie: Option<String>,
+    /// The TCP peer the server sees (none: unknown, as without `ConnectInfo`).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Client<'_> {
+    /// Requests arrive from this address (the TCP peer).
+    pub fn from_addr(mut self, ip: &str) -> Self {
+        self.peer = Some(std::net::SocketAddr::new(ip.parse().expect("an IP"), 40000));
+        self
+    }
+
     pub fn lang(mut self, l: &'static str) -> Self {
         self.lang = Some(l);
         self
@@ -245,6 +270,10 @@ impl Client<'_> {
             b = b.header(header::COOKIE, cookies.join("; "));
         }
         let mut req = b.body(Body::from(body)).unwrap();
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         for (k, v) in extra {
             // Extra headers replace the defaults (e.g. a foreign Origin).
             req.headers_mut().insert(

@@ -51,6 +51,17 @@ pub struct WebConfig {
     /// Feedback a client address may send per minute without signing in; default
     /// [`DEFAULT_FEEDBACK_PER_MINUTE`], 0 = unlimited.
     pub feedback_per_minute: Option<u32>,
+    /// Follows of a case (code and secret) a client address may make per minute; default
+    /// [`DEFAULT_FEEDBACK_FOLLOWS_PER_MINUTE`], 0 = unlimited.
+    pub feedback_follow_per_minute: Option<u32>,
+    /// The sender's actions on a case a client address may try per minute; default
+    /// [`DEFAULT_FEEDBACK_ACTIONS_PER_MINUTE`], 0 = unlimited.
+    pub feedback_action_per_minute: Option<u32>,
+    /// Attachment bytes a client address may send a day without signing in; default
+    /// [`DEFAULT_ATTACHMENT_BYTES_PER_DAY`], 0 = unlimited.
+    pub attachment_bytes_per_day: Option<u64>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the header is ignored).
+    pub trusted_proxies: ratelimit::TrustedProxies,
 }
 
 /// Default allowance of public dossier lookups per client address per minute.
@@ -59,6 +70,13 @@ pub const DEFAULT_LOOKUPS_PER_MINUTE: u32 = 20;
 pub const DEFAULT_TICKETS_PER_MINUTE: u32 = 30;
 /// Feedback is written by hand: a few a minute from one address is already a lot.
 pub const DEFAULT_FEEDBACK_PER_MINUTE: u32 = 5;
+/// Two submissions with three full attachments each: a citizen with photos is never refused,
+/// a script is stopped after about 30 MiB a day.
+pub const DEFAULT_ATTACHMENT_BYTES_PER_DAY: u64 = 30 * 1024 * 1024;
+/// Following a case: like the dossier lookup.
+pub const DEFAULT_FEEDBACK_FOLLOWS_PER_MINUTE: u32 = 20;
+/// A sender answers, gives a verdict or reopens a few times in a case's life.
+pub const DEFAULT_FEEDBACK_ACTIONS_PER_MINUTE: u32 = 10;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -68,6 +86,9 @@ pub struct AppState {
     pub lookup_limiter: Arc<ratelimit::Limiter>,
     pub ticket_limiter: Arc<ratelimit::Limiter>,
     pub feedback_limiter: Arc<ratelimit::Limiter>,
+    pub feedback_follow_limiter: Arc<ratelimit::Limiter>,
+    pub feedback_action_limiter: Arc<ratelimit::Limiter>,
+    pub attachment_volume: Arc<ratelimit::DailyVolume>,
     /// Failed sign-ins per client address and per name.
     pub sign_in_limits: Arc<ratelimit::SignInLimits>,
     /// Turns true when the server starts shutting down, so endless event streams end and the
@@ -88,9 +109,27 @@ impl AppState {
         let feedback_per_minute = config
             .feedback_per_minute
             .unwrap_or(DEFAULT_FEEDBACK_PER_MINUTE);
+        let allowance =
+            |v: Option<u32>, default: u32| Arc::new(ratelimit::Limiter::new(v.unwrap_or(default)));
+        let feedback_follow_limiter = allowance(
+            config.feedback_follow_per_minute,
+            DEFAULT_FEEDBACK_FOLLOWS_PER_MINUTE,
+        );
+        let feedback_action_limiter = allowance(
+            config.feedback_action_per_minute,
+            DEFAULT_FEEDBACK_ACTIONS_PER_MINUTE,
+        );
+        let attachment_volume = Arc::new(ratelimit::DailyVolume::new(
+            config
+                .attachment_bytes_per_day
+                .unwrap_or(DEFAULT_ATTACHMENT_BYTES_PER_DAY),
+        ));
         Self {
             app,
+            attachment_volume,
             config: Arc::new(config),
+            feedback_follow_limiter,
+            feedback_action_limiter,
             metrics: metrics_handle(),
             lookup_limiter: Arc::new(ratelimit::Limiter::new(per_minute)),
             ticket_limiter: Arc::new(ratelimit::Limiter::new(tickets_per_minute)),
@@ -127,6 +166,7 @@ pub fn router(state: AppState) -> Router {
                 .with_state(state.clone()),
         )
         .layer(from_fn(middleware::metrics))
+        .layer(from_fn_with_state(state.clone(), ratelimit::resolve_client))
         .layer(from_fn_with_state(state.clone(), middleware::csrf))
         .layer(from_fn(middleware::render_failures))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))

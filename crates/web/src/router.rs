@@ -31,12 +31,16 @@ pub enum Area {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
     None,
-    /// Public dossier and feedback look-ups.
+    /// Public dossier look-ups.
     Lookup,
     /// Queue numbers taken without signing in.
     Ticket,
     /// Feedback sent without signing in.
     Feedback,
+    /// Following a feedback case with its code and secret.
+    FeedbackFollow,
+    /// The sender's actions on a feedback case (each carries the secret).
+    FeedbackAction,
 }
 
 /// One method on one path, as listed for tests.
@@ -87,6 +91,14 @@ impl Route {
             Limit::Feedback => {
                 h.layer(from_fn_with_state(state.clone(), ratelimit::feedback_limit))
             }
+            Limit::FeedbackFollow => h.layer(from_fn_with_state(
+                state.clone(),
+                ratelimit::feedback_follow_limit,
+            )),
+            Limit::FeedbackAction => h.layer(from_fn_with_state(
+                state.clone(),
+                ratelimit::feedback_action_limit,
+            )),
         }
     }
 }
@@ -298,12 +310,13 @@ fn table() -> Vec<Route> {
         .body_limit(crate::FEEDBACK_LIMIT)
         .limit(Limit::Feedback);
     t.page(M::GET, "/phan-anh/theo-doi", page::feedback::follow)
-        .limit(Limit::Lookup);
+        .limit(Limit::FeedbackFollow);
     t.page(
         M::POST,
         "/phan-anh/theo-doi/{action}",
         page::feedback::sender_act,
-    );
+    )
+    .limit(Limit::FeedbackAction);
     t.page(M::GET, "/phan-anh/tep/{id}", page::feedback::attachment);
     t.page(M::GET, "/phan-anh/{id}", page::feedback::show);
     t.page(M::POST, "/phan-anh/{id}/{action}", page::feedback::act);
@@ -666,12 +679,13 @@ fn table() -> Vec<Route> {
         "/api/v1/public/feedback/{code}",
         api::feedback::follow,
     )
-    .limit(Limit::Lookup);
+    .limit(Limit::FeedbackFollow);
     t.api(
         M::POST,
         "/api/v1/public/feedback/{code}/{action}",
         api::feedback::sender_act,
-    );
+    )
+    .limit(Limit::FeedbackAction);
     t.api(
         M::GET,
         "/api/v1/public/feedback-answers",

@@ -89,10 +89,11 @@ pub async fn figures(
     )
     .await?;
     tx.commit().await?;
-    // The office's figures count what its subtree received (not what it handles for others).
+    // The office's figures count what its subtree received (not what it handles for others),
+    // never a case about the viewer that they may not read.
     let rows: Vec<CaseRow> = rows
         .into_iter()
-        .filter(|k| k.office_path.starts_with(&o.path))
+        .filter(|k| k.office_path.starts_with(&o.path) && !super::hidden_from(actor, k))
         .collect();
     let mut f = Figures {
         office_id,

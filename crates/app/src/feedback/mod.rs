@@ -138,8 +138,7 @@ pub(crate) fn overdue_on(k: &CaseRow, today: &str) -> (Option<String>, bool) {
 /// Whether the actor may see the case at all: read permission over the receiving or the
 /// handling office, and never the officer complained about until the head discloses it.
 fn may_read(actor: &Actor, k: &CaseRow) -> bool {
-    let me = actor.principal.user_id;
-    if Some(me) == k.officer_id && !k.disclosed {
+    if hidden_from(actor, k) {
         return false;
     }
     let p = &actor.principal;
@@ -150,6 +149,12 @@ fn may_read(actor: &Actor, k: &CaseRow) -> bool {
         Perm::FeedbackRead,
         &OfficePath::from_stored(k.handler_path.clone()),
     )
+}
+
+/// A case about the actor that the head has not disclosed. The actor never reads it, and
+/// every figure shown to the actor leaves it out, so no count tells them it exists (issue 15).
+pub(crate) fn hidden_from(actor: &Actor, k: &CaseRow) -> bool {
+    Some(actor.principal.user_id) == k.officer_id && !k.disclosed
 }
 
 fn may_handle(actor: &Actor, k: &CaseRow) -> Option<Role> {

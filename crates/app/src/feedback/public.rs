@@ -102,20 +102,31 @@ pub async fn office_names(app: &App, ids: &[Uuid]) -> Result<BTreeMap<Uuid, Stri
     Ok(out)
 }
 
-/// Every case received on `from..=to` (Open311's public list), newest first.
+/// Whether the public feeds may show a case: a conduct complaint only once its answer is
+/// published. Before, its code, office and time would tell the officer complained about
+/// (issue 15); a case about procedures is listed from receipt.
+pub fn publicly_listed(k: &CaseRow) -> bool {
+    k.category != dom::Category::Conduct.as_str() || k.published_at.is_some()
+}
+
+/// Every case received on `from..=to` that the public may see (Open311's public list),
+/// newest first.
 pub async fn all_between(app: &App, from: Date, to: Date, limit: i64) -> Result<Vec<CaseRow>> {
     let mut tx = app.db.read().await?;
     let rows = repo::list_between(&mut tx, &from.to_string(), &to.to_string(), limit).await?;
     tx.commit().await?;
-    Ok(rows)
+    Ok(rows.into_iter().filter(publicly_listed).collect())
 }
 
-/// A case by code, or by id (Open311's token), for the public Open311 views.
+/// A case by code, or by id (Open311's token), for the public Open311 views. By code only a
+/// case the public may see; by id any case (the id is the token only its sender was given).
 pub async fn by_code_or_id(app: &App, key: &str) -> Result<Option<CaseRow>> {
     let mut tx = app.db.read().await?;
     let k = match key.parse::<Uuid>() {
         Ok(id) => repo::get(&mut tx, id).await?,
-        Err(_) => repo::get_by_code(&mut tx, key.trim()).await?,
+        Err(_) => repo::get_by_code(&mut tx, key.trim())
+            .await?
+            .filter(publicly_listed),
     };
     tx.commit().await?;
     Ok(k)
@@ -138,7 +149,7 @@ pub async fn events_between(
         {
             v.insert(k);
         }
-        if let Some(k) = cache.get(&e.case_id) {
+        if let Some(k) = cache.get(&e.case_id).filter(|k| publicly_listed(k)) {
             out.push((e, k.clone()));
         }
     }

@@ -195,6 +195,12 @@ fn check_sender(input: &NewFeedback) -> Result<SenderFields> {
         return Ok((None, None, None));
     }
     let name = optional(input.name.as_deref(), "name", 120)?;
+    if name
+        .as_deref()
+        .is_some_and(|n| n.chars().any(congbo_domain::text::is_invisible_format))
+    {
+        return Err(DomainError::field("invisible-characters", "name").into());
+    }
     let in_contact = |e: DomainError| DomainError {
         field: Some("contact"),
         ..e
@@ -375,6 +381,25 @@ fn case_row(input: &NewFeedback, t: Text, i: Intake<'_>) -> CaseRow {
     }
 }
 
+/// Count `bytes` more stored attachments against the installation's quota (0: none), in the
+/// submission's transaction (a refusal rolls the count back with it).
+async fn reserve_quota(tx: &mut Tx, quota: u64, bytes: u64) -> Result<()> {
+    if bytes == 0 {
+        return Ok(());
+    }
+    let stored = repo::add_attachment_bytes(tx, bytes as i64).await?;
+    metrics::gauge!("congbo_attachment_stored_bytes").set(stored as f64);
+    if quota > 0 {
+        metrics::gauge!("congbo_attachment_quota_bytes").set(quota as f64);
+        if stored > quota as i64 {
+            metrics::counter!("congbo_rate_limited_total", "limit" => "attachment_quota")
+                .increment(1);
+            return Err(DomainError::field("feedback-attachment-quota", "attachments").into());
+        }
+    }
+    Ok(())
+}
+
 async fn store_files(tx: &mut Tx, k: &CaseRow, files: Vec<CheckedFile<'_>>) -> Result<()> {
     for (kind, safe, bytes) in files {
         let meta = AttachmentMeta {
@@ -469,6 +494,8 @@ pub async fn submit(app: &App, staff: Option<&Actor>, input: &NewFeedback) -> Re
         entered_by: staff.map(|(a, _)| a.principal.user_id),
     };
     let k = case_row(input, text, intake);
+    let volume: usize = files.iter().map(|f| f.2.len()).sum();
+    reserve_quota(&mut tx, app.settings.attachment_quota_bytes, volume as u64).await?;
     repo::insert(&mut tx, &k).await?;
     crate::report::rollup::feedback_changed(&mut tx, None, &k).await?;
     store_files(&mut tx, &k, files).await?;

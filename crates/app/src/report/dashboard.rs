@@ -182,7 +182,7 @@ pub async fn dashboard(app: &App, actor: &Actor, q: &DashboardQuery) -> Result<D
     let today = today(app, &mut tx, o.id).await?;
     let due_soon = due_soon(app, &mut tx, &o, f).await?;
     let complaints = if access::require(actor, Perm::FeedbackRead, &o).is_ok() {
-        Some(complaints(app, &mut tx, &o).await?)
+        Some(complaints(app, actor, &mut tx, &o).await?)
     } else {
         None
     };
@@ -281,11 +281,20 @@ async fn due_soon(app: &App, tx: &mut Tx, o: &OfficeRow, f: &FigureQuery) -> Res
 }
 
 /// Cases received by the office's subtree that are open now, and those past their deadline.
-async fn complaints(app: &App, tx: &mut Tx, o: &OfficeRow) -> Result<(usize, usize)> {
+/// A case about the viewer that they may not read is not counted.
+async fn complaints(
+    app: &App,
+    actor: &Actor,
+    tx: &mut Tx,
+    o: &OfficeRow,
+) -> Result<(usize, usize)> {
     let today = local_date(app.now()).to_string();
     let rows = feedback_repo::list_under(tx, &o.path, "0000-01-01", &today, 1_000_000).await?;
     let (mut open, mut overdue) = (0, 0);
-    for k in rows.iter().filter(|k| k.office_path.starts_with(&o.path)) {
+    for k in rows
+        .iter()
+        .filter(|k| k.office_path.starts_with(&o.path) && !crate::feedback::hidden_from(actor, k))
+    {
         let (due, late) = crate::feedback::overdue_on(k, &today);
         open += usize::from(due.is_some());
         overdue += usize::from(late);

@@ -113,7 +113,7 @@ impl Applicant {
         email: Option<&str>,
         notify: &[String],
     ) -> Result<Self, DomainError> {
-        let name = text::clean(name, "name", 2, 120)?;
+        let name = text::name(name, "name", 2, 120)?;
         let id_number = match optional(id_number, "id_number", 20)? {
             None => None,
             Some(s) => {

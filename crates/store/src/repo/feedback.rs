@@ -193,6 +193,25 @@ pub async fn events(tx: &mut Tx, case_id: Uuid) -> Result<Vec<EventRow>> {
 }
 
 /// Every event since `since` (micros), oldest first (Open311 request updates).
+/// Add `bytes` to the running total of stored attachment bytes (a `sequences` row, made from
+/// the table's sum the first time) and return the new total. The row stays locked until the
+/// caller's transaction ends.
+pub async fn add_attachment_bytes(tx: &mut Tx, bytes: i64) -> Result<i64> {
+    const SCOPE: &str = "attachments:bytes";
+    let known: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT value FROM sequences WHERE scope = $1").bind(SCOPE).fetch_optional(c).await)?;
+    if known.is_none() {
+        exec!(tx, c => sqlx::query(
+            "INSERT INTO sequences (scope, value)
+             SELECT $1, CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM feedback_attachments WHERE true
+             ON CONFLICT (scope) DO NOTHING")
+            .bind(SCOPE).execute(c).await)?;
+    }
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "UPDATE sequences SET value = value + $1 WHERE scope = $2 RETURNING value")
+        .bind(bytes).bind(SCOPE).fetch_one(c).await)?)
+}
+
 pub async fn events_between(
     tx: &mut Tx,
     since: i64,

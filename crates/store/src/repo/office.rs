@@ -70,7 +70,19 @@ pub async fn rename(tx: &mut Tx, id: Uuid, name: &str, name_folded: &str, at: i6
     Ok(())
 }
 
-/// Re-root the subtree at `old_path` under `new_path` and set the office's new parent.
+/// Tables that store an office's path beside its id (so scope filters need no join), with
+/// their path columns. A move rewrites every one of them with `offices.path`.
+pub const STORED_PATHS: [(&str, &str); 4] = [
+    ("dossiers", "office_path"),
+    ("dossiers", "handler_path"),
+    ("feedback_cases", "office_path"),
+    ("feedback_cases", "handler_path"),
+];
+
+/// Re-root the subtree at `old_path` under `new_path` and set the office's new parent. Every
+/// stored copy of a path in the subtree ([`STORED_PATHS`]) is rewritten too, and when the
+/// subtree leaves its top-level office the rollup counters move to the new shard key, all in
+/// the caller's transaction. Returns the number of offices moved.
 pub async fn move_subtree(
     tx: &mut Tx,
     id: Uuid,
@@ -85,6 +97,22 @@ pub async fn move_subtree(
         .bind(new_path).bind(tail_start).bind(at).bind(old_path).execute(c).await)?;
     exec!(tx, c => sqlx::query("UPDATE offices SET parent_id = $1 WHERE id = $2")
         .bind(new_parent).bind(id).execute(c).await)?;
+    for (table, column) in STORED_PATHS {
+        let sql = format!(
+            "UPDATE {table} SET {column} = $1 || substr({column}, $2) WHERE {column} LIKE $3 || '%'"
+        );
+        exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
+            .bind(new_path).bind(tail_start).bind(old_path).execute(c).await)?;
+    }
+    let (old_root, new_root) = (
+        crate::repo::rollup::root_of(old_path),
+        crate::repo::rollup::root_of(new_path),
+    );
+    if let (Some(old_root), Some(new_root)) = (old_root, new_root)
+        && old_root != new_root
+    {
+        crate::repo::rollup::rekey_subtree(tx, new_path, new_root).await?;
+    }
     Ok(moved)
 }
 

@@ -22,7 +22,7 @@ use crate::{Backend, Result, Tx, exec, on_tx};
 const BATCH: usize = 200;
 
 /// The top-level office of `path` (`/root/…/self/`).
-fn root_of(path: &str) -> Option<Uuid> {
+pub(crate) fn root_of(path: &str) -> Option<Uuid> {
     path.trim_start_matches('/')
         .split('/')
         .next()
@@ -130,6 +130,32 @@ pub async fn apply(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
         .collect();
     upsert(tx, "rollup_day", &days).await?;
     upsert(tx, "rollup_month", &months).await
+}
+
+/// Give the counters of the offices under `path` (already moved there) the shard key `key`:
+/// rows under another key are added onto the row under `key` (created if absent), then
+/// removed. Run in the move's transaction.
+pub async fn rekey_subtree(tx: &mut Tx, path: &str, key: Uuid) -> Result<()> {
+    for (table, period) in [("rollup_day", "day"), ("rollup_month", "month")] {
+        let add = format!(
+            "INSERT INTO {table} (shard_key, office_id, {period}, metric, dim, n, total)
+             SELECT $1, office_id, {period}, metric, dim,
+                    CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS BIGINT) FROM {table}
+             WHERE shard_key <> $1 AND office_id IN (SELECT id FROM offices WHERE path LIKE $2 || '%')
+             GROUP BY office_id, {period}, metric, dim
+             ON CONFLICT (shard_key, office_id, {period}, metric, dim)
+             DO UPDATE SET n = {table}.n + excluded.n, total = {table}.total + excluded.total"
+        );
+        let drop = format!(
+            "DELETE FROM {table}
+             WHERE shard_key <> $1 AND office_id IN (SELECT id FROM offices WHERE path LIKE $2 || '%')"
+        );
+        for sql in [add, drop] {
+            exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
+                .bind(key).bind(path).execute(c).await)?;
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,3 +20,23 @@ pub async fn current(tx: &mut Tx, scope: &str) -> Result<Option<i64>> {
         .bind(scope).fetch_optional(c).await)?,
     )
 }
+
+/// Like [`current`], in one statement on the pool (no transaction): the per-use check of a
+/// cache's version counter (`App::calendar`), one round trip.
+pub async fn current_on(db: &crate::Db, scope: &str) -> Result<Option<i64>> {
+    let sql = "SELECT value FROM sequences WHERE scope = $1";
+    Ok(match db {
+        crate::Db::Sqlite(p) => {
+            sqlx::query_scalar(sql)
+                .bind(scope)
+                .fetch_optional(p)
+                .await?
+        }
+        crate::Db::Postgres(p) => {
+            sqlx::query_scalar(sql)
+                .bind(scope)
+                .fetch_optional(p)
+                .await?
+        }
+    })
+}

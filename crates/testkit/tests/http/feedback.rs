@@ -664,3 +664,131 @@ app_test!(staff_entry_deadlines_steps_and_figures, |app| {
         StatusCode::FORBIDDEN
     );
 });
+
+// Issue 15 item 10: the officer complained about cannot infer the complaint from figures.
+// Their feedback figures leave the case out while the head's count it; once the head
+// discloses it, it counts for them too.
+app_test!(the_accused_cannot_count_a_complaint_about_them, |app| {
+    app.set_local_time("2026-03-10T09:00");
+    let office = app.office_id(TL).await;
+    let pho = app.user_id("tl.pho").await;
+    send_public(
+        &app,
+        json!({"office_code": TL, "category": "procedure", "privacy": "anonymous",
+               "content": "Bảng niêm yết thủ tục đã cũ, khó đọc."}),
+    )
+    .await;
+    let k = send_public(
+        &app,
+        json!({"office_code": TL, "category": "conduct", "officer_id": pho,
+               "clause": "10-nguyen-tac/chao-hoi", "content": "Cán bộ quát người dân ở bộ phận một cửa."}),
+    )
+    .await;
+    let stats = format!("/api/v1/offices/{office}/feedback-stats?from=2026-03-01&to=2026-03-31");
+    let head = app.token_client("tl.truong").await;
+    let accused = app.token_client("tl.pho").await;
+    let f = head.get(&stats).await.json();
+    assert_eq!(f["received"], 2, "{f}");
+    assert_eq!(f["by_category"]["conduct"], 1);
+    let f = accused.get(&stats).await.json();
+    assert_eq!(f["received"], 1, "{f}");
+    assert!(f["by_category"].get("conduct").is_none(), "{f}");
+    assert_eq!(f["by_channel"]["web"], 1);
+    // The dashboard's open complaints, likewise.
+    let open = async |user: &str| {
+        let page = app
+            .login(user)
+            .await
+            .get(&format!("/bao-cao/{office}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.text();
+        let at = text
+            .find("data-figure=\"complaints-open\">")
+            .expect("open complaints");
+        text[at + 30..].split(' ').next().unwrap().to_string()
+    };
+    assert_eq!(open("tl.truong").await, "2");
+    assert_eq!(open("tl.pho").await, "1");
+    let id = k["id"].as_str().unwrap();
+    ok(&head, &format!("/api/v1/feedback/{id}/disclose"), json!({})).await;
+    let f = accused.get(&stats).await.json();
+    assert_eq!(f["received"], 2, "told now: counted like any case {f}");
+});
+
+// Issue 15 item 7: an anonymous sender's attachments count against their address's daily
+// volume, and the installation's quota refuses attachments past it (sending without files
+// still works). Before, 3 × 5 MiB a submission, 5 a minute, kept forever.
+app_test!(
+    attachments_have_a_daily_volume_per_address_and_a_quota,
+    |app| {
+        app.set_local_time("2026-03-10T09:00");
+        let app = app.with_web_config(congbo_web::WebConfig {
+            attachment_bytes_per_day: Some(3 * 1024),
+            ..congbo_web::WebConfig::default()
+        });
+        let mut photo = JPEG.to_vec();
+        photo.resize(2048, 7);
+        let fields = [
+            ("office_code", TL),
+            ("category", "procedure"),
+            ("privacy", "anonymous"),
+            ("content", "Bảng niêm yết thủ tục đã cũ, xem ảnh chụp."),
+        ];
+        let send = async |app: &TestApp, from: &str, with_photo: bool| {
+            let files: Vec<(&str, &str, &[u8])> = if with_photo {
+                vec![("attachments", "anh.jpg", photo.as_slice())]
+            } else {
+                vec![]
+            };
+            let (ct, body) = multipart(&fields, &files);
+            app.anon()
+                .from_addr(from)
+                .send(Method::POST, "/phan-anh/gui", Some(&ct), body)
+                .await
+        };
+        assert_eq!(
+            send(&app, "192.0.2.1", true).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let r = send(&app, "192.0.2.1", true).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.text().contains("dung lượng tệp đính kèm"), "{}", r.text());
+        assert_eq!(case_count(&app).await, 1, "the refused one was not stored");
+        assert_eq!(
+            send(&app, "192.0.2.1", false).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            send(&app, "192.0.2.2", true).await.status,
+            StatusCode::SEE_OTHER
+        );
+        app.advance_minutes(24 * 60);
+        assert_eq!(
+            send(&app, "192.0.2.1", true).await.status,
+            StatusCode::SEE_OTHER
+        );
+        // 3 photos of 2 KiB are stored; a quota just above that refuses the next photo.
+        let app = app.with_settings(congbo_app::Settings {
+            attachment_quota_bytes: 3 * 2048 + 1000,
+            ..congbo_app::Settings::default()
+        });
+        let r = send(&app, "192.0.2.3", true).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text().contains("Hiện không thể nhận thêm tệp"),
+            "{}",
+            r.text()
+        );
+        assert_eq!(case_count(&app).await, 4);
+        assert_eq!(
+            send(&app, "192.0.2.3", false).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let metrics = app.anon().get("/metrics").await.text();
+        assert!(
+            metrics.contains("congbo_attachment_stored_bytes"),
+            "{metrics}"
+        );
+    }
+);

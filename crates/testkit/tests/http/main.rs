@@ -22,6 +22,7 @@ mod ops;
 mod periodic;
 mod public_stats;
 mod queue;
+mod ratelimit;
 mod rating;
 mod report;
 mod rollup;

@@ -270,3 +270,92 @@ app_test!(each_duplicate_is_named_by_its_constraint, |app| {
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());
     assert_eq!(res.error_code(), "duplicate-assignment");
 });
+
+// Issue 15 item 14: a commune moved from one district to another takes its dossiers and
+// feedback cases along. The old district's staff no longer see them (404, and not in their
+// lists); the new district's staff do.
+app_test!(a_moved_commune_takes_its_dossiers_and_cases_along, |app| {
+    let admin = app.login("quantri").await;
+    let province = app.office_id("DB").await;
+    let mut districts = vec![];
+    for (code, name) in [("DB-H1", "Huyện Một"), ("DB-H2", "Huyện Hai")] {
+        let d = admin
+            .post_json(
+                "/api/v1/offices",
+                &json!({"code": code, "name": name, "kind": "district", "parent_id": province}),
+            )
+            .await;
+        assert_eq!(d.status, StatusCode::CREATED, "{}", d.text());
+        let id = d.json()["id"].as_str().unwrap().to_string();
+        let user = format!("{}.thanhtra", code.to_lowercase().replace('-', ""));
+        let r = admin
+            .post_json("/api/v1/staff", &json!({"username": user, "full_name": "Thanh tra huyện", "home_office_id": id,
+                                                 "password": "Thanh-tra-huyen-2026", "roles": [{"role": "supervisor", "office_id": id}]}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        districts.push((id, user));
+    }
+    let mn = app.office_id("DB-MN").await;
+    let move_to = async |parent: &str| {
+        let r = admin
+            .patch_json(
+                &format!("/api/v1/offices/{mn}"),
+                &json!({"parent_id": parent}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    };
+    move_to(&districts[0].0).await;
+    // Records made while under the first district, and before (received under the province).
+    let dossier = app
+        .login("mn.motcua1")
+        .await
+        .post_json(
+            "/api/v1/dossiers",
+            &json!({"procedure_code": "1.004884", "applicant": {"name": "Giàng A Chu", "phone": "0911111111"}}),
+        )
+        .await
+        .json();
+    let dossier = dossier["id"].as_str().unwrap().to_string();
+    let case = app
+        .anon()
+        .post_json(
+            "/api/v1/public/feedback",
+            &json!({"office_code": "DB-MN", "category": "procedure", "privacy": "anonymous",
+                    "content": "Phản ánh về thủ tục ở xã Mường Nhé."}),
+        )
+        .await;
+    assert_eq!(case.status, StatusCode::CREATED, "{}", case.text());
+    let case = case.json()["id"].as_str().unwrap().to_string();
+    let old = app
+        .login_with(&districts[0].1, "Thanh-tra-huyen-2026")
+        .await;
+    let new = app
+        .login_with(&districts[1].1, "Thanh-tra-huyen-2026")
+        .await;
+    let sees = async |c: &congbo_testkit::Client<'_>| {
+        let d = c.get(&format!("/api/v1/dossiers/{dossier}")).await.status;
+        let k = c.get(&format!("/api/v1/feedback/{case}")).await.status;
+        let dl = c.get("/api/v1/dossiers").await.text().contains(&dossier);
+        let kl = c
+            .get("/api/v1/feedback?from=2000-01-01")
+            .await
+            .text()
+            .contains(&case);
+        (d, k, dl, kl)
+    };
+    let yes = (StatusCode::OK, StatusCode::OK, true, true);
+    let no = (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND, false, false);
+    assert_eq!(sees(&old).await, yes, "the first district sees its commune");
+    assert_eq!(sees(&new).await, no);
+
+    move_to(&districts[1].0).await;
+    assert_eq!(
+        sees(&old).await,
+        no,
+        "the old district lost the commune's records"
+    );
+    assert_eq!(sees(&new).await, yes, "the new district has them");
+    // The province above both still sees them.
+    assert_eq!(sees(&app.login("thanhtra").await).await, yes);
+});

@@ -377,3 +377,62 @@ async fn an_existing_open311_client_library_reads_our_endpoint() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("georeport xml"));
 }
+
+// Issue 15 item 10: a conduct complaint is not in the public feeds (list, by code, updates)
+// until its answer is published; then it is, like any case.
+app_test!(a_conduct_complaint_is_public_only_once_published, |app| {
+    app.set_local_time("2026-03-10T09:00");
+    let pho = app.user_id("tl.pho").await;
+    let r = app
+        .anon()
+        .post_json(
+            "/api/v1/public/feedback",
+            &json!({"office_code": "DB-TL", "category": "conduct", "officer_id": pho,
+                    "clause": "10-nguyen-tac/chao-hoi", "content": "Cán bộ quát người dân ở bộ phận một cửa."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let r = r.json();
+    let (id, code) = (r["id"].as_str().unwrap(), r["code"].as_str().unwrap());
+    let listed = async || {
+        let l = app.anon().get("/open311/v2/requests.json").await.text();
+        let one = app
+            .anon()
+            .get(&format!("/open311/v2/requests/{code}.json"))
+            .await
+            .status;
+        let u = app
+            .anon()
+            .get("/open311/v2/servicerequestupdates.json")
+            .await
+            .text();
+        let byid = app
+            .anon()
+            .get(&format!(
+                "/open311/v2/requests.json?service_request_id={code}"
+            ))
+            .await
+            .text();
+        (l.contains(code), one, u.contains(code), byid.contains(code))
+    };
+    assert_eq!(
+        listed().await,
+        (false, StatusCode::NOT_FOUND, false, false),
+        "not public before it is published"
+    );
+    let head = app.token_client("tl.truong").await;
+    for (a, body) in [
+        ("accept", json!({})),
+        (
+            "answer",
+            json!({"text": "Đã nhắc nhở cán bộ, xin lỗi ông bà.", "upheld": true}),
+        ),
+        ("publish", json!({})),
+    ] {
+        let r = head
+            .post_json(&format!("/api/v1/feedback/{id}/{a}"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{a}: {}", r.text());
+    }
+    assert_eq!(listed().await, (true, StatusCode::OK, true, true));
+});

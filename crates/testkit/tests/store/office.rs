@@ -349,3 +349,46 @@ db_test!(counters_are_ordered_by_number_and_unique_per_office, |db| {
     );
     tx.commit().await.unwrap();
 });
+
+db_test!(
+    move_subtree_rewrites_stored_paths_and_rekeys_rollups,
+    |db| {
+        use congbo_domain::report::rollup::{Delta, Metric};
+        // Two top-level offices; A (with child A1) moves from the first to the second.
+        let r1 = seed_office(&db, None, "R1").await;
+        let r2 = seed_office(&db, None, "R2").await;
+        let a = seed_office(&db, Some(&r1), "R1-A").await;
+        let a1 = seed_office(&db, Some(&a), "R1-A1").await;
+        let delta = |office: Uuid, n: i64| Delta {
+            office_id: office,
+            day: jiff::civil::date(2026, 3, 2),
+            metric: Metric::DossierReceived,
+            dim: String::new(),
+            n,
+            total: 0,
+        };
+        let mut tx = db.begin().await.unwrap();
+        congbo_store::repo::rollup::apply(&mut tx, &[delta(a.id, 2), delta(a1.id, 3)])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let new_a = OfficePath::from_stored(r2.path.clone()).child(a.id);
+        let mut tx = db.begin().await.unwrap();
+        office::move_subtree(&mut tx, a.id, r2.id, &a.path, new_a.as_str(), T0 + 5)
+            .await
+            .unwrap();
+        // A counter written after the move lands under the new key and adds onto the moved row.
+        congbo_store::repo::rollup::apply(&mut tx, &[delta(a1.id, 1)])
+            .await
+            .unwrap();
+        let rows: Vec<(Uuid, Uuid, i64)> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT shard_key, office_id, n FROM rollup_day ORDER BY n").fetch_all(c).await)
+        .unwrap();
+        let months: Vec<(Uuid, i64)> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT shard_key, n FROM rollup_month ORDER BY n").fetch_all(c).await)
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(rows, [(r2.id, a.id, 2), (r2.id, a1.id, 4)]);
+        assert_eq!(months, [(r2.id, 2), (r2.id, 4)]);
+    }
+);

@@ -318,3 +318,25 @@ async fn sealers_in_two_processes_make_one_chain_sqlite() {
 async fn sealers_in_two_processes_make_one_chain_postgres() {
     sealers_in_two_processes_make_one_chain(Backend::Postgres).await;
 }
+
+/// Issue 15: a new SQLite database, its WAL and a backup are created readable by the owner
+/// only (0600), whatever the umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("private.db");
+    let db = Db::connect(&format!("sqlite:{}", file.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let backup = dir.path().join("copy.db");
+    db.backup_sqlite(backup.to_str().unwrap()).await.unwrap();
+    let wal = dir.path().join("private.db-wal");
+    for f in [&file, &wal, &backup] {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", f.display());
+    }
+    db.close().await;
+}

@@ -2,6 +2,7 @@
 //! entering a letter, the mailbox, a call or a meeting when signed in), the sender's follow
 //! page (code and secret), the published answers, and the staff list and case page.
 
+use crate::ratelimit::ClientIp;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -130,9 +131,19 @@ pub async fn send(
     State(s): State<AppState>,
     t: Locale,
     MaybeUser(actor): MaybeUser,
+    ClientIp(ip): ClientIp,
     mut mp: Multipart,
 ) -> Result<Response, Failure> {
     let (fields, uploads) = read_form(&mut mp).await?;
+    // Citizens' attachments count against their address's daily volume (staff entering a
+    // letter with its scans do not).
+    let volume: u64 = if actor.is_none() {
+        uploads.iter().map(|u| u.bytes.len() as u64).sum()
+    } else {
+        0
+    };
+    let day = s.app.now().div_euclid(86_400_000_000);
+    let within_volume = s.attachment_volume.take(ip, volume, day);
     let get = |k: &str| {
         fields
             .iter()
@@ -143,6 +154,11 @@ pub async fn send(
     let kiosk = get("kiosk").is_some();
     let office_code = get("office_code").unwrap_or_default();
     let result = async {
+        if !within_volume {
+            return Err(congbo_app::AppError::Invalid(
+                congbo_domain::DomainError::field("feedback-attachment-daily", "attachments"),
+            ));
+        }
         let office = feedback::office_by_code(&s.app, &office_code).await?;
         // Parsed in the order the use case reports them: category, channel, privacy.
         let category = Category::parse(&get("category").unwrap_or_default())?;
@@ -176,7 +192,15 @@ pub async fn send(
         ))
         .into_response()),
         Err(e) => {
+            if within_volume {
+                s.attachment_volume.refund(ip, volume, day);
+            }
             let (status, msg) = refusal(&t, e)?;
+            let status = if within_volume {
+                status
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
             let typed = Typed {
                 kiosk,
                 values: fields,
