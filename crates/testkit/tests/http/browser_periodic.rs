@@ -15,6 +15,10 @@ use super::periodic::{columns, history, numbers, sheet_row};
 
 async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
     let wait = Duration::from_secs(10);
+    // Whatever a previous sign-out click left in flight, start signed out: a navigation
+    // aborted by this goto would otherwise keep the old session, and /dang-nhap redirects.
+    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
+    c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{base}/dang-nhap")).await.unwrap();
     c.wait()
         .at_most(wait)
