@@ -6,6 +6,8 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 
+use crate::error::DomainError;
+
 /// Vietnam's offset from UTC, in hours (Asia/Ho_Chi_Minh; no daylight saving).
 pub const VN_OFFSET_HOURS: i8 = 7;
 
@@ -53,6 +55,30 @@ pub fn day_start(date: Date) -> i64 {
 pub fn days_range(from: Date, to: Date) -> (i64, i64) {
     let end = to.checked_add(1.day()).map_or(i64::MAX, day_start);
     (day_start(from), end)
+}
+
+/// A span of Vietnam local days, both ends included: the period a figure or a list covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Days {
+    /// The half-open range of instants covering these days (see [`days_range`]).
+    pub fn range(&self) -> (i64, i64) {
+        days_range(self.from, self.to)
+    }
+}
+
+/// A day as typed (`YYYY-MM-DD`); blank or absent is `None`. Error: `invalid-date` on `field`.
+pub fn parse_day(v: Option<&str>, field: &'static str) -> Result<Option<Date>, DomainError> {
+    v.map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            Date::strptime("%Y-%m-%d", v).map_err(|_| DomainError::field("invalid-date", field))
+        })
+        .transpose()
 }
 
 /// A date as `dd/mm/yyyy`, the way Vietnamese pages and forms print it.

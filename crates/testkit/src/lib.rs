@@ -14,6 +14,7 @@ use sqlx::Connection;
 
 pub mod browser;
 pub mod http;
+pub mod page;
 pub mod smtp;
 pub mod webhook;
 

@@ -197,13 +197,38 @@ async fn open_suggestions(
         .collect())
 }
 
+/// What varies between the ways an entry is written; the rest comes from the officer, the
+/// actor and the time.
+struct Draft {
+    kind: String,
+    note: String,
+    clause: Option<String>,
+    evidence: Option<String>,
+    suggestion: Option<String>,
+}
+
 async fn write_entry(
     tx: &mut Tx,
     now: i64,
     actor: &Actor,
     (o, role): (&Officer, &str),
-    row: EntryRow,
+    d: Draft,
 ) -> Result<RegisterEntry> {
+    let row = EntryRow {
+        shard_key: o.shard,
+        id: new_id(),
+        officer_id: o.user.id,
+        office_id: o.office.id,
+        kind: d.kind,
+        note: d.note,
+        clause: d.clause,
+        evidence: d.evidence,
+        suggestion: d.suggestion,
+        created_by: actor.principal.user_id,
+        created_at: now,
+        answer: None,
+        answered_at: None,
+    };
     repo::insert_entry(tx, &row).await?;
     audit::record(
         tx,
@@ -238,22 +263,14 @@ pub async fn add_entry(
     let mut tx = app.db.begin().await?;
     let o = scope::officer(&mut tx, officer_id).await?;
     let role = scope::manage(actor, &o)?;
-    let row = EntryRow {
-        shard_key: o.shard,
-        id: new_id(),
-        officer_id: o.user.id,
-        office_id: o.office.id,
+    let draft = Draft {
         kind: kind.as_str().to_string(),
         note,
         clause,
         evidence,
         suggestion: None,
-        created_by: actor.principal.user_id,
-        created_at: now,
-        answer: None,
-        answered_at: None,
     };
-    let e = write_entry(&mut tx, now, actor, (&o, role.as_str()), row).await?;
+    let e = write_entry(&mut tx, now, actor, (&o, role.as_str()), draft).await?;
     tx.commit().await?;
     Ok(e)
 }
@@ -286,25 +303,17 @@ pub async fn accept_suggestion(
             s.period
         ),
     };
-    let row = EntryRow {
-        shard_key: o.shard,
-        id: new_id(),
-        officer_id: o.user.id,
-        office_id: o.office.id,
-        kind: s.kind.clone(),
-        note,
-        clause: s.clause.clone(),
+    let draft = Draft {
         evidence: Some(format!(
             "/can-bo/{}/danh-gia-cong-viec?ky={}",
             o.user.id, s.period
         )),
-        suggestion: Some(s.key.clone()),
-        created_by: actor.principal.user_id,
-        created_at: now,
-        answer: None,
-        answered_at: None,
+        kind: s.kind,
+        note,
+        clause: s.clause,
+        suggestion: Some(s.key),
     };
-    let e = write_entry(&mut tx, now, actor, (&o, role.as_str()), row).await?;
+    let e = write_entry(&mut tx, now, actor, (&o, role.as_str()), draft).await?;
     tx.commit().await?;
     Ok(e)
 }

@@ -7,14 +7,13 @@ use std::collections::BTreeMap;
 use congbo_domain::feedback::{self as dom, CaseFacts, Indicators};
 use congbo_domain::identity::Perm;
 use congbo_store::repo::feedback::{self as repo, CaseRow, OfficerRecord};
-use jiff::civil::Date;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::overdue_on;
 use crate::access::{office, office_for, path};
 use crate::{Actor, App, Result};
-use congbo_domain::time::local_date;
+use congbo_domain::time::{Days, local_date};
 
 /// An office's feedback figures for a period.
 #[derive(Debug, Clone, Serialize)]
@@ -70,13 +69,8 @@ fn tally(f: &mut Figures, k: &CaseRow, today: &str) -> CaseFacts {
 }
 
 /// Figures for the office's subtree (`FeedbackRead`).
-pub async fn figures(
-    app: &App,
-    actor: &Actor,
-    office_id: Uuid,
-    from: Date,
-    to: Date,
-) -> Result<Figures> {
+pub async fn figures(app: &App, actor: &Actor, office_id: Uuid, days: Days) -> Result<Figures> {
+    let Days { from, to } = days;
     let today = local_date(app.now()).to_string();
     let mut tx = app.db.read().await?;
     let (o, _) = office_for(&mut tx, actor, Perm::FeedbackRead, office_id).await?;

@@ -43,7 +43,7 @@ pub use public::{
 };
 pub use read::{
     AttachmentOut, CaseLine, CaseView, EventOut, Identity, attachment, get, identity_log, list,
-    reveal_identity,
+    list_period, reveal_identity,
 };
 pub use sender::{PublicCase, SenderAction, follow, sender_act};
 pub use submit::{

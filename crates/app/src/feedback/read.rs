@@ -9,7 +9,6 @@ use congbo_domain::identity::Perm;
 use congbo_domain::office::OfficePath;
 use congbo_store::Tx;
 use congbo_store::repo::feedback::{self as repo, AttachmentMeta, CaseRow};
-use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -19,7 +18,8 @@ use crate::access::office;
 use crate::audit::{self, Entry};
 use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result, new_id};
-use congbo_domain::time::local_date;
+use congbo_domain::time::{Days, local_date, parse_day};
+use jiff::ToSpan;
 
 /// A case as staff see it: never the sender's identity (see [`reveal_identity`]).
 #[derive(Debug, Clone, Serialize)]
@@ -218,15 +218,27 @@ pub struct CaseLine {
     pub overdue: bool,
 }
 
+/// The period of a case list: `from..=to` ('YYYY-MM-DD'), by default the last 90 days up to
+/// today. Error: `invalid-date` (`from` / `to`).
+pub fn list_period(now: i64, from: Option<&str>, to: Option<&str>) -> Result<Days> {
+    let today = local_date(now);
+    let from = parse_day(from, "from")?.unwrap_or(today.saturating_sub(90.days()));
+    let to = parse_day(to, "to")?.unwrap_or(today);
+    if to < from {
+        return Err(DomainError::field("invalid-date", "to").into());
+    }
+    Ok(Days { from, to })
+}
+
 /// Cases the actor may see, received on `from..=to`; `overdue_only` is the supervisor's
 /// escalation list.
 pub async fn list(
     app: &App,
     actor: &Actor,
-    from: Date,
-    to: Date,
+    days: Days,
     overdue_only: bool,
 ) -> Result<Vec<CaseLine>> {
+    let Days { from, to } = days;
     let today = local_date(app.now()).to_string();
     let scopes = actor.principal.scopes(Perm::FeedbackRead);
     if scopes.is_empty() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use congbo_domain::DomainError;
 use congbo_domain::identity::Perm;
 use congbo_domain::queue::{TicketState, percentile};
-use congbo_domain::time::{local, local_date};
+use congbo_domain::time::{Days, local, local_date, parse_day};
 use congbo_store::Tx;
 use congbo_store::repo::office as office_repo;
 use congbo_store::repo::queue::{self as repo, TicketRow};
@@ -158,30 +158,16 @@ async fn officer_names(tx: &mut Tx, tickets: &[TicketRow]) -> Result<BTreeMap<Uu
 
 /// The days a statistics request covers: `from` (default today) to `to` (default `from`), as
 /// `YYYY-MM-DD` local days. Error: `invalid-date` (`from` / `to`).
-pub fn period(now: i64, from: Option<&str>, to: Option<&str>) -> Result<(Date, Date)> {
-    let day = |v: Option<&str>, field: &'static str| -> Result<Option<Date>> {
-        v.map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| DomainError::field("invalid-date", field).into())
-            })
-            .transpose()
-    };
-    let from = day(from, "from")?.unwrap_or_else(|| local_date(now));
-    let to = day(to, "to")?.unwrap_or(from);
-    Ok((from, to))
+pub fn period(now: i64, from: Option<&str>, to: Option<&str>) -> Result<Days> {
+    let from = parse_day(from, "from")?.unwrap_or_else(|| local_date(now));
+    let to = parse_day(to, "to")?.unwrap_or(from);
+    Ok(Days { from, to })
 }
 
 /// Figures for the office between two local days (inclusive, at most 366 days).
 /// Errors: `queue-stats-range` (`to`).
-pub async fn stats(
-    app: &App,
-    actor: &Actor,
-    office_id: Uuid,
-    from: Date,
-    to: Date,
-) -> Result<QueueStats> {
+pub async fn stats(app: &App, actor: &Actor, office_id: Uuid, days: Days) -> Result<QueueStats> {
+    let Days { from, to } = days;
     if to < from || from.until(to).map(|s| s.get_days()).unwrap_or(i32::MAX) > 366 {
         return Err(DomainError::field("queue-stats-range", "to").into());
     }

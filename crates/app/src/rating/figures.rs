@@ -11,14 +11,13 @@ use congbo_store::Tx;
 use congbo_store::repo::office::{self as office_repo, OfficeRow};
 use congbo_store::repo::queue as queue_repo;
 use congbo_store::repo::rating::{self as repo, RatingRow};
-use jiff::civil::Date;
 use uuid::Uuid;
 
 use crate::access::{office_for, path};
 use crate::settings::rating_settings;
 use crate::staff::name_of;
 use crate::{Actor, App, Result};
-use congbo_domain::time::{days_range, local_date};
+use congbo_domain::time::{Days, days_range, local_date, parse_day};
 
 /// One rating as an officer or a head sees it: never who gave it, nor the ticket or dossier.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -145,21 +144,14 @@ fn figure(key: String, label: String, rows: &[&RatingRow], s: &RatingSettings) -
 
 /// A period of local days, `from..=to` ('YYYY-MM-DD'); by default this month up to today.
 /// Error: `invalid-date` (`from` / `to`).
-pub fn period(now: i64, from: Option<&str>, to: Option<&str>) -> Result<(Date, Date)> {
+pub fn period(now: i64, from: Option<&str>, to: Option<&str>) -> Result<Days> {
     let today = local_date(now);
-    let parse = |s: Option<&str>, field: &'static str, default: Date| -> Result<Date> {
-        match s.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(default),
-            Some(s) => Date::strptime("%Y-%m-%d", s)
-                .map_err(|_| DomainError::field("invalid-date", field).into()),
-        }
-    };
-    let from = parse(from, "from", today.first_of_month())?;
-    let to = parse(to, "to", today)?;
+    let from = parse_day(from, "from")?.unwrap_or(today.first_of_month());
+    let to = parse_day(to, "to")?.unwrap_or(today);
     if to < from {
         return Err(DomainError::field("invalid-date", "to").into());
     }
-    Ok((from, to))
+    Ok(Days { from, to })
 }
 
 /// An officer's own ratings: totals, one line per month (the trend), the reasons given and
@@ -174,7 +166,8 @@ pub struct Mine {
 }
 
 /// The signed-in officer's own ratings over the period.
-pub async fn mine(app: &App, actor: &Actor, from: Date, to: Date) -> Result<Mine> {
+pub async fn mine(app: &App, actor: &Actor, days: Days) -> Result<Mine> {
+    let Days { from, to } = days;
     let mut tx = app.db.read().await?;
     let rows = repo::ratings_of_officer(
         &mut tx,
@@ -355,10 +348,10 @@ pub async fn figures(
     app: &App,
     actor: &Actor,
     office_id: Uuid,
-    from: Date,
-    to: Date,
+    days: Days,
     by: By,
 ) -> Result<Figures> {
+    let Days { from, to } = days;
     let mut tx = app.db.read().await?;
     let (o, _) = office_for(&mut tx, actor, Perm::RatingRead, office_id).await?;
     let rows = repo::ratings_under(&mut tx, &o.path, &from.to_string(), &to.to_string()).await?;
@@ -409,8 +402,7 @@ pub async fn office_ratings(
     app: &App,
     actor: &Actor,
     chosen: Option<Uuid>,
-    from: Date,
-    to: Date,
+    days: Days,
 ) -> Result<OfficeRatings> {
     // Offices where the user reads ratings: their assignments' offices.
     let mut offices: Vec<OfficeRow> = Vec::new();
@@ -428,7 +420,7 @@ pub async fn office_ratings(
     };
     let (figures, cases, may_handle) = match &office {
         Some(o) => (
-            Some(figures(app, actor, o.id, from, to, By::Officer).await?),
+            Some(figures(app, actor, o.id, days, By::Officer).await?),
             super::cases(app, actor, o.id, false).await?,
             actor.principal.can(Perm::RecoveryHandle, &path(o)),
         ),

@@ -5,44 +5,8 @@ use std::time::Duration;
 
 use congbo_testkit::TestApp;
 use congbo_testkit::browser::{Browser, spawn_server};
+use congbo_testkit::page::sign_in;
 use fantoccini::Locator;
-
-/// Sign in through the real form and wait for the dashboard's greeting.
-async fn sign_in(c: &fantoccini::Client, base: &str, username: &str, password: &str) {
-    let wait = Duration::from_secs(10);
-    // Whatever a previous sign-out click left in flight, start signed out: a navigation
-    // aborted by this goto would otherwise keep the old session, and /dang-nhap redirects.
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.delete_all_cookies().await.unwrap();
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(username)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action='/dang-nhap'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("p.greeting"))
-        .await
-        .unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signs_in_and_sees_the_vietnamese_dashboard() {

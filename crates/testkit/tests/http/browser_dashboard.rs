@@ -4,117 +4,18 @@
 //! commune's late figure to its late dossiers, and downloads the province's monthly report as
 //! XLSX, whose numbers are those of the API. Screenshots go to /tmp/shots-dash/.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use calamine::{Reader, Xlsx, open_workbook};
 
-use congbo_app::demo::history::{self, HistoryOptions};
-use congbo_testkit::TestApp;
 use congbo_testkit::browser::{Browser, spawn_server};
-use fantoccini::{Client, Locator};
+use congbo_testkit::page::{WAIT, downloaded, history_app, shot, sign_in, text, wait_url};
+use fantoccini::Locator;
 use jiff::ToSpan;
 
-const WAIT: Duration = Duration::from_secs(20);
 const SHOTS: &str = "/tmp/shots-dash";
 
 use super::periodic::{columns, numbers, sheet_row};
-
-/// The finished `.xlsx` in `dir` (Chromium writes a `.crdownload` first).
-async fn downloaded(dir: &Path) -> PathBuf {
-    for _ in 0..200 {
-        let done = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|x| x == "xlsx"));
-        if let Some(p) = done {
-            return p;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no xlsx downloaded into {}", dir.display());
-}
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::create_dir_all(SHOTS).unwrap();
-    std::fs::write(format!("{SHOTS}/{name}.png"), png).unwrap();
-}
-
-async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
-    // Whatever a previous sign-out click left in flight, start signed out: a navigation
-    // aborted by this goto would otherwise keep the old session, and /dang-nhap redirects.
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.delete_all_cookies().await.unwrap();
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(username)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action='/dang-nhap'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("p.greeting"))
-        .await
-        .unwrap();
-}
-
-async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-/// Wait until the address (htmx pushes it after a boosted request) contains `needle`.
-async fn wait_url(c: &Client, needle: &str) {
-    for _ in 0..200 {
-        if c.current_url().await.unwrap().as_str().contains(needle) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the address never contained {needle}");
-}
-
-/// The demo with two months of history (seed 7), the clock back at the real now.
-async fn history_app() -> TestApp {
-    let mut app = TestApp::empty(congbo_store::Backend::Sqlite).await.unwrap();
-    let (_, start) = history::app_at_start(app.app.db.clone(), 2).unwrap();
-    app.clock
-        .store(start.load(Ordering::SeqCst), Ordering::SeqCst);
-    let report = congbo_app::demo::fill_for_history(&app.app).await.unwrap();
-    app.password = report.password;
-    let opts = HistoryOptions { months: 2, seed: 7 };
-    history::generate(&app.app, &app.clock, &opts, &mut |_| {})
-        .await
-        .unwrap();
-    app.clock
-        .store(jiff::Timestamp::now().as_microsecond(), Ordering::SeqCst);
-    app
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() {
@@ -122,7 +23,7 @@ async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() 
     let Some(browser) = Browser::start_downloading_to(downloads.path()).await else {
         return;
     };
-    let app = history_app().await;
+    let app = history_app(2, 7).await;
     let base = spawn_server(&app).await;
     let c = &browser.client;
     // Tall enough for whole pages in the screenshots.
@@ -172,7 +73,7 @@ async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() 
     let late: usize = text(c, "#late-link").await.trim().parse().unwrap();
     let share = text(c, "td[data-figure='on-time-share']").await;
     assert!(share.contains('%'), "{share}");
-    shot(c, "1-head-dashboard").await;
+    shot(c, SHOTS, "1-head-dashboard").await;
     c.find(Locator::Id("late-link"))
         .await
         .unwrap()
@@ -185,7 +86,7 @@ async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() 
     assert_eq!(rows.len(), late.min(50));
     let url = c.current_url().await.unwrap();
     assert!(url.path().ends_with("/chi-tiet/returned-late"), "{url}");
-    shot(c, "2-head-late-list").await;
+    shot(c, SHOTS, "2-head-late-list").await;
     c.find(Locator::Css("form[action='/dang-xuat'] button"))
         .await
         .unwrap()
@@ -250,7 +151,7 @@ async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() 
         shares.windows(2).all(|w| w[0] >= w[1]),
         "sorted best first: {shares:?}"
     );
-    shot(c, "3-supervisor-compare").await;
+    shot(c, SHOTS, "3-supervisor-compare").await;
 
     // From the comparison to the late dossiers of the commune with the most of them.
     let mut most: Option<(usize, String)> = None;
@@ -285,7 +186,7 @@ async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() 
             .path()
             .ends_with("/chi-tiet/returned-late")
     );
-    shot(c, "4-supervisor-late-list").await;
+    shot(c, SHOTS, "4-supervisor-late-list").await;
 
     // The province's report of last month, as XLSX, holds the numbers of the API.
     let province = app.office_id("DB").await;
@@ -310,7 +211,7 @@ async fn head_and_supervisor_drill_into_late_dossiers_and_download_the_report() 
         .click()
         .await
         .unwrap();
-    let file = downloaded(downloads.path()).await;
+    let file = downloaded(downloads.path(), "xlsx").await;
     let mut book: Xlsx<_> = open_workbook(&file).unwrap();
     let names = book.sheet_names();
     let sheet = book.worksheet_range(&names[0]).unwrap();

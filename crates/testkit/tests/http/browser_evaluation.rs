@@ -4,110 +4,14 @@
 //! above a criterion's maximum (the message next to the criteria, the typed value kept), scores
 //! and approves. Screenshots go to /tmp/shots-eval/.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use congbo_app::demo::history::{self, HistoryOptions};
-use congbo_testkit::TestApp;
 use congbo_testkit::browser::{Browser, spawn_server};
+use congbo_testkit::page::{click, fill, history_app, shot, sign_in, text, wait_attr};
 use fantoccini::{Client, Locator};
 use jiff::ToSpan;
 
-const WAIT: Duration = Duration::from_secs(20);
 const SHOTS: &str = "/tmp/shots-eval";
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::create_dir_all(SHOTS).unwrap();
-    std::fs::write(format!("{SHOTS}/{name}.png"), png).unwrap();
-}
-
-async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
-    // Whatever a previous sign-out click left in flight, start signed out: a navigation
-    // aborted by this goto would otherwise keep the old session, and /dang-nhap redirects.
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.delete_all_cookies().await.unwrap();
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(username)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action='/dang-nhap'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("p.greeting"))
-        .await
-        .unwrap();
-}
-
-/// The text of `css`, waiting for it; an element replaced meanwhile (htmx swaps the page) is
-/// looked up again.
-async fn text(c: &Client, css: &str) -> String {
-    for _ in 0..200 {
-        if let Ok(e) = c.find(Locator::Css(css)).await
-            && let Ok(t) = e.text().await
-        {
-            return t;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never appeared");
-}
-
-async fn click(c: &Client, css: &str) {
-    for _ in 0..200 {
-        if let Ok(e) = c.find(Locator::Css(css)).await
-            && e.click().await.is_ok()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never clickable");
-}
-
-/// Wait until the element `css` has the attribute value `value` of `attr`.
-async fn wait_attr(c: &Client, css: &str, attr: &str, value: &str) {
-    for _ in 0..200 {
-        if let Ok(e) = c.find(Locator::Css(css)).await
-            && e.attr(attr).await.ok().flatten().as_deref() == Some(value)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never had {attr}={value}");
-}
-
-async fn fill(c: &Client, id: &str, v: &str) {
-    for _ in 0..200 {
-        if let Ok(e) = c.find(Locator::Id(id)).await
-            && e.clear().await.is_ok()
-            && e.send_keys(v).await.is_ok()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("#{id} never fillable");
-}
 
 async fn general(c: &Client, a: &str, b: &str, d: &str) {
     fill(c, "g_ethics_discipline", a).await;
@@ -115,29 +19,12 @@ async fn general(c: &Client, a: &str, b: &str, d: &str) {
     fill(c, "g_innovation", d).await;
 }
 
-/// The demo with two months of history (seed 7), the clock back at the real now.
-async fn history_app() -> TestApp {
-    let mut app = TestApp::empty(congbo_store::Backend::Sqlite).await.unwrap();
-    let (_, start) = history::app_at_start(app.app.db.clone(), 2).unwrap();
-    app.clock
-        .store(start.load(Ordering::SeqCst), Ordering::SeqCst);
-    let report = congbo_app::demo::fill_for_history(&app.app).await.unwrap();
-    app.password = report.password;
-    let opts = HistoryOptions { months: 2, seed: 7 };
-    history::generate(&app.app, &app.clock, &opts, &mut |_| {})
-        .await
-        .unwrap();
-    app.clock
-        .store(jiff::Timestamp::now().as_microsecond(), Ordering::SeqCst);
-    app
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officer_self_assesses_and_head_reviews_with_evidence_and_approves() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let app = history_app().await;
+    let app = history_app(2, 7).await;
     let base = spawn_server(&app).await;
     let c = &browser.client;
     c.set_window_size(1280, 2200).await.unwrap();
@@ -166,14 +53,14 @@ async fn officer_self_assesses_and_head_reviews_with_evidence_and_approves() {
         received.trim().parse::<u32>().unwrap() > 0,
         "history gave the officer dossiers"
     );
-    shot(c, "1-officer-scorecard").await;
+    shot(c, SHOTS, "1-officer-scorecard").await;
     click(c, "#score-link").await;
     wait_attr(c, "#state", "data-state", "draft").await;
     general(c, "9", "9", "8").await;
     click(c, "#self-assess").await;
     wait_attr(c, "#state", "data-state", "self_assessed").await;
     assert!(text(c, "#self-total").await.contains('.') || !text(c, "#self-total").await.is_empty());
-    shot(c, "2-officer-self-assessed").await;
+    shot(c, SHOTS, "2-officer-self-assessed").await;
     click(c, "form[action='/dang-xuat'] button").await;
 
     // The head: the same form, evidence beside the criteria; a score above the maximum first.
@@ -198,15 +85,15 @@ async fn officer_self_assesses_and_head_reviews_with_evidence_and_approves() {
         .unwrap();
     assert_eq!(kept.as_deref(), Some("11"));
     wait_attr(c, "#state", "data-state", "self_assessed").await;
-    shot(c, "3-head-refused-above-max").await;
+    shot(c, SHOTS, "3-head-refused-above-max").await;
     general(c, "9", "8.5", "8").await;
     click(c, "#review").await;
     wait_attr(c, "#state", "data-state", "reviewed").await;
-    shot(c, "4-head-reviewed-with-evidence").await;
+    shot(c, SHOTS, "4-head-reviewed-with-evidence").await;
     click(c, "#approve").await;
     wait_attr(c, "#state", "data-state", "approved").await;
     let total = text(c, "#review-total").await;
     assert!(total.contains("Hoàn thành"), "{total}");
-    shot(c, "5-head-approved").await;
+    shot(c, SHOTS, "5-head-approved").await;
     browser.close().await;
 }

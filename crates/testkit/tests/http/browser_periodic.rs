@@ -3,58 +3,21 @@
 //! API; the Decision 766 page of the same month shows its score. Set `CONGBO_SHOTS_DIR` to keep
 //! screenshots of both pages.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use congbo_testkit::TestApp;
 use congbo_testkit::browser::{Browser, spawn_server};
+use congbo_testkit::page::{self, downloaded, sign_in};
 use fantoccini::{Client, Locator};
 
 use super::periodic::{columns, history, numbers, sheet_row};
 
-async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
-    let wait = Duration::from_secs(10);
-    // Whatever a previous sign-out click left in flight, start signed out: a navigation
-    // aborted by this goto would otherwise keep the old session, and /dang-nhap redirects.
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.delete_all_cookies().await.unwrap();
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(username)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action='/dang-nhap'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("p.greeting"))
-        .await
-        .unwrap();
-}
-
 /// Keep a screenshot when `CONGBO_SHOTS_DIR` is set.
 async fn shot(c: &Client, name: &str) {
     if let Ok(dir) = std::env::var("CONGBO_SHOTS_DIR") {
-        std::fs::create_dir_all(&dir).unwrap();
-        let png = c.screenshot().await.unwrap();
-        std::fs::write(Path::new(&dir).join(name), png).unwrap();
+        page::shot(c, &dir, name).await;
     }
 }
 
@@ -75,21 +38,6 @@ async fn keep_html(c: &Client, name: &str) {
         let html = c.source().await.unwrap().replace("/static/", "");
         std::fs::write(Path::new(&dir).join(name), html).unwrap();
     }
-}
-
-/// The finished `.xlsx` in `dir` (Chromium writes a `.crdownload` first).
-async fn downloaded(dir: &Path) -> PathBuf {
-    for _ in 0..200 {
-        let done = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|x| x == "xlsx"));
-        if let Some(p) = done {
-            return p;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no xlsx downloaded into {}", dir.display());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -134,17 +82,17 @@ async fn head_downloads_the_periodic_report_and_it_matches_the_api() {
         .await
         .unwrap();
     assert!(total_row.starts_with("Tổng cộng"), "{total_row}");
-    shot(c, "periodic.png").await;
+    shot(c, "periodic").await;
     keep_html(c, "periodic.html").await;
-    shot_at(c, "summaries", "periodic-summaries.png").await;
-    shot_at(c, "narrative", "periodic-narrative.png").await;
+    shot_at(c, "summaries", "periodic-summaries").await;
+    shot_at(c, "narrative", "periodic-narrative").await;
     c.find(Locator::Css("a[href*='format=xlsx']"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    let file = downloaded(downloads.path()).await;
+    let file = downloaded(downloads.path(), "xlsx").await;
     assert!(
         file.file_name()
             .unwrap()
@@ -191,7 +139,7 @@ async fn head_downloads_the_periodic_report_and_it_matches_the_api() {
         .await
         .unwrap();
     assert!(na.contains("Chưa có dữ liệu"), "{na}");
-    shot(c, "index766.png").await;
-    shot_at(c, "ind-1.1", "index766-table.png").await;
+    shot(c, "index766").await;
+    shot_at(c, "ind-1.1", "index766-table").await;
     browser.close().await;
 }

@@ -7,27 +7,11 @@ use std::time::Duration;
 
 use congbo_testkit::TestApp;
 use congbo_testkit::browser::{Browser, spawn_server};
-use fantoccini::{Client, Locator};
+use congbo_testkit::page::{shot, until};
+use fantoccini::Locator;
 use serde_json::{Value, json};
 
 const SHOTS: &str = "/tmp/shots-public";
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::create_dir_all(SHOTS).unwrap();
-    std::fs::write(format!("{SHOTS}/{name}.png"), png).unwrap();
-}
-
-/// Up to `secs` seconds for a script to return true (polled, not slept through).
-async fn until(c: &Client, script: &str, secs: u64) -> bool {
-    for _ in 0..secs * 20 {
-        if c.execute(script, vec![]).await.unwrap() == json!(true) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_calls() {
@@ -90,14 +74,14 @@ async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_ca
     let text = row.text().await.unwrap();
     assert!(text.contains("Xã Thanh Luông"), "{text}");
     assert!(text.contains("100,00 %"), "on time: {text}");
-    shot(c, "thong-ke").await;
+    shot(c, SHOTS, "thong-ke").await;
     c.execute(
         "document.querySelector(\"tr[data-office='DB-TL']\").scrollIntoView()",
         vec![],
     )
     .await
     .unwrap();
-    shot(c, "thong-ke-row").await;
+    shot(c, SHOTS, "thong-ke-row").await;
     row.find(Locator::Css("a"))
         .await
         .unwrap()
@@ -131,7 +115,7 @@ async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_ca
         .unwrap();
     assert_eq!(handled, "1");
     assert!(c.find(Locator::Css(".chart svg")).await.is_ok());
-    shot(c, "thong-ke-office").await;
+    shot(c, SHOTS, "thong-ke-office").await;
 
     // The lobby TV at 1920×1080, figures after 4 s without a call.
     c.set_window_size(1920, 1080).await.unwrap();
@@ -157,7 +141,7 @@ async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_ca
         .await
         .unwrap();
     assert!(panel.contains("Hồ sơ đã giải quyết"), "{panel}");
-    shot(c, "tv-lobby").await;
+    shot(c, SHOTS, "tv-lobby").await;
 
     // The panel rotates: the satisfied share with its sample size comes round.
     // (slides change every 8 s; the satisfied share is the third)
@@ -170,7 +154,7 @@ async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_ca
         .await,
         "the slides rotate"
     );
-    shot(c, "tv-lobby-satisfied").await;
+    shot(c, SHOTS, "tv-lobby-satisfied").await;
 
     // A number is taken and called at counter 1: the counters and the banner are back.
     let layout = app
@@ -209,6 +193,6 @@ async fn a_citizen_reads_the_statistics_and_the_lobby_tv_rotates_them_between_ca
         .await,
         "a call brings the counters and the banner back"
     );
-    shot(c, "tv-call").await;
+    shot(c, SHOTS, "tv-call").await;
     browser.close().await;
 }

@@ -358,6 +358,7 @@ app_test!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_first_sign_in_then_a_guesser_waits() {
     use congbo_testkit::browser::{Browser, spawn_server};
+    use congbo_testkit::page;
     use fantoccini::Locator;
     let Some(browser) = Browser::start().await else {
         return;
@@ -381,31 +382,14 @@ async fn browser_first_sign_in_then_a_guesser_waits() {
         let shots = shots.clone();
         async move {
             if let Some(dir) = shots {
-                let png = c.screenshot().await.unwrap();
-                std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+                page::shot(c, &dir, name).await;
             }
         }
     };
-    let wait = std::time::Duration::from_secs(10);
-    let fill = |id: &'static str, v: String| async move {
-        let e = c
-            .wait()
-            .at_most(wait)
-            .for_element(Locator::Id(id))
-            .await
-            .unwrap();
-        e.clear().await.unwrap();
-        e.send_keys(&v).await.unwrap();
-    };
+    let wait = page::WAIT;
+    let fill = |id: &'static str, v: String| async move { page::fill(c, id, &v).await };
     let submit = |form: &'static str| async move {
-        c.find(Locator::Css(&format!(
-            "form[action='{form}'] button[type=submit]"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+        page::click(c, &format!("form[action='{form}'] button[type=submit]")).await
     };
     c.goto(&format!("{base}/dang-nhap?next=/ho-so"))
         .await

@@ -144,24 +144,6 @@ pub struct ListParams {
     pub overdue: bool,
 }
 
-/// The period of a list: `from..=to`, by default the last 90 days up to today.
-pub fn period(
-    now: i64,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(jiff::civil::Date, jiff::civil::Date), Failure> {
-    let today = congbo_domain::time::local_date(now);
-    let default_from = today
-        .checked_sub(jiff::Span::new().days(90))
-        .unwrap_or(today)
-        .to_string();
-    let from = from
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(&default_from);
-    Ok(congbo_app::rating::period(now, Some(from), to)?)
-}
-
 /// Cases the caller may see (never a case about themselves), newest first.
 #[utoipa::path(get, path = "/api/v1/feedback", tag = "feedback", params(ListParams),
     responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
@@ -170,8 +152,8 @@ pub async fn list(
     CurrentUser(a): CurrentUser,
     QueryParam(p): QueryParam<ListParams>,
 ) -> Result<Json<Vec<CaseLine>>, Failure> {
-    let (from, to) = period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
-    Ok(Json(feedback::list(&s.app, &a, from, to, p.overdue).await?))
+    let days = feedback::list_period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
+    Ok(Json(feedback::list(&s.app, &a, days, p.overdue).await?))
 }
 
 /// One case, without the sender's identity.
@@ -288,8 +270,8 @@ pub async fn stats(
     PathParam(id): PathParam<Uuid>,
     QueryParam(p): QueryParam<StatsParams>,
 ) -> Result<Json<Figures>, Failure> {
-    let (from, to) = congbo_app::rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
-    Ok(Json(feedback::figures(&s.app, &a, id, from, to).await?))
+    let days = congbo_app::rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
+    Ok(Json(feedback::figures(&s.app, &a, id, days).await?))
 }
 
 #[derive(Serialize)]

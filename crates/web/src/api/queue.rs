@@ -685,6 +685,6 @@ pub async fn stats(
     PathParam(id): PathParam<Uuid>,
     QueryParam(p): QueryParam<StatsParams>,
 ) -> Result<Json<QueueStatsOut>, Failure> {
-    let (from, to) = queue::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
-    Ok(Json(queue::stats(&s.app, &a, id, from, to).await?.into()))
+    let days = queue::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
+    Ok(Json(queue::stats(&s.app, &a, id, days).await?.into()))
 }

@@ -267,8 +267,8 @@ pub async fn mine(
     CurrentUser(a): CurrentUser,
     QueryParam(p): QueryParam<PeriodParams>,
 ) -> Result<Json<Mine>, Failure> {
-    let (from, to) = rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
-    Ok(Json(rating::mine(&s.app, &a, from, to).await?))
+    let days = rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
+    Ok(Json(rating::mine(&s.app, &a, days).await?))
 }
 
 /// Satisfaction figures of an office and its subtree: counts per level, satisfied share with
@@ -283,9 +283,9 @@ pub async fn figures(
     PathParam(id): PathParam<Uuid>,
     QueryParam(p): QueryParam<PeriodParams>,
 ) -> Result<Json<Figures>, Failure> {
-    let (from, to) = rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
+    let days = rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
     let by = By::parse(p.by.as_deref().unwrap_or(""))?;
-    Ok(Json(rating::figures(&s.app, &a, id, from, to, by).await?))
+    Ok(Json(rating::figures(&s.app, &a, id, days, by).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

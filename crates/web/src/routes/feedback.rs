@@ -449,9 +449,9 @@ pub async fn list(
     CurrentUser(actor): CurrentUser,
     QueryParam(p): QueryParam<ListParams>,
 ) -> Result<Response, Failure> {
-    let (from, to) = crate::api::feedback::period(s.app.now(), None, None)?;
+    let days = feedback::list_period(s.app.now(), None, None)?;
     let overdue = p.overdue.is_some();
-    let cases = feedback::list(&s.app, &actor, from, to, overdue).await?;
+    let cases = feedback::list(&s.app, &actor, days, overdue).await?;
     page_with(
         StatusCode::OK,
         ListPage {

@@ -416,9 +416,9 @@ async fn staff_page(
     p: &StaffParams,
     error: Option<String>,
 ) -> Result<Response, Failure> {
-    let (from, to) = rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
-    let mine = rating::mine(&s.app, actor, from, to).await?;
-    let o = rating::office_ratings(&s.app, actor, p.office, from, to).await?;
+    let days = rating::period(s.app.now(), p.from.as_deref(), p.to.as_deref())?;
+    let mine = rating::mine(&s.app, actor, days).await?;
+    let o = rating::office_ratings(&s.app, actor, p.office, days).await?;
     let status = status_for(&error);
     page_with(
         status,
