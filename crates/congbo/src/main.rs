@@ -9,12 +9,13 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use congbo_app::App;
-use congbo_app::audit::Verdict;
 use congbo_app::notify::{NotifyConfig, SmtpConfig, WebhookConfig};
-use congbo_domain::audit::Break;
 use congbo_domain::calendar::{DeadlineRules, TimeLimit, WorkCalendar, due_date, tet};
 use congbo_store::{Db, redact_url};
 use congbo_web::{AppState, WebConfig};
+
+mod audit;
+use audit::AuditCmd;
 
 #[derive(Parser)]
 #[command(
@@ -125,9 +126,41 @@ struct Settings {
         hide_env_values = true
     )]
     webhook_token: Option<String>,
+    /// The Ed25519 key that signs the audit chain's anchors (made on first use, mode 0600);
+    /// by default `audit-anchor.key` in --data-dir. Keep it where the database's
+    /// administrators cannot read it.
+    #[arg(long, env = "CONGBO_AUDIT_ANCHOR_KEY", global = true)]
+    audit_anchor_key: Option<PathBuf>,
+    /// The file anchors are appended to; by default `audit-anchors.jsonl` in --data-dir.
+    #[arg(long, env = "CONGBO_AUDIT_ANCHOR_FILE", global = true)]
+    audit_anchor_file: Option<PathBuf>,
+    /// Minutes between the anchors `serve` writes (0: none).
+    #[arg(
+        long,
+        env = "CONGBO_AUDIT_ANCHOR_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    audit_anchor_minutes: u64,
 }
 
 impl Settings {
+    fn anchor_paths(&self) -> audit::AnchorPaths {
+        let in_data = |name: &str| {
+            let _ = std::fs::create_dir_all(&self.data_dir);
+            self.data_dir.join(name)
+        };
+        audit::AnchorPaths {
+            key: self
+                .audit_anchor_key
+                .clone()
+                .unwrap_or_else(|| in_data("audit-anchor.key")),
+            file: self
+                .audit_anchor_file
+                .clone()
+                .unwrap_or_else(|| in_data("audit-anchors.jsonl")),
+        }
+    }
     fn database_url(&self) -> anyhow::Result<String> {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
@@ -232,16 +265,6 @@ enum RollupCmd {
         /// Only the counters of this local day and later (YYYY-MM-DD); all when absent.
         #[arg(long)]
         from: Option<jiff::civil::Date>,
-    },
-}
-
-#[derive(Subcommand)]
-enum AuditCmd {
-    /// Seal committed entries, then walk the hash chain; exit 1 at the first broken entry.
-    Verify {
-        /// Only read: do not seal waiting entries first (they are counted instead).
-        #[arg(long)]
-        no_seal: bool,
     },
 }
 
@@ -388,25 +411,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("migrations applied on {}", db.backend().name());
             db.close().await;
         }
-        Cmd::Audit {
-            cmd: AuditCmd::Verify { no_seal },
-        } => {
+        Cmd::Audit { cmd } => {
             let db = s.db(false).await?;
-            if !no_seal {
-                congbo_app::audit::seal_now(&db).await?;
-            }
-            let report = congbo_app::audit::check(&db).await?;
+            let code = audit::run(&db, cmd, &s.anchor_paths()).await;
             db.close().await;
-            if report.unsealed > 0 {
-                println!("{} entries not sealed yet", report.unsealed);
-            }
-            match report.verdict {
-                Verdict::Ok(n) => println!("audit chain ok: {n} entries"),
-                Verdict::Broken(b) => {
-                    println!("audit chain BROKEN: {}", describe(&b));
-                    return Ok(ExitCode::FAILURE);
-                }
-            }
+            return code;
         }
         Cmd::Config {
             cmd: ConfigCmd::Show,
@@ -517,23 +526,6 @@ async fn rollup_rebuild(
     }
 }
 
-fn describe(b: &Break) -> String {
-    match b {
-        Break::HashMismatch { seq } => {
-            format!("entry {seq} does not match its hash (changed, or its predecessor was)")
-        }
-        Break::Gap { expected, found } => {
-            format!("entry {expected} is missing (next entry found is {found})")
-        }
-        Break::Head {
-            expected_seq,
-            found_seq,
-        } => format!(
-            "the log ends at entry {found_seq} but the chain head records {expected_seq} entries"
-        ),
-    }
-}
-
 async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
     let notify = s.notify_config()?;
     let db = s.db(migrate).await?;
@@ -589,12 +581,25 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
     let sealer = congbo_app::audit::spawn_sealer(state.app.db.clone(), async move {
         let _ = sealer_stopped.await;
     });
+    let (stop_anchorer, anchorer_stopped) = tokio::sync::oneshot::channel::<()>();
+    let anchorer = audit::spawn_anchorer(
+        state.app.db.clone(),
+        s.anchor_paths(),
+        std::time::Duration::from_secs(s.audit_anchor_minutes * 60),
+        async move {
+            let _ = anchorer_stopped.await;
+        },
+    )?;
     let shutdown = async move {
         shutdown_signal().await;
         let _ = stop.send(());
         let _ = stop_sealer.send(());
         let _ = dispatcher.await;
         let _ = sealer.await;
+        let _ = stop_anchorer.send(());
+        if let Some(a) = anchorer {
+            let _ = a.await;
+        }
     };
     congbo_web::serve(listener, state, shutdown).await?;
     tracing::info!("congbo stopped");

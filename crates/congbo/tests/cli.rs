@@ -94,6 +94,71 @@ async fn audit_verify_postgres() {
     audit_verify_catches_tampering(Backend::Postgres).await;
 }
 
+/// `congbo audit anchor` signs the head into a file; after rows are cut off the end and the head
+/// moved back, `audit verify` alone is ok but `audit verify --anchor` names the anchor and
+/// fails; an anchor from another key is refused.
+async fn audit_anchor_catches_a_cut(backend: Backend) {
+    let Some(t) = TestDb::new(backend).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cli = || {
+        let mut c = congbo();
+        c.env("DATABASE_URL", &t.url)
+            .env("CONGBO_DATA_DIR", dir.path());
+        c
+    };
+    let (code, out, err) = run(cli().args(["demo"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run(cli().args(["audit", "anchor"]));
+    assert_eq!(code, 0, "{err}");
+    let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        (line["seq"].as_i64(), line["format"].as_str()),
+        (Some(2), Some("congbo-audit-anchor/1"))
+    );
+    let file = dir.path().join("audit-anchors.jsonl");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), out.trim());
+    let (code, out, _) = run(cli().args(["audit", "verify", "--anchor"]).arg(&file));
+    assert_eq!(
+        (code, out.trim()),
+        (0, "audit chain ok: 2 entries\nanchors ok: 1 checked")
+    );
+    // Cut the last entry and move the head back: the chain alone cannot tell.
+    let mut tx = t.db.begin().await.unwrap();
+    congbo_store::exec!(&mut tx, c => sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(c).await).unwrap();
+    congbo_store::exec!(&mut tx, c => sqlx::query("UPDATE audit_head SET seq = 1, hash = (SELECT hash FROM audit_log WHERE seq = 1) WHERE id = 1").execute(c).await).unwrap();
+    tx.commit().await.unwrap();
+    let (code, out, _) = run(cli().args(["audit", "verify"]));
+    assert_eq!((code, out.trim()), (0, "audit chain ok: 1 entries"));
+    let (code, out, _) = run(cli().args(["audit", "verify", "--anchor"]).arg(&file));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("audit chain BROKEN against anchor line 1: the chain had 2 entries when anchored and now has 1"),
+        "{out}"
+    );
+    // Trusting another key refuses the anchor itself.
+    let (code, out, _) = run(cli()
+        .args(["audit", "verify", "--anchor"])
+        .arg(&file)
+        .args(["--public-key", &"ab".repeat(32)]));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("signed by another key than the trusted one"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_anchor_sqlite() {
+    audit_anchor_catches_a_cut(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_anchor_postgres() {
+    audit_anchor_catches_a_cut(Backend::Postgres).await;
+}
+
 /// The counts line of `congbo demo --history`.
 fn history_line(out: &str) -> String {
     out.lines()

@@ -100,6 +100,57 @@ impl Verifier {
     }
 }
 
+/// The chain head as published outside the database: at `at_micros` the chain held `seq`
+/// sealed rows and the last one's hash was `hash`. `congbo audit anchor` signs it (Ed25519);
+/// a later check against it detects rows cut off the end, a reset chain and a rewritten one,
+/// which the chain alone cannot show once its recorded head is moved too.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AnchorPoint {
+    pub seq: i64,
+    pub hash: String,
+    pub at_micros: i64,
+}
+
+impl AnchorPoint {
+    /// The bytes signed: a versioned, line-separated statement.
+    pub fn message(&self) -> Vec<u8> {
+        format!(
+            "congbo-audit-anchor/1\n{}\n{}\n{}",
+            self.seq, self.hash, self.at_micros
+        )
+        .into_bytes()
+    }
+
+    /// Check the chain as it is now (`head_seq`, and the hash of its row `self.seq`, if any)
+    /// against this anchor.
+    pub fn check(&self, head_seq: i64, hash_at_seq: Option<&str>) -> Result<(), AnchorBreak> {
+        if head_seq < self.seq || (self.seq > 0 && hash_at_seq.is_none()) {
+            return Err(AnchorBreak::Cut {
+                anchored_seq: self.seq,
+                head_seq,
+            });
+        }
+        let now = if self.seq == 0 {
+            GENESIS
+        } else {
+            hash_at_seq.unwrap_or_default()
+        };
+        if now != self.hash {
+            return Err(AnchorBreak::Rewritten { seq: self.seq });
+        }
+        Ok(())
+    }
+}
+
+/// How the chain disagrees with an anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorBreak {
+    /// The chain is shorter than it was when anchored (rows cut off the end, or all reset).
+    Cut { anchored_seq: i64, head_seq: i64 },
+    /// The anchored row's hash changed: the chain was rewritten up to it.
+    Rewritten { seq: i64 },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +231,41 @@ mod tests {
         let mut b = row(1, "ab");
         b.action = "x\u{0}".into();
         assert_ne!(chain_hash(GENESIS, &a), chain_hash(GENESIS, &b));
+    }
+
+    #[test]
+    fn anchor_detects_a_cut_a_reset_and_a_rewrite() {
+        let a = AnchorPoint {
+            seq: 5,
+            hash: "h5".into(),
+            at_micros: 1,
+        };
+        assert_eq!(a.check(5, Some("h5")), Ok(()));
+        assert_eq!(a.check(9, Some("h5")), Ok(()));
+        assert_eq!(
+            a.check(4, None),
+            Err(AnchorBreak::Cut {
+                anchored_seq: 5,
+                head_seq: 4
+            })
+        );
+        assert_eq!(
+            a.check(0, None),
+            Err(AnchorBreak::Cut {
+                anchored_seq: 5,
+                head_seq: 0
+            })
+        );
+        assert_eq!(
+            a.check(7, Some("other")),
+            Err(AnchorBreak::Rewritten { seq: 5 })
+        );
+        let empty = AnchorPoint {
+            seq: 0,
+            hash: GENESIS.into(),
+            at_micros: 1,
+        };
+        assert_eq!(empty.check(0, None), Ok(()));
+        assert_ne!(a.message(), empty.message());
     }
 }

@@ -124,6 +124,13 @@ pub async fn head(tx: &mut Tx) -> Result<(i64, String)> {
     )
 }
 
+/// The hash of the sealed row at chain position `seq`, if there is one.
+pub async fn hash_at(tx: &mut Tx, seq: i64) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> = on_tx!(tx, c => sqlx::query_as("SELECT hash FROM audit_log WHERE seq = $1")
+        .bind(seq).fetch_optional(c).await)?;
+    Ok(row.and_then(|(h,)| h))
+}
+
 /// Lock the head row until the end of `tx` and read it. Sealers take this lock, so two
 /// sealers (in one process or several) never extend the chain from the same head.
 pub async fn lock_head(tx: &mut Tx) -> Result<(i64, String)> {

@@ -1,8 +1,9 @@
 //! The audit log: appends are sealed into a chain, listing filters (sealed or not), unsealed
 //! rows are reported, and tampering is detected.
 
+use congbo_app::audit::anchor::{self, AnchorFailure, AnchorKey, check_file};
 use congbo_app::audit::{Report, Verdict, check, seal_now, verify};
-use congbo_domain::audit::{Break, GENESIS, Verifier, chain_hash};
+use congbo_domain::audit::{AnchorBreak, Break, GENESIS, Verifier, chain_hash};
 use congbo_store::Db;
 use congbo_store::repo::audit::{self, AuditFilter, AuditRow, NewAudit};
 use congbo_testkit::db_test;
@@ -447,5 +448,134 @@ db_test!(tamper_unsealing_a_sealed_row_is_a_gap, |db| {
             expected: 3,
             found: 4
         })
+    );
+});
+
+/// A key in a fresh folder, and the anchor file beside it after anchoring `db` once.
+async fn anchored(db: &Db) -> (tempfile::TempDir, AnchorKey, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = AnchorKey::load_or_create(&dir.path().join("anchor.key")).unwrap();
+    let file = dir.path().join("anchors.jsonl");
+    let a = anchor::anchor(db, &key, T0).await.unwrap();
+    anchor::append(&file, &a).unwrap();
+    (dir, key, file)
+}
+
+db_test!(anchor_holds_while_the_chain_only_grows, |db| {
+    five(&db).await;
+    let (_dir, key, file) = anchored(&db).await;
+    let trusted = key.public_hex();
+    assert_eq!(check_file(&db, &file, &trusted).await.unwrap(), Ok(1));
+    let more: Vec<NewAudit> = (6..=7)
+        .map(|n| new_audit(n, None, "office.create", "lan"))
+        .collect();
+    append_all(&db, &more).await;
+    let a = anchor::anchor(&db, &key, T0 + 1).await.unwrap();
+    assert_eq!((a.point.seq, a.at.len() > 10), (7, true));
+    anchor::append(&file, &a).unwrap();
+    assert_eq!(check_file(&db, &file, &trusted).await.unwrap(), Ok(2));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&_dir.path().join("anchor.key")) & 0o777, 0o600);
+        assert_eq!(mode(&file) & 0o777, 0o600);
+    }
+});
+
+db_test!(anchor_detects_rows_cut_off_with_the_head_moved_back, |db| {
+    five(&db).await;
+    let (_dir, key, file) = anchored(&db).await;
+    assert_eq!(raw(&db, "DELETE FROM audit_log WHERE seq > 3").await, 2);
+    raw(
+        &db,
+        "UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3) WHERE id = 1",
+    )
+    .await;
+    // The chain alone looks whole; the anchor knows it had five entries.
+    assert_eq!(verify(&db).await.unwrap(), Verdict::Ok(3));
+    assert_eq!(
+        check_file(&db, &file, &key.public_hex()).await.unwrap(),
+        Err((
+            1,
+            AnchorFailure::Chain(AnchorBreak::Cut {
+                anchored_seq: 5,
+                head_seq: 3
+            })
+        ))
+    );
+});
+
+db_test!(anchor_detects_a_deleted_and_reset_log, |db| {
+    five(&db).await;
+    let (_dir, key, file) = anchored(&db).await;
+    raw(&db, "DELETE FROM audit_log").await;
+    raw(
+        &db,
+        "UPDATE audit_head SET seq = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE id = 1",
+    )
+    .await;
+    assert_eq!(verify(&db).await.unwrap(), Verdict::Ok(0));
+    assert_eq!(
+        check_file(&db, &file, &key.public_hex()).await.unwrap(),
+        Err((
+            1,
+            AnchorFailure::Chain(AnchorBreak::Cut {
+                anchored_seq: 5,
+                head_seq: 0
+            })
+        ))
+    );
+});
+
+db_test!(anchor_detects_an_edited_row_with_the_chain_resealed, |db| {
+    five(&db).await;
+    let (_dir, key, file) = anchored(&db).await;
+    // Edit a row, then unseal everything and reset the head: the sealer rebuilds a chain
+    // that verifies, with other hashes.
+    raw(
+        &db,
+        "UPDATE audit_log SET summary = '{\"x\":1}' WHERE seq = 2",
+    )
+    .await;
+    raw(
+        &db,
+        "UPDATE audit_log SET seq = NULL, prev_hash = NULL, hash = NULL",
+    )
+    .await;
+    raw(
+        &db,
+        "UPDATE audit_head SET seq = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE id = 1",
+    )
+    .await;
+    assert_eq!(verify(&db).await.unwrap(), Verdict::Ok(5));
+    assert_eq!(
+        check_file(&db, &file, &key.public_hex()).await.unwrap(),
+        Err((1, AnchorFailure::Chain(AnchorBreak::Rewritten { seq: 5 })))
+    );
+});
+
+db_test!(anchor_from_another_key_or_edited_is_refused, |db| {
+    five(&db).await;
+    let (dir, key, file) = anchored(&db).await;
+    let line = std::fs::read_to_string(&file).unwrap();
+    // A line edited to claim fewer entries no longer matches its signature.
+    let edited = dir.path().join("edited.jsonl");
+    std::fs::write(&edited, line.replace("\"seq\":5", "\"seq\":4")).unwrap();
+    assert_eq!(
+        check_file(&db, &edited, &key.public_hex()).await.unwrap(),
+        Err((1, AnchorFailure::BadSignature))
+    );
+    // An anchor signed by a key the verifier does not trust.
+    let other = AnchorKey::load_or_create(&dir.path().join("other.key")).unwrap();
+    assert_eq!(
+        check_file(&db, &file, &other.public_hex()).await.unwrap(),
+        Err((1, AnchorFailure::Untrusted))
+    );
+    let junk = dir.path().join("junk.jsonl");
+    std::fs::write(&junk, "not json\n").unwrap();
+    assert_eq!(
+        check_file(&db, &junk, &key.public_hex()).await.unwrap(),
+        Err((1, AnchorFailure::Unreadable))
     );
 });

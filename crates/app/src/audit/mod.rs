@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 use crate::{Actor, App, AppError, Result};
 
+pub mod anchor;
+
 /// One state change, as recorded.
 pub struct Entry<'a> {
     pub action: &'a str,
@@ -134,23 +136,37 @@ pub fn spawn_sealer(
     db: Db,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> tokio::task::JoinHandle<()> {
+    spawn_rounds(SEAL_INTERVAL, shutdown, move || {
+        let db = db.clone();
+        async move {
+            if let Err(e) = seal_now(&db).await {
+                tracing::error!(error = %e, "sealing the audit chain failed");
+            }
+        }
+    })
+}
+
+/// Run `round` every `every` (the first at once) until `shutdown` completes, then once more.
+pub fn spawn_rounds<F, Fut>(
+    every: std::time::Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    round: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     tokio::spawn(async move {
         tokio::pin!(shutdown);
-        let mut tick = tokio::time::interval(SEAL_INTERVAL);
+        let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = &mut shutdown => break,
-                _ = tick.tick() => {
-                    if let Err(e) = seal_now(&db).await {
-                        tracing::error!(error = %e, "sealing the audit chain failed");
-                    }
-                }
+                _ = tick.tick() => round().await,
             }
         }
-        if let Err(e) = seal_now(&db).await {
-            tracing::error!(error = %e, "sealing the audit chain at shutdown failed");
-        }
+        round().await;
     })
 }
 
