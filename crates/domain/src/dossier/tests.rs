@@ -474,6 +474,48 @@ fn late_return_needs_apology() {
     assert_eq!(t.to, DossierState::Returned);
 }
 
+/// A late result at the desk is never a dead end: "return" is not offered, "request-apology"
+/// is (and sends it to the head without changing the state); once Form 04 is signed, "return"
+/// is offered again and "request-apology" no longer.
+#[test]
+fn late_result_is_offered_to_the_head_not_returned() {
+    let rules = DossierRules::default();
+    let done = run(
+        feb12(),
+        &[(Action::Finish, at(date(2026, 2, 27), 9))],
+        &rules,
+    );
+    let now = at(date(2026, 2, 27), 10);
+    assert!(done.needs_apology(now, &rules, &cal()));
+    assert_eq!(
+        done.offered(now, &rules, &cal()),
+        vec!["apologize", "request-apology"]
+    );
+    let t = try_apply(&done, Action::RequestApology, now).unwrap();
+    assert_eq!((t.from, t.to, t.form), (DossierState::Done, DossierState::Done, None));
+    let signed = try_apply(&done, apology(date(2026, 3, 2), Role::Head), now)
+        .unwrap()
+        .facts;
+    assert!(!signed.needs_apology(now, &rules, &cal()));
+    assert_eq!(signed.offered(now, &rules, &cal()), vec!["return", "apologize"]);
+    assert_eq!(
+        try_apply(&signed, Action::RequestApology, now).unwrap_err(),
+        err("apology-not-needed")
+    );
+    // On time: returned straight away, nothing to send to the head.
+    let early = run(
+        feb12(),
+        &[(Action::Finish, at(date(2026, 2, 20), 9))],
+        &rules,
+    );
+    let later = at(date(2026, 2, 20), 10);
+    assert_eq!(early.offered(later, &rules, &cal()), vec!["return", "apologize"]);
+    assert_eq!(
+        try_apply(&early, Action::RequestApology, later).unwrap_err(),
+        err("apology-not-needed")
+    );
+}
+
 #[test]
 fn apology_before_the_deadline_gives_a_second_promise() {
     let rules = DossierRules::default();
@@ -955,6 +997,7 @@ fn action_table_agrees_with_apply() {
             },
             Action::Withdraw,
             apology(date(2026, 3, 20), Role::Head),
+            Action::RequestApology,
         ];
         for a in actions {
             let listed = f.state.actions().contains(&a.as_str());

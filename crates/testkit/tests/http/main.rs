@@ -13,6 +13,7 @@ mod catalog;
 mod dashboard;
 mod dossier;
 mod dossier_pages;
+mod dossier_people;
 mod evaluation;
 mod feedback;
 mod i18n;
