@@ -141,6 +141,8 @@ app_test!(late_result_at_the_desk_goes_to_the_head_for_the_apology, |app| {
     app.set_local_time("2026-03-10T10:00");
     let sv = app.login("tl.chuyenvien").await;
     post(&sv, &format!("/ho-so/{id}/finish"), &[]).await;
+    // A new working day: a new session.
+    let desk = app.login("tl.motcua1").await;
     let page = desk.get(&format!("/ho-so/{id}")).await.text();
     assert!(
         !page.contains(&format!("action=\"/ho-so/{id}/return\"")),
@@ -206,13 +208,16 @@ app_test!(closed_without_result_never_reads_early_and_badges_have_colours, |app|
     let list = desk.get("/ho-so").await.text();
     assert!(list.contains("badge flag-ok\">Trong hạn"), "{list}");
     app.set_local_time("2026-03-06T09:00");
+    let desk = app.login("tl.motcua1").await;
     let list = desk.get("/ho-so").await.text();
     assert!(list.contains("badge flag-soon\">Sắp quá hạn"), "{list}");
     app.set_local_time("2026-03-10T09:00");
+    let desk = app.login("tl.motcua1").await;
     let list = desk.get("/ho-so").await.text();
     assert!(list.contains("badge flag-late\">Quá hạn"), "{list}");
 
     app.set_local_time("2026-03-03T09:00");
+    let desk = app.login("tl.motcua1").await;
     let (early, _) = received(&desk, "Lò Văn Chiến").await;
     post(&desk, &format!("/ho-so/{early}/withdraw"), &[]).await;
     let page = desk.get(&format!("/ho-so/{early}")).await.text();
