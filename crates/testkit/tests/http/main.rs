@@ -17,6 +17,7 @@ mod dossier_people;
 mod evaluation;
 mod feedback;
 mod i18n;
+mod menus_admin;
 mod offices;
 mod open311;
 mod ops;

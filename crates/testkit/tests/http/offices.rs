@@ -299,6 +299,9 @@ app_test!(a_moved_commune_takes_its_dossiers_and_cases_along, |app| {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         districts.push((id, user));
     }
+    // Back to today's catalogue (in force from 1/7/2025), with a fresh session.
+    app.set_local_time("2026-03-02T09:00");
+    let admin = app.login("quantri").await;
     let mn = app.office_id("DB-MN").await;
     let move_to = async |parent: &str| {
         let r = admin
