@@ -13,6 +13,7 @@
 //! and act on a dossier), `holders` (who holds it and who may be handed it), `write` (the event, notice and outbox rows an accepted step writes).
 
 mod act;
+mod calendar;
 mod holders;
 mod intake;
 mod list;
@@ -22,6 +23,7 @@ mod view;
 mod write;
 
 pub use act::{ActionInput, act};
+pub use calendar::{Recomputed, calendar_changed};
 pub use intake::{NewDossier, create, intake_offices};
 pub use list::{Book, ListKind, ListQuery, book, list};
 pub use lookup::{PublicEvent, PublicView, lookup};

@@ -380,6 +380,25 @@ impl DossierFacts {
             .collect()
     }
 
+    /// After the working calendar changed: when the current appointment (the last Form 04
+    /// date, else the original) now falls on a day off, the facts with it moved to the next
+    /// working day, and the old date. A period whose last day is a day off ends on the next
+    /// working day (Civil Code 2015, Art. 148(5)); any other printed appointment is kept (only
+    /// Form 04 moves it later, and nothing moves it earlier). None for a closed dossier.
+    pub fn rescheduled(&self, calendar: &WorkCalendar) -> Option<(Date, DossierFacts)> {
+        let due = self.current_due()?;
+        if self.state.is_terminal() || calendar.is_working_day(due) {
+            return None;
+        }
+        let new_due = calendar.working_day_on_or_after(due);
+        let mut f = self.clone();
+        match f.reappointments.last_mut() {
+            Some(r) => r.new_due = new_due,
+            None => f.due = Some(new_due),
+        }
+        Some((due, f))
+    }
+
     /// Number of Form 02 requests.
     pub fn supplement_requests(&self) -> u32 {
         u32::try_from(self.supplements.len()).unwrap_or(u32::MAX)

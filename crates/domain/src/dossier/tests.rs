@@ -516,6 +516,31 @@ fn late_result_is_offered_to_the_head_not_returned() {
     );
 }
 
+/// A day announced off after receipt: the appointment on it moves to the next working day;
+/// one after it is kept; a closed dossier keeps its dates.
+#[test]
+fn appointment_on_a_new_day_off_moves_to_the_next_working_day() {
+    use crate::calendar::{AnnouncedDay, DayKind};
+    let f = feb12(); // due Thu 26/02/2026
+    assert_eq!(f.rescheduled(&cal()), None, "a working day: kept");
+    let off = |d: Date| {
+        let mut days = crate::calendar::builtin_announced();
+        days.push(AnnouncedDay::new(d, DayKind::Holiday, "Nghỉ bù", "Thông báo"));
+        WorkCalendar::new(days)
+    };
+    let (old, moved) = f.rescheduled(&off(date(2026, 2, 26))).unwrap();
+    assert_eq!(old, date(2026, 2, 26));
+    assert_eq!(moved.current_due(), Some(date(2026, 2, 27)));
+    assert_eq!(moved.due, Some(date(2026, 2, 27)));
+    assert_eq!(f.rescheduled(&off(date(2026, 2, 25))), None, "the day off is before it");
+    let t = try_apply(&f, apology(date(2026, 3, 2), Role::Head), at(date(2026, 2, 25), 9)).unwrap();
+    let (_, moved) = t.facts.rescheduled(&off(date(2026, 3, 2))).unwrap();
+    assert_eq!(moved.current_due(), Some(date(2026, 3, 3)), "the Form 04 date moves");
+    assert_eq!(moved.due, Some(date(2026, 2, 26)), "the original stays");
+    let w = try_apply(&f, Action::Withdraw, at(date(2026, 2, 13), 9)).unwrap().facts;
+    assert_eq!(w.rescheduled(&off(date(2026, 2, 26))), None);
+}
+
 #[test]
 fn apology_before_the_deadline_gives_a_second_promise() {
     let rules = DossierRules::default();

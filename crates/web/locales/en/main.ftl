@@ -1183,3 +1183,4 @@ staff-found = Staff found
 staff-none = No staff match.
 staff-choose-role = — Choose a role —
 err-office-kind-abolished = Since 1 July 2025 local government has two levels: no new district can be created.
+action-calendar-moved = Appointment moved by a calendar change

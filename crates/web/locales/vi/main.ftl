@@ -1183,3 +1183,4 @@ staff-found = Số cán bộ
 staff-none = Không có cán bộ nào phù hợp.
 staff-choose-role = — Chọn vai trò —
 err-office-kind-abolished = Từ ngày 01/7/2025 chính quyền địa phương có hai cấp: không tạo mới đơn vị cấp huyện, quận.
+action-calendar-moved = Dời ngày hẹn do lịch làm việc thay đổi
