@@ -167,7 +167,10 @@ mod tests {
         assert!(OfficeKind::offered_on(before).contains(&OfficeKind::District));
         let after = date(2025, 7, 1);
         assert!(!OfficeKind::offered_on(after).contains(&OfficeKind::District));
-        assert_eq!(OfficeKind::offered_on(after).len(), OfficeKind::ALL.len() - 1);
+        assert_eq!(
+            OfficeKind::offered_on(after).len(),
+            OfficeKind::ALL.len() - 1
+        );
         assert_eq!(
             OfficeKind::District.check_new(after).unwrap_err(),
             DomainError::field("office-kind-abolished", "kind")

@@ -17,8 +17,8 @@ use jiff::civil::DateTime;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::scope::{self, grant, record_refusal};
 use super::holders;
+use super::scope::{self, grant, record_refusal};
 use super::view::{DossierView, Loaded, build_view, facts_of, load_version, view_offices};
 use super::write::{
     NewEvent, action_detail, applicant_of, enqueue, form_name, insert_event, notice_for, rules_for,
@@ -279,7 +279,10 @@ async fn transfer(
         }
         p.new_handler = Some(target);
     }
-    let office = p.new_handler.as_ref().map_or(c.row.handler_office_id, |h| h.id);
+    let office = p
+        .new_handler
+        .as_ref()
+        .map_or(c.row.handler_office_id, |h| h.id);
     let chosen = holders::check_step_holder(tx, c.version, office, to_step, *assignee_id).await?;
     if let Some(u) = chosen {
         p.assignee = Some(u);

@@ -24,8 +24,8 @@ mod write;
 
 pub use act::{ActionInput, act};
 pub use calendar::{Recomputed, calendar_changed};
+pub use holders::{Holder, StepHolders};
 pub use intake::{NewDossier, create, intake_offices};
 pub use list::{Book, ListKind, ListQuery, book, list};
 pub use lookup::{PublicEvent, PublicView, lookup};
-pub use holders::{Holder, StepHolders};
 pub use view::{DossierView, ListItem, get};

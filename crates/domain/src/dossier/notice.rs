@@ -98,7 +98,10 @@ impl Notice {
                 ],
             ),
             Self::Rescheduled { old_due, new_due } => (
-                format!("Hồ sơ {code}: ngày hẹn trả kết quả chuyển sang {}", d(new_due)),
+                format!(
+                    "Hồ sơ {code}: ngày hẹn trả kết quả chuyển sang {}",
+                    d(new_due)
+                ),
                 vec![
                     format!(
                         "Ngày {} đã được công bố là ngày nghỉ. Theo quy định, thời hạn kết thúc vào ngày làm việc tiếp theo.",

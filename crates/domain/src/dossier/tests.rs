@@ -492,12 +492,18 @@ fn late_result_is_offered_to_the_head_not_returned() {
         vec!["apologize", "request-apology"]
     );
     let t = try_apply(&done, Action::RequestApology, now).unwrap();
-    assert_eq!((t.from, t.to, t.form), (DossierState::Done, DossierState::Done, None));
+    assert_eq!(
+        (t.from, t.to, t.form),
+        (DossierState::Done, DossierState::Done, None)
+    );
     let signed = try_apply(&done, apology(date(2026, 3, 2), Role::Head), now)
         .unwrap()
         .facts;
     assert!(!signed.needs_apology(now, &rules, &cal()));
-    assert_eq!(signed.offered(now, &rules, &cal()), vec!["return", "apologize"]);
+    assert_eq!(
+        signed.offered(now, &rules, &cal()),
+        vec!["return", "apologize"]
+    );
     assert_eq!(
         try_apply(&signed, Action::RequestApology, now).unwrap_err(),
         err("apology-not-needed")
@@ -509,7 +515,10 @@ fn late_result_is_offered_to_the_head_not_returned() {
         &rules,
     );
     let later = at(date(2026, 2, 20), 10);
-    assert_eq!(early.offered(later, &rules, &cal()), vec!["return", "apologize"]);
+    assert_eq!(
+        early.offered(later, &rules, &cal()),
+        vec!["return", "apologize"]
+    );
     assert_eq!(
         try_apply(&early, Action::RequestApology, later).unwrap_err(),
         err("apology-not-needed")
@@ -525,19 +534,39 @@ fn appointment_on_a_new_day_off_moves_to_the_next_working_day() {
     assert_eq!(f.rescheduled(&cal()), None, "a working day: kept");
     let off = |d: Date| {
         let mut days = crate::calendar::builtin_announced();
-        days.push(AnnouncedDay::new(d, DayKind::Holiday, "Nghỉ bù", "Thông báo"));
+        days.push(AnnouncedDay::new(
+            d,
+            DayKind::Holiday,
+            "Nghỉ bù",
+            "Thông báo",
+        ));
         WorkCalendar::new(days)
     };
     let (old, moved) = f.rescheduled(&off(date(2026, 2, 26))).unwrap();
     assert_eq!(old, date(2026, 2, 26));
     assert_eq!(moved.current_due(), Some(date(2026, 2, 27)));
     assert_eq!(moved.due, Some(date(2026, 2, 27)));
-    assert_eq!(f.rescheduled(&off(date(2026, 2, 25))), None, "the day off is before it");
-    let t = try_apply(&f, apology(date(2026, 3, 2), Role::Head), at(date(2026, 2, 25), 9)).unwrap();
+    assert_eq!(
+        f.rescheduled(&off(date(2026, 2, 25))),
+        None,
+        "the day off is before it"
+    );
+    let t = try_apply(
+        &f,
+        apology(date(2026, 3, 2), Role::Head),
+        at(date(2026, 2, 25), 9),
+    )
+    .unwrap();
     let (_, moved) = t.facts.rescheduled(&off(date(2026, 3, 2))).unwrap();
-    assert_eq!(moved.current_due(), Some(date(2026, 3, 3)), "the Form 04 date moves");
+    assert_eq!(
+        moved.current_due(),
+        Some(date(2026, 3, 3)),
+        "the Form 04 date moves"
+    );
     assert_eq!(moved.due, Some(date(2026, 2, 26)), "the original stays");
-    let w = try_apply(&f, Action::Withdraw, at(date(2026, 2, 13), 9)).unwrap().facts;
+    let w = try_apply(&f, Action::Withdraw, at(date(2026, 2, 13), 9))
+        .unwrap()
+        .facts;
     assert_eq!(w.rescheduled(&off(date(2026, 2, 26))), None);
 }
 

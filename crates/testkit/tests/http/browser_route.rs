@@ -153,14 +153,21 @@ async fn reception_forwards_to_a_named_specialist_and_a_late_result_goes_to_the_
         "no hand-over of a late result without the apology"
     );
     shot(c, "4-late-result-at-the-desk").await;
-    click(c, &format!("form[action='/ho-so/{b}/request-apology'] button")).await;
+    click(
+        c,
+        &format!("form[action='/ho-so/{b}/request-apology'] button"),
+    )
+    .await;
     text_with(c, "#holding", "Lò Văn Thắng").await;
 
     // The head's "apologies to sign" list shows it.
     sign_in(c, &base, "tl.truong", &app.password).await;
     c.goto(&format!("{base}/ho-so?ds=apologies")).await.unwrap();
     let list = text_with(c, "main table", &b_code).await;
-    assert!(list.contains("Quá hạn") || list.contains("Cần thư xin lỗi"), "{list}");
+    assert!(
+        list.contains("Quá hạn") || list.contains("Cần thư xin lỗi"),
+        "{list}"
+    );
     shot(c, "5-head-apologies-to-sign").await;
     browser.close().await;
 }

@@ -91,7 +91,10 @@ app_test!(transfer_names_the_officer_who_takes_the_step, |app| {
     post(
         &desk,
         &format!("/ho-so/{id}/transfer"),
-        &[("to", &format!("2:{specialist}")), ("note", "Kiểm tra hộ tịch")],
+        &[
+            ("to", &format!("2:{specialist}")),
+            ("note", "Kiểm tra hộ tịch"),
+        ],
     )
     .await;
     let page = desk.get(&format!("/ho-so/{id}")).await.text();
@@ -100,7 +103,10 @@ app_test!(transfer_names_the_officer_who_takes_the_step, |app| {
             && page.contains("Người đang giữ hồ sơ: <span class=\"holder\">Trần Minh Đức</span>"),
         "{page}"
     );
-    assert!(page.contains("Trần Minh Đức · Kiểm tra hộ tịch"), "the timeline names who took it");
+    assert!(
+        page.contains("Trần Minh Đức · Kiểm tra hộ tịch"),
+        "the timeline names who took it"
+    );
     let api = desk.get(&format!("/api/v1/dossiers/{id}")).await.json();
     assert_eq!(api["assignee_name"], "Trần Minh Đức");
 
@@ -126,105 +132,124 @@ app_test!(transfer_names_the_officer_who_takes_the_step, |app| {
     assert!(held.contains("Người đang giữ hồ sơ: <strong>Trần Minh Đức</strong>"));
 });
 
-app_test!(late_result_at_the_desk_goes_to_the_head_for_the_apology, |app| {
-    app.set_local_time("2026-03-02T09:00");
-    let (specialist, head, _) = ids(&app).await;
-    let desk = app.login("tl.motcua1").await;
-    let (id, code) = received(&desk, "Quàng Văn Ơn").await;
-    post(
-        &desk,
-        &format!("/ho-so/{id}/transfer"),
-        &[("to", &format!("2:{specialist}"))],
-    )
-    .await;
-    // Finished a day after the appointment (Mon 09/03): back at the desk, late.
-    app.set_local_time("2026-03-10T10:00");
-    let sv = app.login("tl.chuyenvien").await;
-    post(&sv, &format!("/ho-so/{id}/finish"), &[]).await;
-    // A new working day: a new session.
-    let desk = app.login("tl.motcua1").await;
-    let page = desk.get(&format!("/ho-so/{id}")).await.text();
-    assert!(
-        !page.contains(&format!("action=\"/ho-so/{id}/return\"")),
-        "no hand-over without the apology: {page}"
-    );
-    assert!(
-        page.contains(&format!("action=\"/ho-so/{id}/request-apology\""))
-            && page.contains("Chuyển thủ trưởng ký thư xin lỗi")
-            && page.contains(&format!("value=\"{head}\">Lò Văn Thắng<")),
-        "{page}"
-    );
-    // The refusal itself still holds.
-    let r = desk.post_form(&format!("/ho-so/{id}/return"), &[]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-
-    post(
-        &desk,
-        &format!("/ho-so/{id}/request-apology"),
-        &[("signer_id", &head)],
-    )
-    .await;
-    let head_c = app.login("tl.truong").await;
-    assert!(listed(&head_c.get("/ho-so").await.text(), &code), "in the head's own list");
-    let to_sign = head_c.get("/ho-so?ds=apologies").await.text();
-    assert!(listed(&to_sign, &code), "{to_sign}");
-    let page = head_c.get(&format!("/ho-so/{id}")).await.text();
-    assert!(page.contains("Người đang giữ hồ sơ: <span class=\"holder\">Lò Văn Thắng</span>"));
-    // Sending it again when nothing is needed any more is refused once signed.
-    post(
-        &head_c,
-        &format!("/ho-so/{id}/apologize"),
-        &[("reason", "Chờ xác minh"), ("new_due", "2026-03-12")],
-    )
-    .await;
-    assert!(!listed(&head_c.get("/ho-so?ds=apologies").await.text(), &code));
-    let r = desk
-        .post_json(&format!("/api/v1/dossiers/{id}/request-apology"), &json!({}))
+app_test!(
+    late_result_at_the_desk_goes_to_the_head_for_the_apology,
+    |app| {
+        app.set_local_time("2026-03-02T09:00");
+        let (specialist, head, _) = ids(&app).await;
+        let desk = app.login("tl.motcua1").await;
+        let (id, code) = received(&desk, "Quàng Văn Ơn").await;
+        post(
+            &desk,
+            &format!("/ho-so/{id}/transfer"),
+            &[("to", &format!("2:{specialist}"))],
+        )
         .await;
-    assert_eq!(r.error_code(), "apology-not-needed");
-    // Signed: back at the desk, which now hands the result over.
-    assert!(listed(&desk.get("/ho-so").await.text(), &code));
-    let page = desk.get(&format!("/ho-so/{id}")).await.text();
-    assert!(page.contains(&format!("action=\"/ho-so/{id}/return\"")), "{page}");
-    assert!(
-        page.contains("Tiến độ giải quyết") && page.contains("flag-late\">Trễ hạn"),
-        "the late result reads as a label: {page}"
-    );
-    post(&desk, &format!("/ho-so/{id}/return"), &[]).await;
-});
+        // Finished a day after the appointment (Mon 09/03): back at the desk, late.
+        app.set_local_time("2026-03-10T10:00");
+        let sv = app.login("tl.chuyenvien").await;
+        post(&sv, &format!("/ho-so/{id}/finish"), &[]).await;
+        // A new working day: a new session.
+        let desk = app.login("tl.motcua1").await;
+        let page = desk.get(&format!("/ho-so/{id}")).await.text();
+        assert!(
+            !page.contains(&format!("action=\"/ho-so/{id}/return\"")),
+            "no hand-over without the apology: {page}"
+        );
+        assert!(
+            page.contains(&format!("action=\"/ho-so/{id}/request-apology\""))
+                && page.contains("Chuyển thủ trưởng ký thư xin lỗi")
+                && page.contains(&format!("value=\"{head}\">Lò Văn Thắng<")),
+            "{page}"
+        );
+        // The refusal itself still holds.
+        let r = desk.post_form(&format!("/ho-so/{id}/return"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-app_test!(closed_without_result_never_reads_early_and_badges_have_colours, |app| {
-    app.set_local_time("2026-03-02T09:00");
-    let desk = app.login("tl.motcua1").await;
-    let (id, _) = received(&desk, "Lò Thị Dung").await;
-    let page = desk.get(&format!("/ho-so/{id}")).await.text();
-    assert!(page.contains("badge flag-ok\">Trong hạn"), "{page}");
-    // Destructive actions look different from the others.
-    assert!(
-        page.contains("class=\"danger\">Từ chối") && page.contains("class=\"danger\">Rút hồ sơ"),
-        "{page}"
-    );
-    assert!(page.contains("<button type=\"submit\">Chuyển xử lý"));
-    let list = desk.get("/ho-so").await.text();
-    assert!(list.contains("badge flag-ok\">Trong hạn"), "{list}");
-    app.set_local_time("2026-03-06T09:00");
-    let desk = app.login("tl.motcua1").await;
-    let list = desk.get("/ho-so").await.text();
-    assert!(list.contains("badge flag-soon\">Sắp quá hạn"), "{list}");
-    app.set_local_time("2026-03-10T09:00");
-    let desk = app.login("tl.motcua1").await;
-    let list = desk.get("/ho-so").await.text();
-    assert!(list.contains("badge flag-late\">Quá hạn"), "{list}");
+        post(
+            &desk,
+            &format!("/ho-so/{id}/request-apology"),
+            &[("signer_id", &head)],
+        )
+        .await;
+        let head_c = app.login("tl.truong").await;
+        assert!(
+            listed(&head_c.get("/ho-so").await.text(), &code),
+            "in the head's own list"
+        );
+        let to_sign = head_c.get("/ho-so?ds=apologies").await.text();
+        assert!(listed(&to_sign, &code), "{to_sign}");
+        let page = head_c.get(&format!("/ho-so/{id}")).await.text();
+        assert!(page.contains("Người đang giữ hồ sơ: <span class=\"holder\">Lò Văn Thắng</span>"));
+        // Sending it again when nothing is needed any more is refused once signed.
+        post(
+            &head_c,
+            &format!("/ho-so/{id}/apologize"),
+            &[("reason", "Chờ xác minh"), ("new_due", "2026-03-12")],
+        )
+        .await;
+        assert!(!listed(
+            &head_c.get("/ho-so?ds=apologies").await.text(),
+            &code
+        ));
+        let r = desk
+            .post_json(
+                &format!("/api/v1/dossiers/{id}/request-apology"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.error_code(), "apology-not-needed");
+        // Signed: back at the desk, which now hands the result over.
+        assert!(listed(&desk.get("/ho-so").await.text(), &code));
+        let page = desk.get(&format!("/ho-so/{id}")).await.text();
+        assert!(
+            page.contains(&format!("action=\"/ho-so/{id}/return\"")),
+            "{page}"
+        );
+        assert!(
+            page.contains("Tiến độ giải quyết") && page.contains("flag-late\">Trễ hạn"),
+            "the late result reads as a label: {page}"
+        );
+        post(&desk, &format!("/ho-so/{id}/return"), &[]).await;
+    }
+);
 
-    app.set_local_time("2026-03-03T09:00");
-    let desk = app.login("tl.motcua1").await;
-    let (early, _) = received(&desk, "Lò Văn Chiến").await;
-    post(&desk, &format!("/ho-so/{early}/withdraw"), &[]).await;
-    let page = desk.get(&format!("/ho-so/{early}")).await.text();
-    assert!(page.contains("Công dân rút hồ sơ"), "{page}");
-    assert!(
-        !page.contains("Trước hạn") && !page.contains("Tiến độ giải quyết"),
-        "a withdrawn dossier has no result to be early with: {page}"
-    );
-    assert!(!page.contains("Trong hạn"), "nor a running deadline");
-});
+app_test!(
+    closed_without_result_never_reads_early_and_badges_have_colours,
+    |app| {
+        app.set_local_time("2026-03-02T09:00");
+        let desk = app.login("tl.motcua1").await;
+        let (id, _) = received(&desk, "Lò Thị Dung").await;
+        let page = desk.get(&format!("/ho-so/{id}")).await.text();
+        assert!(page.contains("badge flag-ok\">Trong hạn"), "{page}");
+        // Destructive actions look different from the others.
+        assert!(
+            page.contains("class=\"danger\">Từ chối")
+                && page.contains("class=\"danger\">Rút hồ sơ"),
+            "{page}"
+        );
+        assert!(page.contains("<button type=\"submit\">Chuyển xử lý"));
+        let list = desk.get("/ho-so").await.text();
+        assert!(list.contains("badge flag-ok\">Trong hạn"), "{list}");
+        app.set_local_time("2026-03-06T09:00");
+        let desk = app.login("tl.motcua1").await;
+        let list = desk.get("/ho-so").await.text();
+        assert!(list.contains("badge flag-soon\">Sắp quá hạn"), "{list}");
+        app.set_local_time("2026-03-10T09:00");
+        let desk = app.login("tl.motcua1").await;
+        let list = desk.get("/ho-so").await.text();
+        assert!(list.contains("badge flag-late\">Quá hạn"), "{list}");
+
+        app.set_local_time("2026-03-03T09:00");
+        let desk = app.login("tl.motcua1").await;
+        let (early, _) = received(&desk, "Lò Văn Chiến").await;
+        post(&desk, &format!("/ho-so/{early}/withdraw"), &[]).await;
+        let page = desk.get(&format!("/ho-so/{early}")).await.text();
+        assert!(page.contains("Công dân rút hồ sơ"), "{page}");
+        assert!(
+            !page.contains("Trước hạn") && !page.contains("Tiến độ giải quyết"),
+            "a withdrawn dossier has no result to be early with: {page}"
+        );
+        assert!(!page.contains("Trong hạn"), "nor a running deadline");
+    }
+);

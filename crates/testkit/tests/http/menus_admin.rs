@@ -58,38 +58,41 @@ app_test!(every_menu_link_opens_for_its_role, |app| {
     assert_eq!(desk.get("/phan-anh").await.status, StatusCode::FORBIDDEN);
 });
 
-app_test!(audit_log_reads_as_sentences_with_the_raw_data_behind_a_toggle, |app| {
-    let admin = app.login("quantri").await;
-    let tl = app.office_id("DB-TL").await;
-    let r = admin
-        .patch_json(
-            &format!("/api/v1/offices/{tl}"),
-            &json!({"name": "Xã Thanh Luông (mới)"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
-    let auditor = app.login("kiemtoan").await;
-    let html = auditor.get("/nhat-ky?action=office.rename").await.text();
-    assert!(
-        html.contains("<p class=\"sentence\">quantri đổi tên đơn vị DB-TL</p>"),
-        "{html}"
-    );
-    assert!(
-        html.contains("<details><summary>Dữ liệu gốc (JSON)</summary>")
-            && html.contains("Xã Thanh Luông (mới)"),
-        "the raw summary is still there, behind the toggle"
-    );
-    let en = auditor
-        .clone()
-        .lang("en")
-        .get("/nhat-ky?action=office.rename")
-        .await
-        .text();
-    assert!(
-        en.contains("<p class=\"sentence\">quantri renamed office DB-TL</p>"),
-        "{en}"
-    );
-});
+app_test!(
+    audit_log_reads_as_sentences_with_the_raw_data_behind_a_toggle,
+    |app| {
+        let admin = app.login("quantri").await;
+        let tl = app.office_id("DB-TL").await;
+        let r = admin
+            .patch_json(
+                &format!("/api/v1/offices/{tl}"),
+                &json!({"name": "Xã Thanh Luông (mới)"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let auditor = app.login("kiemtoan").await;
+        let html = auditor.get("/nhat-ky?action=office.rename").await.text();
+        assert!(
+            html.contains("<p class=\"sentence\">quantri đổi tên đơn vị DB-TL</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<details><summary>Dữ liệu gốc (JSON)</summary>")
+                && html.contains("Xã Thanh Luông (mới)"),
+            "the raw summary is still there, behind the toggle"
+        );
+        let en = auditor
+            .clone()
+            .lang("en")
+            .get("/nhat-ky?action=office.rename")
+            .await
+            .text();
+        assert!(
+            en.contains("<p class=\"sentence\">quantri renamed office DB-TL</p>"),
+            "{en}"
+        );
+    }
+);
 
 app_test!(staff_search_office_kinds_and_role_choice, |app| {
     let admin = app.login("quantri").await;
@@ -99,7 +102,10 @@ app_test!(staff_search_office_kinds_and_role_choice, |app| {
         found.contains(">tl.motcua1</a>") && !found.contains(">tl.chuyenvien</a>"),
         "{found}"
     );
-    assert!(found.contains("value=\"nguyen thi lan\""), "the query is kept");
+    assert!(
+        found.contains("value=\"nguyen thi lan\""),
+        "the query is kept"
+    );
     let none = admin.get("/can-bo?q=zzz").await.text();
     assert!(none.contains("Không có cán bộ nào phù hợp."));
     assert!(

@@ -325,6 +325,8 @@ struct ShowPage {
     can: Vec<&'static str>,
     /// The on-time status reads as a result only for a dossier with a result (done, returned).
     show_on_time: bool,
+    /// The step the transfer form offers first: the one after the current step.
+    next_step: u16,
     /// The queue ticket it was received from: "A012 · quầy 1 · Nguyễn Thị Lan · chờ 12 phút".
     ticket: Option<String>,
 }
@@ -401,6 +403,7 @@ pub async fn show(
         forms,
         can: v.allowed.clone(),
         show_on_time: matches!(v.row.state.as_str(), "done" | "returned"),
+        next_step: v.step.as_ref().map_or(2, |(n, _)| n.saturating_add(1)),
         v,
         t,
         nav: Some(Nav::of(&actor)),
