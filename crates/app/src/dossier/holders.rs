@@ -4,7 +4,7 @@
 use congbo_domain::DomainError;
 use congbo_domain::catalog::ProcedureVersion;
 use congbo_domain::dossier::step_holder;
-use congbo_domain::identity::Role;
+use congbo_domain::identity::{Perm, Role};
 use congbo_store::Tx;
 use congbo_store::repo::staff::{self as staff_repo, HolderRow};
 use uuid::Uuid;
@@ -64,7 +64,8 @@ pub(super) async fn step_holders(
 }
 
 /// The officer who takes step `to_step` at `office_id`: `chosen` if they perform that step
-/// there (else `assignee-not-eligible`, field `assignee_id`); none chosen, none.
+/// there, or handle dossiers there when the internal process has no such step (else
+/// `assignee-not-eligible`, field `assignee_id`); none chosen, none.
 pub(super) async fn check_step_holder(
     tx: &mut Tx,
     version: &ProcedureVersion,
@@ -74,10 +75,16 @@ pub(super) async fn check_step_holder(
 ) -> Result<Option<Uuid>> {
     let Some(u) = chosen else { return Ok(None) };
     let steps = step_holders(tx, version, office_id).await?;
-    let fits = steps
-        .iter()
-        .find(|s| s.step == to_step)
-        .is_some_and(|s| s.holders.iter().any(|h| h.user_id == u));
+    let fits = match steps.iter().find(|s| s.step == to_step) {
+        Some(s) => s.holders.iter().any(|h| h.user_id == u),
+        // A step the internal process does not describe: anyone who handles dossiers there.
+        None => {
+            let rows = staff_repo::holders_at(tx, office_id).await?;
+            people(&rows, |r| r.grants(Perm::DossierHandle))
+                .iter()
+                .any(|h| h.user_id == u)
+        }
+    };
     if fits {
         Ok(Some(u))
     } else {
