@@ -251,10 +251,10 @@ app_test!(
             "a withdrawn dossier has no result to be early with: {page}"
         );
         assert!(!page.contains("Trong hạn"), "nor a running deadline");
-    let book = desk.get("/ho-so/so-theo-doi?ngay=2026-03-03").await.text();
-    assert!(
-        book.contains("Công dân rút hồ sơ") && !book.contains("Trước hạn"),
-        "{book}"
-    );
+        let book = desk.get("/ho-so/so-theo-doi?ngay=2026-03-03").await.text();
+        assert!(
+            book.contains("Công dân rút hồ sơ") && !book.contains("Trước hạn"),
+            "{book}"
+        );
     }
 );
