@@ -50,9 +50,12 @@ app_test!(transfer_names_the_officer_who_takes_the_step, |app| {
     let desk = app.login("tl.motcua1").await;
     let (id, code) = received(&desk, "Vàng Thị Mỷ").await;
     let page = desk.get(&format!("/ho-so/{id}")).await.text();
-    // The choice is a step and a named officer of the office who performs it.
+    // The choice is a step and a named officer of the office who performs it; the next step's
+    // officer comes first.
     assert!(
-        page.contains(&format!("value=\"2:{specialist}\">2. Trần Minh Đức<")),
+        page.contains(&format!(
+            "value=\"2:{specialist}\" selected>2. Trần Minh Đức<"
+        )),
         "{page}"
     );
     assert!(page.contains(&format!("value=\"3:{head}\">3. Lò Văn Thắng<")));
