@@ -151,6 +151,10 @@ pub struct Capabilities {
     pub figures: bool,
     /// Evaluate officers (`Perm::EvaluationManage`): heads.
     pub evaluation_manage: bool,
+    /// Serves citizens (counter, desk, dossiers), so citizens rate them: "ratings about me".
+    pub rated: bool,
+    /// Reads an office's ratings (`Perm::RatingRead`).
+    pub ratings_read: bool,
 }
 
 impl Capabilities {
@@ -176,6 +180,8 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         feedback_intake: any(Perm::FeedbackIntake),
         figures: any(Perm::FiguresRead),
         evaluation_manage: any(Perm::EvaluationManage),
+        rated: any(Perm::QueueServe) || any(Perm::DossierIntake) || any(Perm::DossierHandle),
+        ratings_read: any(Perm::RatingRead),
         calendar_manage: p.require_top_level(Perm::CalendarManage).is_ok(),
         catalog_manage: p.require_top_level(Perm::CatalogManage).is_ok(),
     }

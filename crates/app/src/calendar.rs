@@ -92,6 +92,24 @@ fn calendar_manager(actor: &Actor) -> Result<Assignment> {
         .clone())
 }
 
+/// The open dossiers after the edit of `day` (written in `tx`): read the calendar as it now
+/// stands in `tx` and apply it ([`crate::dossier::calendar_changed`]).
+async fn recompute(
+    tx: &mut congbo_store::Tx,
+    app: &App,
+    actor: &Actor,
+    grant: &Assignment,
+    day: jiff::civil::Date,
+) -> Result<crate::dossier::Recomputed> {
+    let days = repo::list_all(tx)
+        .await?
+        .iter()
+        .map(day_of)
+        .collect::<Result<Vec<_>>>()?;
+    let cal = WorkCalendar::new(days);
+    crate::dossier::calendar_changed(tx, app, actor, grant.role, &cal, day).await
+}
+
 /// Add or change the announced day on a date.
 pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<AnnouncedDay> {
     let day = parse_announced_day(&input.date, &input.kind, &input.name_vi, &input.notice)?;
@@ -100,6 +118,7 @@ pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<Annou
     let mut tx = app.db.begin().await?;
     let old = repo::get(&mut tx, &day.date.to_string()).await?;
     repo::upsert(&mut tx, &row_of(&day, now, Some(actor.principal.user_id))).await?;
+    let done = recompute(&mut tx, app, actor, &grant, day.date).await?;
     audit::record(&mut tx, now, actor, Entry {
         action: "calendar.day_set",
         role: Some(grant.role.as_str()),
@@ -109,6 +128,7 @@ pub async fn set_day(app: &App, actor: &Actor, input: &DayInput) -> Result<Annou
         summary: json!({
             "kind": day.kind.as_str(), "name": day.name_vi, "notice": day.notice,
             "previous": old.map(|o| json!({"kind": o.kind, "name": o.name_vi, "notice": o.notice})),
+            "moved": done.moved, "holders_told": done.told,
         }),
     })
     .await?;
@@ -128,6 +148,7 @@ pub async fn remove_day(app: &App, actor: &Actor, date: &str) -> Result<()> {
         .await?
         .ok_or(AppError::NotFound("calendar-day-not-found"))?;
     repo::delete(&mut tx, &date).await?;
+    let done = recompute(&mut tx, app, actor, &grant, parse_date(&date)?).await?;
     audit::record(
         &mut tx,
         now,
@@ -138,7 +159,8 @@ pub async fn remove_day(app: &App, actor: &Actor, date: &str) -> Result<()> {
             office_id: Some(grant.office_id),
             target_type: "calendar_day",
             target_id: Some(date),
-            summary: json!({"kind": old.kind, "name": old.name_vi, "notice": old.notice}),
+            summary: json!({"kind": old.kind, "name": old.name_vi, "notice": old.notice,
+                            "moved": done.moved, "holders_told": done.told}),
         },
     )
     .await?;

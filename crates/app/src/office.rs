@@ -102,6 +102,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewOffice) -> Result<Offic
     let name = parse_office_name(&input.name)?;
     let kind = OfficeKind::parse(&input.kind)?;
     let now = app.now();
+    kind.check_new(congbo_domain::time::local_date(now))?;
     let mut tx = app.db.begin().await?;
     let (parent, role) =
         access::office_for(&mut tx, actor, Perm::OfficeManage, input.parent_id).await?;

@@ -195,6 +195,26 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<StaffView>> {
     Ok(out)
 }
 
+/// [`list`] narrowed to staff whose username, name or e-mail contains `q`, ignoring case and
+/// Vietnamese accents ("nguyen thi lan" finds "Nguyễn Thị Lan"); empty `q` keeps everyone.
+pub async fn search(app: &App, actor: &Actor, q: &str) -> Result<Vec<StaffView>> {
+    let q = congbo_domain::text::fold(q.trim());
+    let all = list(app, actor).await?;
+    if q.is_empty() {
+        return Ok(all);
+    }
+    Ok(all
+        .into_iter()
+        .filter(|v| {
+            let u = &v.user;
+            [Some(&u.username), Some(&u.full_name), u.email.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|x| congbo_domain::text::fold(x).contains(&q))
+        })
+        .collect())
+}
+
 pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<StaffView> {
     let mut tx = app.db.read().await?;
     load_user_for(&mut tx, actor, Perm::StaffRead, id).await?;

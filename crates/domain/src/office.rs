@@ -1,6 +1,7 @@
 //! Offices (cơ quan, đơn vị): a tree of any depth. Today province → commune/ward/special zone;
 //! the older province → district → commune fits too. Scope checks use the materialised path.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -52,7 +53,30 @@ impl OfficeKind {
             DomainError::field("unknown-kind", "kind"),
         )
     }
+
+    /// The kinds a new office may take on local day `day`. From 1 July 2025 local government
+    /// has two levels (province; commune, ward, special zone: the Law on the Organisation of
+    /// Local Government 2025), so no new district ("huyện, quận") is created; existing ones
+    /// stay readable for history.
+    pub fn offered_on(day: Date) -> Vec<OfficeKind> {
+        Self::ALL
+            .into_iter()
+            .filter(|k| k.check_new(day).is_ok())
+            .collect()
+    }
+
+    /// Error `office-kind-abolished` (`kind`): a district created on or after 1 July 2025.
+    pub fn check_new(self, day: Date) -> Result<(), DomainError> {
+        if self == OfficeKind::District && day >= TWO_LEVEL_FROM {
+            Err(DomainError::field("office-kind-abolished", "kind"))
+        } else {
+            Ok(())
+        }
+    }
 }
+
+/// The first day of two-level local government (no district tier).
+pub const TWO_LEVEL_FROM: Date = jiff::civil::date(2025, 7, 1);
 
 /// Office code: 2–40 characters of A–Z, 0–9, '-' and '.', stored upper-case, so both short
 /// local codes (`DB-TL`) and national agency identifiers (`000.00.15.H13`) fit. It prefixes
@@ -135,6 +159,24 @@ pub fn check_move(office: &OfficePath, new_parent: &OfficePath) -> Result<(), Do
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_new_district_after_the_two_level_reform() {
+        use jiff::civil::date;
+        let before = date(2025, 6, 30);
+        assert!(OfficeKind::offered_on(before).contains(&OfficeKind::District));
+        let after = date(2025, 7, 1);
+        assert!(!OfficeKind::offered_on(after).contains(&OfficeKind::District));
+        assert_eq!(
+            OfficeKind::offered_on(after).len(),
+            OfficeKind::ALL.len() - 1
+        );
+        assert_eq!(
+            OfficeKind::District.check_new(after).unwrap_err(),
+            DomainError::field("office-kind-abolished", "kind")
+        );
+        assert!(OfficeKind::Ward.check_new(after).is_ok());
+    }
 
     #[test]
     fn paths_nest() {

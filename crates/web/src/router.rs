@@ -440,6 +440,11 @@ fn table() -> Vec<Route> {
         "/api/v1/dossiers/{id}/apologize",
         api::dossier::apologize,
     );
+    t.api(
+        M::POST,
+        "/api/v1/dossiers/{id}/request-apology",
+        api::dossier::request_apology,
+    );
     t.api(M::GET, "/api/v1/public/dossiers", api::dossier::lookup)
         .limit(Limit::Lookup);
     t.api(M::GET, "/api/v1/offices/{id}/queue", api::queue::config);

@@ -20,6 +20,8 @@ pub struct Nav {
     pub can_queue: bool,
     pub can_feedback: bool,
     pub can_figures: bool,
+    /// The ratings page: ratings about the user (roles citizens rate) or an office's.
+    pub can_ratings: bool,
     /// The user's own evaluation page (everyone has one).
     pub evaluation: String,
     /// Evaluates others (heads): the staff list leads to their pages.
@@ -39,7 +41,9 @@ impl Nav {
             can_audit: may.audit,
             can_dossiers: may.dossiers,
             can_queue: may.queue,
-            can_feedback: may.feedback(),
+            // Taking feedback at the desk goes through the public form; the list needs reading.
+            can_feedback: may.feedback_read,
+            can_ratings: may.rated || may.ratings_read,
             can_figures: may.figures,
             evaluation: crate::routes::evaluation::scorecard_path(p.user_id),
             can_evaluate: may.evaluation_manage,

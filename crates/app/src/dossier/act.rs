@@ -17,8 +17,9 @@ use jiff::civil::DateTime;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::holders;
 use super::scope::{self, grant, record_refusal};
-use super::view::{DossierView, build_view, facts_of, load_version, view_offices};
+use super::view::{DossierView, Loaded, build_view, facts_of, load_version, view_offices};
 use super::write::{
     NewEvent, action_detail, applicant_of, enqueue, form_name, insert_event, notice_for, rules_for,
     set_facts,
@@ -56,6 +57,11 @@ pub enum ActionInput {
         reason: String,
         new_due: String,
     },
+    /// Send a late dossier to a signer of the handling office for Form 04 (the first head,
+    /// else a deputy, when none is chosen).
+    RequestApology {
+        signer_id: Option<Uuid>,
+    },
 }
 
 impl ActionInput {
@@ -71,6 +77,7 @@ impl ActionInput {
             Self::Stop { .. } => "stop",
             Self::Withdraw => "withdraw",
             Self::Apologize { .. } => "apologize",
+            Self::RequestApology { .. } => "request-apology",
         }
     }
 }
@@ -218,12 +225,24 @@ async fn plan(tx: &mut Tx, c: &Ctx<'_>, input: &ActionInput) -> Result<Planned> 
         ActionInput::Return => Action::Return,
         ActionInput::Stop { reason: r } => Action::Stop { reason: reason(r)? },
         ActionInput::Withdraw => Action::Withdraw,
-        ActionInput::Apologize { reason: r, new_due } => Action::Apologize {
-            reason: reason(r)?,
-            new_due: parse_date(new_due)
-                .map_err(|_| DomainError::field("invalid-date", "new_due"))?,
-            signer_role: c.assignment.role,
-        },
+        ActionInput::Apologize { reason: r, new_due } => {
+            if c.facts.state == DossierState::Done {
+                // Signed: back to the desk that received it, for the hand-over.
+                p.assignee = c.row.received_by;
+            }
+            Action::Apologize {
+                reason: reason(r)?,
+                new_due: parse_date(new_due)
+                    .map_err(|_| DomainError::field("invalid-date", "new_due"))?,
+                signer_role: c.assignment.role,
+            }
+        }
+        ActionInput::RequestApology { signer_id } => {
+            let signer = holders::pick_signer(tx, c.row.handler_office_id, *signer_id).await?;
+            p.assignee = Some(signer.user_id);
+            p.extra = json!({"to": signer.full_name});
+            Action::RequestApology
+        }
     };
     Ok(p)
 }
@@ -260,12 +279,20 @@ async fn transfer(
         }
         p.new_handler = Some(target);
     }
-    if let Some(u) = assignee_id {
-        p.assignee = Some(*u);
+    let office = p
+        .new_handler
+        .as_ref()
+        .map_or(c.row.handler_office_id, |h| h.id);
+    let chosen = holders::check_step_holder(tx, c.version, office, to_step, *assignee_id).await?;
+    if let Some(u) = chosen {
+        p.assignee = Some(u);
+        p.extra = json!({"to": holders::name_of(tx, Some(u)).await?});
     } else if p.new_handler.is_some() {
         p.assignee = None;
     }
-    p.extra = note(n)?;
+    if let (Some(d), Some(e)) = (p.extra.as_object_mut(), note(n)?.as_object()) {
+        d.extend(e.clone());
+    }
     p.action = Action::Transfer {
         to_step,
         step_due: step_due(c.app, c.cal, c.version, c.facts, to_step, c.now),
@@ -334,7 +361,8 @@ fn detail_of(p: &Planned) -> serde_json::Value {
 /// scope — audited for the dossier's office), `forbidden` (403: visible but not the caller's
 /// role — audited), the domain's
 /// lifecycle errors (422), `invalid-date` (`new_due`), `office-not-found` (`to_office_id`),
-/// `conflict` when the dossier changed meanwhile.
+/// `assignee-not-eligible` (`assignee_id`: not an officer of the handling office who performs
+/// the step, or who signs), `no-signer`, `conflict` when the dossier changed meanwhile.
 pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Result<DossierView> {
     let cal = app.calendar().await?;
     let now_micros = app.now();
@@ -401,8 +429,15 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
         },
     )
     .await?;
+    let loaded = Loaded {
+        row,
+        version,
+        offices,
+        events,
+    };
+    let v = build_view(&mut tx, app, actor, loaded, &cal).await?;
     tx.commit().await?;
-    build_view(app, actor, row, version, offices, events, &cal)
+    Ok(v)
 }
 
 fn audit_action(a: &Action) -> &'static str {
@@ -417,5 +452,6 @@ fn audit_action(a: &Action) -> &'static str {
         Action::Stop { .. } => "dossier.stop",
         Action::Withdraw => "dossier.withdraw",
         Action::Apologize { .. } => "dossier.apologize",
+        Action::RequestApology => "dossier.request-apology",
     }
 }

@@ -8,6 +8,7 @@ use congbo_domain::office::OfficePath;
 use congbo_domain::time::{local, local_date, micros};
 use congbo_store::repo::dossier::{self as repo, DossierFilter, DossierRow};
 use congbo_store::repo::office::OfficeRow;
+use congbo_store::repo::staff as staff_repo;
 use jiff::civil::{Date, DateTime};
 use uuid::Uuid;
 
@@ -53,6 +54,8 @@ pub struct ListQuery {
     pub office_id: Option<Uuid>,
     pub procedure_code: Option<String>,
     pub code: Option<String>,
+    /// Held by this officer (the head's "who holds what").
+    pub assignee_id: Option<Uuid>,
     /// Received on this local day ('YYYY-MM-DD'): the tracking book (Form 07) of a day.
     pub received_on: Option<String>,
     pub limit: Option<i64>,
@@ -92,10 +95,19 @@ pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> Result<Vec<ListIte
     let horizon = cal.add_working_days(now.date(), app.settings.dossier.warn_working_days);
     let f = filter(actor, q, &scopes, horizon)?;
     let rows = repo::list(&mut tx, &f).await?;
+    let mut ids: Vec<Uuid> = rows.iter().filter_map(|r| r.assignee_id).collect();
+    ids.sort();
+    ids.dedup();
+    let names = staff_repo::names_of(&mut tx, &ids).await?;
     tx.commit().await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        if let Some(item) = flagged(app, actor, q.kind, row, now, &cal)? {
+        if let Some(mut item) = flagged(app, actor, q.kind, row, now, &cal)? {
+            item.holder = item
+                .row
+                .assignee_id
+                .and_then(|a| names.iter().find(|(id, _)| *id == a))
+                .map(|(_, n)| n.clone());
             out.push(item);
         }
     }
@@ -128,6 +140,7 @@ fn filter(
             .as_deref()
             .map(|c| c.trim().to_uppercase())
             .filter(|s| !s.is_empty()),
+        assignee_id: q.assignee_id,
         ..DossierFilter::default()
     };
     if let Some(day) = q.received_on.as_deref().filter(|s| !s.is_empty()) {
@@ -171,16 +184,11 @@ fn flagged(
     let flag = facts.deadline_flag(now, &app.settings.dossier, cal);
     let effective_due = facts.effective_current_due(now, cal);
     let finished_late = facts.state == DossierState::Done && facts.finished_late(cal);
-    let needs_apology = facts.reappointments.is_empty()
-        && (finished_late || matches!(flag, DeadlineFlag::Overdue | DeadlineFlag::DueSoon));
+    let needs_apology = facts.needs_apology(now, &app.settings.dossier, cal);
     let keep = match kind {
         ListKind::AtRisk => flag == DeadlineFlag::DueSoon,
         ListKind::Late => flag == DeadlineFlag::Overdue || finished_late,
-        ListKind::Apologies => {
-            needs_apology
-                && facts.state.actions().contains(&"apologize")
-                && grant(actor, Perm::DossierSign, &row).is_some()
-        }
+        ListKind::Apologies => needs_apology && grant(actor, Perm::DossierSign, &row).is_some(),
         _ => true,
     };
     Ok(keep.then_some(ListItem {
@@ -188,6 +196,7 @@ fn flagged(
         flag,
         effective_due,
         needs_apology,
+        holder: None,
     }))
 }
 

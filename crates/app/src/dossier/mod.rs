@@ -10,9 +10,11 @@
 //!
 //! Files: `intake` (receiving), `act` (lifecycle actions), `list` (officers' lists), `lookup`
 //! (the public lookup), `view` (loading and building what officers see), `scope` (who may see
-//! and act on a dossier), `write` (the event, notice and outbox rows an accepted step writes).
+//! and act on a dossier), `holders` (who holds it and who may be handed it), `write` (the event, notice and outbox rows an accepted step writes).
 
 mod act;
+mod calendar;
+mod holders;
 mod intake;
 mod list;
 mod lookup;
@@ -21,6 +23,8 @@ mod view;
 mod write;
 
 pub use act::{ActionInput, act};
+pub use calendar::{Recomputed, calendar_changed};
+pub use holders::{Holder, StepHolders};
 pub use intake::{NewDossier, create, intake_offices};
 pub use list::{Book, ListKind, ListQuery, book, list};
 pub use lookup::{PublicEvent, PublicView, lookup};

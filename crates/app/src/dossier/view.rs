@@ -11,6 +11,7 @@ use congbo_store::repo::office::{self as office_repo, OfficeRow};
 use jiff::civil::Date;
 use uuid::Uuid;
 
+use super::holders::{self, Holder, StepHolders};
 use super::scope::{grant, visible};
 use crate::{Actor, App, AppError, Result};
 
@@ -31,6 +32,14 @@ pub struct DossierView {
     pub effective_due: Option<Date>,
     /// Actions the caller may take now.
     pub allowed: Vec<&'static str>,
+    /// The officer holding the dossier now.
+    pub holder: Option<String>,
+    /// The step of the internal process it is at (1-based) and its name.
+    pub step: Option<(u16, String)>,
+    /// When the caller may transfer: each step with the officers who may take it.
+    pub step_holders: Vec<StepHolders>,
+    /// When the caller may send it for Form 04: who signs.
+    pub signers: Vec<Holder>,
 }
 
 impl DossierView {
@@ -47,6 +56,8 @@ pub struct ListItem {
     pub effective_due: Option<Date>,
     /// Finished or running late with no Form 04 on file: the head must sign one.
     pub needs_apology: bool,
+    /// The name of the officer holding it.
+    pub holder: Option<String>,
 }
 
 pub(super) fn facts_of(row: &DossierRow) -> Result<DossierFacts> {
@@ -104,12 +115,18 @@ pub(super) async fn view_offices(tx: &mut Tx, row: &DossierRow) -> Result<ViewOf
     })
 }
 
-/// What `actor` may do now: the state's actions the actor's roles allow.
-pub(super) fn allowed(actor: &Actor, row: &DossierRow, state: DossierState) -> Vec<&'static str> {
-    state
-        .actions()
-        .iter()
-        .copied()
+/// What `actor` may do now: the actions the facts offer ([`DossierFacts::offered`]) that the
+/// actor's roles allow.
+pub(super) fn allowed(
+    app: &App,
+    actor: &Actor,
+    row: &DossierRow,
+    facts: &DossierFacts,
+    cal: &WorkCalendar,
+) -> Vec<&'static str> {
+    facts
+        .offered(local(app.now()), &app.settings.dossier, cal)
+        .into_iter()
         .filter(|a| grant(actor, perm_for(a), row).is_some())
         .collect()
 }
@@ -125,27 +142,71 @@ pub(super) async fn view_of(
     let version = load_version(app, tx, &row.procedure_code, row.procedure_version).await?;
     let offices = view_offices(tx, &row).await?;
     let events = repo::events(tx, row.id).await?;
-    build_view(app, actor, row, version, offices, events, cal)
+    let loaded = Loaded {
+        row,
+        version,
+        offices,
+        events,
+    };
+    build_view(tx, app, actor, loaded, cal).await
 }
 
-/// The view from what the caller holds (no reads: a use case that just wrote the dossier
-/// already has its version, offices and events).
-pub(super) fn build_view(
+/// What a view is built from; a use case that just wrote the dossier already holds it.
+pub(super) struct Loaded {
+    pub(super) row: DossierRow,
+    pub(super) version: ProcedureVersion,
+    pub(super) offices: ViewOffices,
+    pub(super) events: Vec<EventRow>,
+}
+
+/// The view from what the caller holds; reads only the people it names.
+pub(super) async fn build_view(
+    tx: &mut Tx,
     app: &App,
     actor: &Actor,
-    row: DossierRow,
-    version: ProcedureVersion,
-    offices: ViewOffices,
-    events: Vec<EventRow>,
+    loaded: Loaded,
     cal: &WorkCalendar,
 ) -> Result<DossierView> {
+    let Loaded {
+        row,
+        version,
+        offices,
+        events,
+    } = loaded;
     let facts = facts_of(&row)?;
     let now = local(app.now());
     let documents = documents_of(&row)?;
     let flag = facts.deadline_flag(now, &app.settings.dossier, cal);
     let effective_due = facts.effective_current_due(now, cal);
-    let allowed = allowed(actor, &row, facts.state);
+    let allowed = allowed(app, actor, &row, &facts, cal);
+    let holder = holders::name_of(tx, row.assignee_id).await?;
+    let step = match facts.state {
+        DossierState::InProcess { step } => Some((
+            step,
+            version
+                .procedure
+                .steps
+                .get(usize::from(step).saturating_sub(1))
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        )),
+        _ => None,
+    };
+    let step_holders = if allowed.contains(&"transfer") {
+        holders::step_holders(tx, &version, row.handler_office_id).await?
+    } else {
+        Vec::new()
+    };
+    let signers = if allowed.contains(&"request-apology") {
+        holders::signers(tx, row.handler_office_id).await?
+    } else {
+        Vec::new()
+    };
     Ok(DossierView {
+        holder,
+        step,
+        step_holders,
+        signers,
         row,
         facts,
         version,

@@ -65,7 +65,11 @@ pub(super) fn action_detail(a: &Action) -> serde_json::Value {
         } => {
             json!({"reason": reason, "new_due": new_due.to_string(), "signer_role": signer_role.as_str()})
         }
-        Action::SupplementReceived | Action::Finish | Action::Return | Action::Withdraw => {
+        Action::SupplementReceived
+        | Action::Finish
+        | Action::Return
+        | Action::Withdraw
+        | Action::RequestApology => {
             json!({})
         }
     }

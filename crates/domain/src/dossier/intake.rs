@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lifecycle::Action;
 use crate::DomainError;
-use crate::identity::Perm;
+use crate::identity::{Perm, Role};
 use crate::text;
 
 /// How the dossier reached the office (`kenh`: 1 in person, 2 online, 3 postal).
@@ -224,6 +224,12 @@ pub fn perm_for(action: &str) -> Perm {
         "stop" | "apologize" => Perm::DossierSign,
         _ => Perm::DossierHandle,
     }
+}
+
+/// Whether an officer holding `held` may be handed a step of the internal process performed
+/// by `step_role` (a [`Role`] code): the same role; a step of the head also by a deputy.
+pub fn step_holder(step_role: &str, held: Role) -> bool {
+    held.as_str() == step_role || (step_role == Role::Head.as_str() && held == Role::Deputy)
 }
 
 /// The Form 02 text from the checklist: one line per document not provided.

@@ -86,6 +86,7 @@ impl DossierState {
                 "stop",
                 "withdraw",
                 "apologize",
+                "request-apology",
             ],
             Self::Received | Self::InProcess { .. } => &[
                 "request-supplement",
@@ -95,8 +96,9 @@ impl DossierState {
                 "stop",
                 "withdraw",
                 "apologize",
+                "request-apology",
             ],
-            Self::Done => &["return", "apologize"],
+            Self::Done => &["return", "apologize", "request-apology"],
             Self::Returned | Self::Refused | Self::Stopped | Self::Withdrawn => &[],
         }
     }
@@ -148,6 +150,8 @@ pub enum Action {
         new_due: Date,
         signer_role: Role,
     },
+    /// Send a dossier that needs Form 04 to the head (or deputy) to sign it; the state stays.
+    RequestApology,
 }
 
 impl Action {
@@ -164,6 +168,7 @@ impl Action {
             Self::Stop { .. } => "stop",
             Self::Withdraw => "withdraw",
             Self::Apologize { .. } => "apologize",
+            Self::RequestApology => "request-apology",
         }
     }
 }
@@ -333,6 +338,67 @@ impl DossierFacts {
             .is_some_and(|(done, due)| done.date() > due)
     }
 
+    /// Late (finished late, past its date) or due soon, with no Form 04 yet: the head must sign
+    /// one. The one rule behind the head's "apologies to sign" list and "request-apology".
+    pub fn needs_apology(
+        &self,
+        now: DateTime,
+        rules: &DossierRules,
+        calendar: &WorkCalendar,
+    ) -> bool {
+        use ontime::DeadlineFlag as F;
+        let finished_late = self.state == DossierState::Done && self.finished_late(calendar);
+        self.reappointments.is_empty()
+            && self.state.actions().contains(&"apologize")
+            && (finished_late
+                || matches!(
+                    self.deadline_flag(now, rules, calendar),
+                    F::Overdue | F::DueSoon
+                ))
+    }
+
+    /// The actions to offer now: the state's ([`DossierState::actions`]) less those the facts
+    /// refuse anyway — "return" of a dossier finished late with no Form 04 (it goes to the head
+    /// instead, "request-apology"), and "request-apology" when no apology is needed.
+    pub fn offered(
+        &self,
+        now: DateTime,
+        rules: &DossierRules,
+        calendar: &WorkCalendar,
+    ) -> Vec<&'static str> {
+        let late_return = self.reappointments.is_empty() && self.finished_late(calendar);
+        let needs = self.needs_apology(now, rules, calendar);
+        self.state
+            .actions()
+            .iter()
+            .copied()
+            .filter(|a| match *a {
+                "return" => !late_return,
+                "request-apology" => needs,
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// After the working calendar changed: when the current appointment (the last Form 04
+    /// date, else the original) now falls on a day off, the facts with it moved to the next
+    /// working day, and the old date. A period whose last day is a day off ends on the next
+    /// working day (Civil Code 2015, Art. 148(5)); any other printed appointment is kept (only
+    /// Form 04 moves it later, and nothing moves it earlier). None for a closed dossier.
+    pub fn rescheduled(&self, calendar: &WorkCalendar) -> Option<(Date, DossierFacts)> {
+        let due = self.current_due()?;
+        if self.state.is_terminal() || calendar.is_working_day(due) {
+            return None;
+        }
+        let new_due = calendar.working_day_on_or_after(due);
+        let mut f = self.clone();
+        match f.reappointments.last_mut() {
+            Some(r) => r.new_due = new_due,
+            None => f.due = Some(new_due),
+        }
+        Some((due, f))
+    }
+
     /// Number of Form 02 requests.
     pub fn supplement_requests(&self) -> u32 {
         u32::try_from(self.supplements.len()).unwrap_or(u32::MAX)
@@ -398,7 +464,8 @@ fn need_reason(reason: &str) -> Result<(), DomainError> {
 /// - `late-return-needs-apology` (none): returning a dossier finished late without Form 04;
 /// - `apology-signer-role` (`signer_role`): Form 04 not signed by the head or a deputy;
 /// - `apology-new-date` (`new_due`): new date not later than the current one or than today;
-/// - `reappointment-limit` (none): more Form 04 dates than `rules.max_reappointments`.
+/// - `reappointment-limit` (none): more Form 04 dates than `rules.max_reappointments`;
+/// - `apology-not-needed` (none): sending to the head a dossier that needs no Form 04.
 pub fn apply(
     d: &DossierFacts,
     action: &Action,
@@ -532,6 +599,14 @@ pub fn apply(
                 }
             }
             form = Some(FormIssued::Apology);
+        }
+        (
+            S::Received | S::AwaitingSupplement { .. } | S::InProcess { .. } | S::Done,
+            Action::RequestApology,
+        ) => {
+            if !d.needs_apology(now, rules, calendar) {
+                return Err(DomainError::new("apology-not-needed"));
+            }
         }
         _ => return Err(ILLEGAL),
     }

@@ -24,7 +24,7 @@ pub use code::{
 };
 pub use intake::{
     Applicant, Channel, ChecklistItem, NotifyChannel, initials, missing_documents_text,
-    parse_email, parse_phone, perm_for, required_perm,
+    parse_email, parse_phone, perm_for, required_perm, step_holder,
 };
 pub use lifecycle::{
     Action, DossierFacts, DossierRules, DossierState, FormIssued, Reappointment, Resume,

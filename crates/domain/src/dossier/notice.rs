@@ -18,6 +18,9 @@ pub enum Notice {
     ResultReady { rating_url: String },
     /// Form 05.
     Stopped { reason: String },
+    /// The appointment fell on a day announced as a day off after the receipt: it moves to the
+    /// next working day (Civil Code 2015, Art. 148(5)).
+    Rescheduled { old_due: Date, new_due: Date },
 }
 
 impl Notice {
@@ -30,6 +33,7 @@ impl Notice {
             Self::Apology { .. } => "dossier.apology",
             Self::ResultReady { .. } => "dossier.result-ready",
             Self::Stopped { .. } => "dossier.stopped",
+            Self::Rescheduled { .. } => "dossier.rescheduled",
         }
     }
 
@@ -91,6 +95,22 @@ impl Notice {
                 vec![
                     format!("{office} dừng giải quyết hồ sơ {code} ({procedure})."),
                     format!("Lý do: {reason}"),
+                ],
+            ),
+            Self::Rescheduled { old_due, new_due } => (
+                format!(
+                    "Hồ sơ {code}: ngày hẹn trả kết quả chuyển sang {}",
+                    d(new_due)
+                ),
+                vec![
+                    format!(
+                        "Ngày {} đã được công bố là ngày nghỉ. Theo quy định, thời hạn kết thúc vào ngày làm việc tiếp theo.",
+                        d(old_due)
+                    ),
+                    format!(
+                        "Hồ sơ {code} ({procedure}) tại {office} có ngày hẹn trả kết quả mới: {}.",
+                        d(new_due)
+                    ),
                 ],
             ),
         };

@@ -474,6 +474,102 @@ fn late_return_needs_apology() {
     assert_eq!(t.to, DossierState::Returned);
 }
 
+/// A late result at the desk is never a dead end: "return" is not offered, "request-apology"
+/// is (and sends it to the head without changing the state); once Form 04 is signed, "return"
+/// is offered again and "request-apology" no longer.
+#[test]
+fn late_result_is_offered_to_the_head_not_returned() {
+    let rules = DossierRules::default();
+    let done = run(
+        feb12(),
+        &[(Action::Finish, at(date(2026, 2, 27), 9))],
+        &rules,
+    );
+    let now = at(date(2026, 2, 27), 10);
+    assert!(done.needs_apology(now, &rules, &cal()));
+    assert_eq!(
+        done.offered(now, &rules, &cal()),
+        vec!["apologize", "request-apology"]
+    );
+    let t = try_apply(&done, Action::RequestApology, now).unwrap();
+    assert_eq!(
+        (t.from, t.to, t.form),
+        (DossierState::Done, DossierState::Done, None)
+    );
+    let signed = try_apply(&done, apology(date(2026, 3, 2), Role::Head), now)
+        .unwrap()
+        .facts;
+    assert!(!signed.needs_apology(now, &rules, &cal()));
+    assert_eq!(
+        signed.offered(now, &rules, &cal()),
+        vec!["return", "apologize"]
+    );
+    assert_eq!(
+        try_apply(&signed, Action::RequestApology, now).unwrap_err(),
+        err("apology-not-needed")
+    );
+    // On time: returned straight away, nothing to send to the head.
+    let early = run(
+        feb12(),
+        &[(Action::Finish, at(date(2026, 2, 20), 9))],
+        &rules,
+    );
+    let later = at(date(2026, 2, 20), 10);
+    assert_eq!(
+        early.offered(later, &rules, &cal()),
+        vec!["return", "apologize"]
+    );
+    assert_eq!(
+        try_apply(&early, Action::RequestApology, later).unwrap_err(),
+        err("apology-not-needed")
+    );
+}
+
+/// A day announced off after receipt: the appointment on it moves to the next working day;
+/// one after it is kept; a closed dossier keeps its dates.
+#[test]
+fn appointment_on_a_new_day_off_moves_to_the_next_working_day() {
+    use crate::calendar::{AnnouncedDay, DayKind};
+    let f = feb12(); // due Thu 26/02/2026
+    assert_eq!(f.rescheduled(&cal()), None, "a working day: kept");
+    let off = |d: Date| {
+        let mut days = crate::calendar::builtin_announced();
+        days.push(AnnouncedDay::new(
+            d,
+            DayKind::Holiday,
+            "Nghỉ bù",
+            "Thông báo",
+        ));
+        WorkCalendar::new(days)
+    };
+    let (old, moved) = f.rescheduled(&off(date(2026, 2, 26))).unwrap();
+    assert_eq!(old, date(2026, 2, 26));
+    assert_eq!(moved.current_due(), Some(date(2026, 2, 27)));
+    assert_eq!(moved.due, Some(date(2026, 2, 27)));
+    assert_eq!(
+        f.rescheduled(&off(date(2026, 2, 25))),
+        None,
+        "the day off is before it"
+    );
+    let t = try_apply(
+        &f,
+        apology(date(2026, 3, 2), Role::Head),
+        at(date(2026, 2, 25), 9),
+    )
+    .unwrap();
+    let (_, moved) = t.facts.rescheduled(&off(date(2026, 3, 2))).unwrap();
+    assert_eq!(
+        moved.current_due(),
+        Some(date(2026, 3, 3)),
+        "the Form 04 date moves"
+    );
+    assert_eq!(moved.due, Some(date(2026, 2, 26)), "the original stays");
+    let w = try_apply(&f, Action::Withdraw, at(date(2026, 2, 13), 9))
+        .unwrap()
+        .facts;
+    assert_eq!(w.rescheduled(&off(date(2026, 2, 26))), None);
+}
+
 #[test]
 fn apology_before_the_deadline_gives_a_second_promise() {
     let rules = DossierRules::default();
@@ -955,6 +1051,7 @@ fn action_table_agrees_with_apply() {
             },
             Action::Withdraw,
             apology(date(2026, 3, 20), Role::Head),
+            Action::RequestApology,
         ];
         for a in actions {
             let listed = f.state.actions().contains(&a.as_str());

@@ -218,6 +218,17 @@ pub async fn list(tx: &mut Tx, f: &DossierFilter) -> Result<Vec<DossierRow>> {
     })?)
 }
 
+/// Open dossiers (not returned, refused, stopped or withdrawn) of every office whose current
+/// appointment is on or after `from` ('YYYY-MM-DD'), by code: those a change of the working
+/// calendar on that day may affect.
+pub async fn open_due_from(tx: &mut Tx, from: &str) -> Result<Vec<DossierRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM dossiers WHERE current_due >= $1
+         AND state NOT IN ('returned', 'refused', 'stopped', 'withdrawn') ORDER BY code"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(from).fetch_all(c).await)?)
+}
+
 pub async fn count(tx: &mut Tx) -> Result<i64> {
     Ok(on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM dossiers").fetch_one(c).await)?)
 }

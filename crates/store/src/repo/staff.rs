@@ -174,3 +174,39 @@ pub async fn count_active_admins_at(tx: &mut Tx, office_id: Uuid) -> Result<i64>
          WHERE a.role = 'admin' AND a.office_id = $1 AND u.active")
         .bind(office_id).fetch_one(c).await)?)
 }
+
+/// An active officer holding a role at an office (who may be handed a dossier there).
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct HolderRow {
+    pub user_id: Uuid,
+    pub full_name: String,
+    pub role: String,
+}
+
+/// Active users holding a role at office `office_id` itself, by name then role.
+pub async fn holders_at(tx: &mut Tx, office_id: Uuid) -> Result<Vec<HolderRow>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.id AS user_id, u.full_name, a.role
+         FROM role_assignments a JOIN users u ON u.id = a.user_id
+         WHERE a.office_id = $1 AND u.active ORDER BY u.full_name, u.id, a.role")
+        .bind(office_id).fetch_all(c).await)?)
+}
+
+/// Full names of the users `ids` (unknown ids are left out).
+pub async fn names_of(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ps: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, full_name FROM users WHERE id IN ({}) ORDER BY id",
+        ps.join(", ")
+    );
+    Ok(on_tx!(tx, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(&*sql));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?)
+}

@@ -171,3 +171,105 @@ app_test!(top_level_admin_edits_days_and_deadlines_move, |app| {
             .contains("Thông báo thử")
     );
 });
+
+// Issue 16 item 7: a day announced off after receipt. The appointment printed for that day
+// moves to the next working day (Civil Code 2015 Art. 148(5)); the citizen and the holder are
+// told; an appointment after it is kept (its holder is told there is one working day less);
+// removing the day again moves nothing earlier.
+app_test!(
+    a_new_day_off_moves_the_appointments_on_it_and_tells_holders,
+    |app| {
+        app.set_local_time("2026-03-02T09:00");
+        {
+            let mut tx = app.db().begin().await.unwrap();
+            congbo_store::exec!(&mut tx, c => sqlx::query(
+            "UPDATE users SET email = 'lan@example.vn' WHERE username = 'tl.motcua1'")
+            .execute(c).await)
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let desk = app.token_client("tl.motcua1").await;
+        let create = async |name: &str| {
+            let r = desk
+                .post_json(
+                    "/api/v1/dossiers",
+                    &json!({"procedure_code": "1.004884",
+                        "applicant": {"name": name, "phone": "0912345678", "notify": ["sms"]}}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            r.json()
+        };
+        let on_day = create("Lò Văn Sáng").await;
+        assert_eq!(on_day["current_due"], "2026-03-09");
+        app.set_local_time("2026-03-03T09:00");
+        let after = create("Lò Thị Chiều").await;
+        assert_eq!(after["current_due"], "2026-03-10");
+        let id = |d: &serde_json::Value| d["id"].as_str().unwrap().to_string();
+        let topics = async |d: &serde_json::Value| -> Vec<(String, String)> {
+            let mut tx = app.db().read().await.unwrap();
+            let rows = congbo_store::repo::outbox::for_dossier(&mut tx, id(d).parse().unwrap())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            rows.into_iter().map(|r| (r.topic, r.recipient)).collect()
+        };
+
+        let admin = app.login("quantri").await;
+        let put = admin
+        .send(
+            axum::http::Method::PUT,
+            "/api/v1/calendar/days/2026-03-09",
+            Some("application/json"),
+            json!({"kind": "holiday", "name_vi": "Nghỉ đột xuất", "notice": "Thông báo của Chính phủ"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+        assert_eq!(put.status, StatusCode::OK, "{}", put.text());
+
+        let moved = desk
+            .get(&format!("/api/v1/dossiers/{}", id(&on_day)))
+            .await
+            .json();
+        assert_eq!(moved["current_due"], "2026-03-10", "{moved}");
+        let last = moved["events"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["action"], "calendar-moved", "{moved}");
+        let t = topics(&on_day).await;
+        assert!(
+            t.contains(&("dossier.rescheduled".into(), "0912345678".into()))
+                && t.contains(&("dossier.calendar-changed".into(), "lan@example.vn".into())),
+            "{t:?}"
+        );
+        let kept = desk
+            .get(&format!("/api/v1/dossiers/{}", id(&after)))
+            .await
+            .json();
+        assert_eq!(
+            kept["current_due"], "2026-03-10",
+            "a printed date after the day is kept"
+        );
+        let t = topics(&after).await;
+        assert!(
+            t.contains(&("dossier.calendar-changed".into(), "lan@example.vn".into()))
+                && !t.iter().any(|(topic, _)| topic == "dossier.rescheduled"),
+            "{t:?}"
+        );
+        let page = app
+            .login("tl.motcua1")
+            .await
+            .get(&format!("/ho-so/{}", id(&on_day)))
+            .await
+            .text();
+        assert!(page.contains("09/03/2026 → 10/03/2026"), "{page}");
+
+        // The day is a working day again: nothing comes earlier.
+        let del = admin.delete("/api/v1/calendar/days/2026-03-09").await;
+        assert!(del.status.is_success(), "{}", del.text());
+        let again = desk
+            .get(&format!("/api/v1/dossiers/{}", id(&on_day)))
+            .await
+            .json();
+        assert_eq!(again["current_due"], "2026-03-10");
+    }
+);

@@ -5,6 +5,8 @@ use congbo_testkit::app_test;
 use serde_json::json;
 
 app_test!(tree_of_any_depth_with_rename_and_move_history, |app| {
+    // Before the two-level reform (1/7/2025), when districts were still created.
+    app.set_local_time("2025-06-30T09:00");
     let admin = app.login("quantri").await;
     let province = app.office_id("DB").await;
     // The older three-tier shape fits: province → district → commune.
@@ -275,6 +277,8 @@ app_test!(each_duplicate_is_named_by_its_constraint, |app| {
 // feedback cases along. The old district's staff no longer see them (404, and not in their
 // lists); the new district's staff do.
 app_test!(a_moved_commune_takes_its_dossiers_and_cases_along, |app| {
+    // Districts are created before the two-level reform (1/7/2025).
+    app.set_local_time("2025-06-30T09:00");
     let admin = app.login("quantri").await;
     let province = app.office_id("DB").await;
     let mut districts = vec![];
@@ -295,6 +299,9 @@ app_test!(a_moved_commune_takes_its_dossiers_and_cases_along, |app| {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         districts.push((id, user));
     }
+    // Back to today's catalogue (in force from 1/7/2025), with a fresh session.
+    app.set_local_time("2026-03-02T09:00");
+    let admin = app.login("quantri").await;
     let mn = app.office_id("DB-MN").await;
     let move_to = async |parent: &str| {
         let r = admin

@@ -322,3 +322,34 @@ db_test!(the_timeline_is_kept_in_order_and_each_step_once, |db| {
     assert!(repo::insert_event(&mut tx, &e1).await.is_err());
     tx.rollback().await.unwrap();
 });
+
+db_test!(open_due_from_reads_open_dossiers_of_every_office, |db| {
+    let p = seed_office(&db, None, "DB").await;
+    let a = seed_office(&db, Some(&p), "DB-A").await;
+    let b = seed_office(&db, Some(&p), "DB-B").await;
+    let d1 = dossier(&b, "DB-B-260310-0001", "received", Some("2026-03-20"));
+    let d2 = dossier(&a, "DB-A-260311-0001", "in-process", Some("2026-03-12"));
+    let d3 = dossier(&a, "DB-A-260312-0001", "returned", Some("2026-03-13"));
+    let d4 = dossier(&a, "DB-A-260312-0002", "received", None);
+    let d5 = dossier(&a, "DB-A-260312-0003", "received", Some("2026-03-11"));
+    let d6 = dossier(&a, "DB-A-260312-0004", "done", Some("2026-03-12"));
+    insert(&db, &[&d1, &d2, &d3, &d4, &d5, &d6]).await;
+    let mut tx = db.read().await.unwrap();
+    let codes: Vec<String> = repo::open_due_from(&mut tx, "2026-03-12")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        codes,
+        ["DB-A-260311-0001", "DB-A-260312-0004", "DB-B-260310-0001"]
+    );
+    assert!(
+        repo::open_due_from(&mut tx, "2026-03-21")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    tx.commit().await.unwrap();
+});

@@ -370,3 +370,51 @@ db_test!(count_active_admins_at, |db| {
     );
     tx.commit().await.unwrap();
 });
+
+db_test!(holders_at_and_names_of, |db| {
+    let root = seed_office(&db, None, "R").await;
+    let a = seed_office(&db, Some(&root), "A").await;
+    let lan = seed_user(&db, &a, "lan").await;
+    let minh = seed_user(&db, &a, "minh").await;
+    let gone = seed_user(&db, &a, "gone").await;
+    let mut tx = db.begin().await.unwrap();
+    for (user, role, office) in [
+        (lan.id, "specialist", a.id),
+        (lan.id, "reception", a.id),
+        (minh.id, "head", root.id),
+        (gone.id, "specialist", a.id),
+    ] {
+        staff::insert_assignment(&mut tx, Uuid::now_v7(), user, role, office, T0)
+            .await
+            .unwrap();
+    }
+    staff::set_active(&mut tx, gone.id, false).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.read().await.unwrap();
+    // Only roles held at the office itself, by active users; by name, then role.
+    let held: Vec<(Uuid, String)> = staff::holders_at(&mut tx, a.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.user_id, h.role))
+        .collect();
+    assert_eq!(
+        held,
+        vec![
+            (lan.id, "reception".to_string()),
+            (lan.id, "specialist".to_string())
+        ]
+    );
+    assert_eq!(staff::holders_at(&mut tx, root.id).await.unwrap().len(), 1);
+    let ids = vec![lan.id, minh.id, Uuid::now_v7()];
+    let mut names = staff::names_of(&mut tx, &ids).await.unwrap();
+    names.sort();
+    let mut want: Vec<(Uuid, String)> = vec![
+        (lan.id, lan.full_name.clone()),
+        (minh.id, minh.full_name.clone()),
+    ];
+    want.sort();
+    assert_eq!(names, want);
+    assert!(staff::names_of(&mut tx, &[]).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+});

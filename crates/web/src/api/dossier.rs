@@ -120,6 +120,8 @@ pub struct Dossier {
     pub supplement_requests: u32,
     pub apologies: i64,
     pub assignee_id: Option<Uuid>,
+    /// The officer holding it now.
+    pub assignee_name: Option<String>,
     pub closed_at: Option<String>,
     pub version: i64,
     /// What the caller may do now, e.g. ["transfer", "finish"].
@@ -189,6 +191,7 @@ impl From<DossierView> for Dossier {
             supplement_requests: v.facts.supplement_requests(),
             apologies: r.apologies,
             assignee_id: r.assignee_id,
+            assignee_name: v.holder.clone(),
             closed_at: local_text(r.closed_at),
             version: r.version,
             allowed_actions: v.allowed.iter().map(|s| s.to_string()).collect(),
@@ -234,6 +237,8 @@ pub struct DossierSummary {
     pub office_id: Uuid,
     pub handler_office_id: Uuid,
     pub assignee_id: Option<Uuid>,
+    /// The officer holding it.
+    pub assignee_name: Option<String>,
 }
 
 impl From<ListItem> for DossierSummary {
@@ -256,6 +261,7 @@ impl From<ListItem> for DossierSummary {
             office_id: r.office_id,
             handler_office_id: r.handler_office_id,
             assignee_id: r.assignee_id,
+            assignee_name: i.holder,
         }
     }
 }
@@ -347,6 +353,8 @@ pub struct ListParams {
     pub code: Option<String>,
     /// Received on this local day, `YYYY-MM-DD`.
     pub received_on: Option<String>,
+    /// Held by this officer.
+    pub assignee_id: Option<Uuid>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -366,6 +374,7 @@ pub async fn list(
         procedure_code: p.procedure_code,
         code: p.code,
         received_on: p.received_on,
+        assignee_id: p.assignee_id,
         limit: p.limit,
         offset: p.offset,
     };
@@ -548,6 +557,31 @@ pub async fn apologize(
     let input = ActionInput::Apologize {
         reason: r.reason,
         new_due: r.new_due,
+    };
+    run(&s, &a, id, input).await
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RequestApologyRequest {
+    /// The head or deputy of the handling office who signs (default: the first head).
+    pub signer_id: Option<Uuid>,
+}
+
+/// Send a dossier that needs Form 04 (finished late, past or near its date, no apology yet) to
+/// a signer of the handling office; it appears in their lists. The state does not change.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/request-apology", tag = "dossiers", params(("id" = Uuid, Path)),
+    request_body = RequestApologyRequest,
+    responses((status = 200, body = Dossier), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_apology(
+    State(s): State<AppState>,
+    CurrentUser(a): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    ApiJson(r): ApiJson<RequestApologyRequest>,
+) -> Result<Json<Dossier>, Failure> {
+    let input = ActionInput::RequestApology {
+        signer_id: r.signer_id,
     };
     run(&s, &a, id, input).await
 }

@@ -64,7 +64,7 @@ impl Modify for BearerAuth {
         dossier::create, dossier::list, dossier::get, dossier::receive,
         dossier::request_supplement, dossier::supplement_received, dossier::refuse,
         dossier::transfer, dossier::finish, dossier::return_result, dossier::stop,
-        dossier::withdraw, dossier::apologize, dossier::lookup,
+        dossier::withdraw, dossier::apologize, dossier::request_apology, dossier::lookup,
         queue::config, queue::create_group, queue::update_group, queue::put_settings,
         queue::set_services, queue::sign_in, queue::sign_out, queue::call_next,
         queue::issue_staff, queue::issue_public, queue::public_config, queue::get,

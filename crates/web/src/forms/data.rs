@@ -223,10 +223,14 @@ pub fn book(b: &Book) -> FormData {
                 transferred_on: None,
                 result_on: facts.as_ref().and_then(|f| f.done_at).map(|d| d.date()),
                 returned_on: (r.state == "returned").then(|| date(r.closed_at)).flatten(),
-                note: match r.on_time.as_deref() {
-                    Some("late") => "Trễ hạn".into(),
-                    Some("on-time") => "Đúng hạn".into(),
-                    Some("early") => "Trước hạn".into(),
+                // Refused, withdrawn or stopped dossiers have no result to be early with.
+                note: match (r.state.as_str(), r.on_time.as_deref()) {
+                    ("refused", _) => "Từ chối".into(),
+                    ("withdrawn", _) => "Công dân rút hồ sơ".into(),
+                    ("stopped", _) => "Dừng giải quyết".into(),
+                    (_, Some("late")) => "Trễ hạn".into(),
+                    (_, Some("on-time")) => "Đúng hạn".into(),
+                    (_, Some("early")) => "Trước hạn".into(),
                     _ => String::new(),
                 },
             }

@@ -57,9 +57,55 @@ pub struct AuditLine {
     pub actor: String,
     pub role: String,
     pub action: String,
-    pub target: String,
+    /// Who did what to which record, in the page's language.
+    pub sentence: String,
     pub summary: String,
     pub request_id: String,
+}
+
+/// The record an entry names: its kind in words and what identifies it to a person (a code, a
+/// name, a username, a date), else its id.
+fn target_words(t: &Locale, target_type: &str, target_id: Option<&str>, summary: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(summary).unwrap_or_default();
+    let label = ["code", "name", "username", "number"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(|x| x.as_str()).map(str::to_string))
+        .or_else(|| target_id.map(str::to_string))
+        .unwrap_or_default();
+    let key = format!("audit-target-{target_type}");
+    let kind = if t.has(&key) {
+        t.t(&key)
+    } else {
+        target_type.replace('_', " ")
+    };
+    format!("{kind} {label}").trim().to_string()
+}
+
+/// "Nguyễn Thị Lan chuyển xử lý hồ sơ DB-TL-260212-0001": the action's verb from the locale
+/// files (`audit-verb-…`, dots and underscores as dashes), else the action's code.
+fn sentence(t: &Locale, r: &congbo_store::repo::audit::AuditRow) -> String {
+    let key = format!("audit-verb-{}", r.action.replace(['.', '_'], "-"));
+    let verb = if t.has(&key) {
+        t.t(&key)
+    } else {
+        t.t_args("audit-verb-other", &[("action", r.action.clone())])
+    };
+    let actor = if r.actor_name.is_empty() {
+        t.t("audit-system")
+    } else {
+        r.actor_name.clone()
+    };
+    t.t_args(
+        "audit-sentence",
+        &[
+            ("actor", actor),
+            ("verb", verb),
+            (
+                "target",
+                target_words(t, &r.target_type, r.target_id.as_deref(), &r.summary),
+            ),
+        ],
+    )
 }
 
 #[derive(Template)]
@@ -93,6 +139,7 @@ pub async fn page(
     let rows = rows
         .into_iter()
         .map(|r| AuditLine {
+            sentence: sentence(&t, &r),
             seq: r.seq.map(|s| s.to_string()).unwrap_or_default(),
             at: dmy_hm(r.at),
             actor: r.actor_name,
@@ -101,7 +148,6 @@ pub async fn page(
                 .map(|x| t.t(&format!("role-{x}")))
                 .unwrap_or_default(),
             action: r.action,
-            target: format!("{} {}", r.target_type, r.target_id.unwrap_or_default()),
             summary: r.summary,
             request_id: r.request_id.unwrap_or_default(),
         })

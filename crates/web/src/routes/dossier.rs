@@ -21,20 +21,24 @@ use crate::forms::{self, FormData, FormKind};
 use crate::i18n::Locale;
 use crate::view::{Nav, page};
 
-fn flag_class(f: DeadlineFlag) -> &'static str {
+/// The badge of a dossier's deadline (class, message key): on track (an open dossier with an
+/// appointment), due soon, late; nothing once it is closed.
+fn flag_badge(f: DeadlineFlag, open_with_due: bool) -> (&'static str, &'static str) {
     match f {
-        DeadlineFlag::None => "",
-        DeadlineFlag::DueSoon => "flag-soon",
-        DeadlineFlag::Overdue => "flag-late",
+        DeadlineFlag::None if open_with_due => ("flag-ok", "flag-on-track"),
+        DeadlineFlag::None => ("", ""),
+        DeadlineFlag::DueSoon => ("flag-soon", "flag-due-soon"),
+        DeadlineFlag::Overdue => ("flag-late", "flag-overdue"),
     }
 }
 
-fn flag_key(f: DeadlineFlag) -> &'static str {
-    match f {
-        DeadlineFlag::None => "",
-        DeadlineFlag::DueSoon => "flag-due-soon",
-        DeadlineFlag::Overdue => "flag-overdue",
-    }
+/// Open (not done or terminal) and given an appointment.
+fn open_with_due(state: &str, due: &Option<String>) -> bool {
+    due.is_some()
+        && !matches!(
+            state,
+            "done" | "returned" | "refused" | "stopped" | "withdrawn"
+        )
 }
 
 pub struct Line {
@@ -48,11 +52,16 @@ pub struct Line {
     pub flag_class: &'static str,
     pub flag_key: &'static str,
     pub needs_apology: bool,
+    /// The officer holding it: (id, name).
+    pub holder: Option<(Uuid, String)>,
 }
 
 impl From<ListItem> for Line {
     fn from(i: ListItem) -> Self {
+        let (flag_class, flag_key) =
+            flag_badge(i.flag, open_with_due(&i.row.state, &i.row.current_due));
         Line {
+            holder: i.row.assignee_id.zip(i.holder),
             id: i.row.id,
             code: i.row.code,
             state: format!("state-{}", i.row.state),
@@ -64,8 +73,8 @@ impl From<ListItem> for Line {
                 .map(dmy)
                 .or(i.row.current_due.as_deref().map(dmy_text))
                 .unwrap_or_default(),
-            flag_class: flag_class(i.flag),
-            flag_key: flag_key(i.flag),
+            flag_class,
+            flag_key,
             needs_apology: i.needs_apology,
         }
     }
@@ -81,6 +90,8 @@ struct ListPage {
     lines: Vec<Line>,
     can_intake: bool,
     code: String,
+    /// The holder the list is filtered by: (id, name).
+    holder: Option<(Uuid, String)>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +100,9 @@ pub struct ListParams {
     ds: String,
     #[serde(default)]
     ma: String,
+    /// Held by this officer (the head's "who holds what").
+    #[serde(default)]
+    nguoi: Option<Uuid>,
 }
 
 /// `/ho-so`: the caller's lists.
@@ -111,10 +125,20 @@ pub async fn list(
         &ListQuery {
             kind,
             code: Some(p.ma.clone()),
+            assignee_id: p.nguoi,
             ..ListQuery::default()
         },
     )
     .await?;
+    let lines: Vec<Line> = items.into_iter().map(Line::from).collect();
+    let holder = p.nguoi.map(|id| {
+        let name = lines
+            .iter()
+            .find_map(|l| l.holder.as_ref().filter(|(h, _)| *h == id))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
+        (id, name)
+    });
     let mut tabs = vec![
         ("mine", "dossiers-mine"),
         ("all", "dossiers-all"),
@@ -130,8 +154,9 @@ pub async fn list(
         nav: Some(Nav::of(&actor)),
         list: list.to_string(),
         tabs,
-        lines: items.into_iter().map(Line::from).collect(),
+        lines,
         code: p.ma,
+        holder,
     })
 }
 
@@ -298,7 +323,10 @@ struct ShowPage {
     events: Vec<EventLine>,
     forms: Vec<(&'static str, &'static str)>,
     can: Vec<&'static str>,
-    steps: Vec<(usize, String)>,
+    /// The on-time status reads as a result only for a dossier with a result (done, returned).
+    show_on_time: bool,
+    /// The step the transfer form offers first: the one after the current step.
+    next_step: u16,
     /// The queue ticket it was received from: "A012 · quầy 1 · Nguyễn Thị Lan · chờ 12 phút".
     ticket: Option<String>,
 }
@@ -322,7 +350,7 @@ pub async fn show(
         .iter()
         .map(|e| {
             let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
-            let note = ["reason", "note", "new_due", "due"]
+            let note = ["to", "reason", "note", "new_due", "due"]
                 .iter()
                 .filter_map(|k| detail.get(*k).and_then(|x| x.as_str()))
                 .collect::<Vec<_>>()
@@ -355,11 +383,13 @@ pub async fn show(
             }
             parts.join(" · ")
         });
+    let (flag_class, flag_key) =
+        flag_badge(v.flag, open_with_due(&v.row.state, &v.row.current_due));
     page(ShowPage {
         ticket,
         state_key: format!("state-{}", v.row.state),
-        flag_class: flag_class(v.flag),
-        flag_key: flag_key(v.flag),
+        flag_class,
+        flag_key,
         received: v.row.received_at.map(hm).unwrap_or_default(),
         due: v.row.due_date.as_deref().map(dmy_text).unwrap_or_default(),
         current_due: v
@@ -372,14 +402,8 @@ pub async fn show(
         events,
         forms,
         can: v.allowed.clone(),
-        steps: v
-            .version
-            .procedure
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, st)| (i + 1, st.name.clone()))
-            .collect(),
+        show_on_time: matches!(v.row.state.as_str(), "done" | "returned"),
+        next_step: v.step.as_ref().map_or(2, |(n, _)| n.saturating_add(1)),
         v,
         t,
         nav: Some(Nav::of(&actor)),
@@ -394,6 +418,11 @@ pub struct ActionForm {
     new_due: String,
     #[serde(default)]
     to_step: String,
+    /// `STEP:OFFICER` from the transfer form's one choice (a step and who takes it).
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    signer_id: String,
     #[serde(default)]
     note: String,
 }
@@ -411,11 +440,17 @@ pub async fn act(
         "request-supplement" => ActionInput::RequestSupplement { reason: f.reason },
         "supplement-received" => ActionInput::SupplementReceived,
         "refuse" => ActionInput::Refuse { reason: f.reason },
-        "transfer" => ActionInput::Transfer {
-            to_step: f.to_step.trim().parse().ok(),
-            to_office_id: None,
-            assignee_id: None,
-            note,
+        "transfer" => {
+            let (step, officer) = f.to.split_once(':').unwrap_or((f.to_step.as_str(), ""));
+            ActionInput::Transfer {
+                to_step: step.trim().parse().ok(),
+                to_office_id: None,
+                assignee_id: officer.trim().parse().ok(),
+                note,
+            }
+        }
+        "request-apology" => ActionInput::RequestApology {
+            signer_id: f.signer_id.trim().parse().ok(),
         },
         "finish" => ActionInput::Finish { note },
         "return" => ActionInput::Return,

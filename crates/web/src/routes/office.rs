@@ -59,8 +59,9 @@ struct OfficesPage {
     can_create: bool,
 }
 
-fn kinds(t: &Locale) -> Vec<(&'static str, String)> {
-    OfficeKind::ALL
+/// The kinds a new office may take today (no district after the two-level reform).
+fn kinds(t: &Locale, now: i64) -> Vec<(&'static str, String)> {
+    OfficeKind::offered_on(congbo_domain::time::local_date(now))
         .iter()
         .map(|k| (k.as_str(), kind_label(t, k.as_str())))
         .collect()
@@ -75,7 +76,7 @@ pub async fn list(
     let offices = lines(&t, &items);
     page(OfficesPage {
         can_create: offices.iter().any(|o| o.manage),
-        kinds: kinds(&t),
+        kinds: kinds(&t, state.app.now()),
         offices,
         t,
         nav: Some(Nav::of(&actor)),

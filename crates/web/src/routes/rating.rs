@@ -380,6 +380,8 @@ struct StaffPage {
     figures: Option<Figures>,
     cases: Vec<CaseView>,
     can_handle: bool,
+    /// Citizens rate the user's roles: the "ratings about me" section.
+    show_mine: bool,
     message: Option<String>,
     error: Option<String>,
 }
@@ -432,6 +434,7 @@ async fn staff_page(
             figures: o.figures,
             cases: o.cases,
             can_handle: o.may_handle,
+            show_mine: congbo_app::access::capabilities(actor).rated,
             error,
         },
     )

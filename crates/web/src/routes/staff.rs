@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::Failure;
-use crate::extract::{CurrentUser, PageForm, PathParam};
+use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam};
 use crate::i18n::Locale;
 use crate::routes::office::OfficeLine;
 use crate::view::{Nav, page, role_label};
@@ -82,15 +82,24 @@ struct StaffListPage {
     staff: Vec<StaffLine>,
     offices: Vec<OfficeLine>,
     roles: Vec<(&'static str, String)>,
+    q: String,
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    /// Search: username, name or e-mail, accents ignored.
+    #[serde(default)]
+    q: String,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    QueryParam(p): QueryParam<ListParams>,
 ) -> Result<Response, Failure> {
     let now = state.app.now();
-    let staff = staff::list(&state.app, &actor)
+    let staff = staff::search(&state.app, &actor, &p.q)
         .await?
         .into_iter()
         .map(|v| line(&t, now, v))
@@ -99,6 +108,7 @@ pub async fn list(
         offices: manageable_offices(&state, &actor).await?,
         roles: roles(&t),
         staff,
+        q: p.q,
         t,
         nav: Some(Nav::of(&actor)),
     })
