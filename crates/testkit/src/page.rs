@@ -54,6 +54,23 @@ pub async fn text(c: &Client, css: &str) -> String {
     panic!("{css} never appeared");
 }
 
+/// The text of `css` once it contains `want`, else a panic with what it said.
+pub async fn text_with(c: &Client, css: &str, want: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..TRIES {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            if t.contains(want) {
+                return t;
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never said {want:?}; it said {last:?}");
+}
+
 /// Click `css` as soon as it can be clicked.
 pub async fn click(c: &Client, css: &str) {
     for _ in 0..TRIES {
