@@ -32,6 +32,13 @@ CREATE TABLE rollup_under_month (
 );
 CREATE INDEX rollup_under_month_office ON rollup_under_month(office_id, metric, month);
 
+-- The whole-office read of a month range (every dim but the procedure `p:` and service group
+-- `g:` breakdowns, about a fifth of the rows): a partial index that holds only those rows.
+CREATE INDEX rollup_month_whole ON rollup_month(office_id, month, metric, dim)
+    WHERE dim NOT LIKE 'p:%' AND dim NOT LIKE 'g:%';
+CREATE INDEX rollup_under_month_whole ON rollup_under_month(office_id, month, metric, dim)
+    WHERE dim NOT LIKE 'p:%' AND dim NOT LIKE 'g:%';
+
 INSERT INTO rollup_under_day (shard_key, office_id, day, metric, dim, n, total)
 SELECT r.shard_key, a.id, r.day, r.metric, r.dim,
        CAST(SUM(r.n) AS BIGINT), CAST(SUM(r.total) AS BIGINT)

@@ -223,8 +223,8 @@ pub async fn move_subtree(tx: &mut Tx, old_path: &str, new_path: &str) -> Result
         root_of(old_path).unwrap_or(id),
         root_of(new_path).unwrap_or(id),
     );
-    let left = old.iter().filter(|a| !new.contains(a)).map(|a| (*a, old_key, -1));
-    let joined = new.iter().filter(|a| !old.contains(a)).map(|a| (*a, new_key, 1));
+    let left = old.iter().filter(|a| !new.contains(a)).map(|a| (*a, old_key, "-1"));
+    let joined = new.iter().filter(|a| !old.contains(a)).map(|a| (*a, new_key, "1"));
     for (ancestor, key, sign) in left.chain(joined).collect::<Vec<_>>() {
         for (own, under, period) in [
             ("rollup_day", "rollup_under_day", "day"),
@@ -233,14 +233,14 @@ pub async fn move_subtree(tx: &mut Tx, old_path: &str, new_path: &str) -> Result
             let sql = format!(
                 "INSERT INTO {under} (shard_key, office_id, {period}, metric, dim, n, total)
                  SELECT $1, $2, {period}, metric, dim,
-                        CAST($3 * SUM(n) AS BIGINT), CAST($3 * SUM(total) AS BIGINT) FROM {own}
-                 WHERE office_id IN (SELECT id FROM offices WHERE path LIKE $4 || '%')
+                        CAST({sign} * SUM(n) AS BIGINT), CAST({sign} * SUM(total) AS BIGINT)
+                 FROM {own} WHERE office_id IN (SELECT id FROM offices WHERE path LIKE $3 || '%')
                  GROUP BY {period}, metric, dim
                  ON CONFLICT (shard_key, office_id, {period}, metric, dim)
                  DO UPDATE SET n = {under}.n + excluded.n, total = {under}.total + excluded.total"
             );
             exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
-                .bind(key).bind(ancestor).bind(sign as i64).bind(new_path).execute(c).await)?;
+                .bind(key).bind(ancestor).bind(new_path).execute(c).await)?;
         }
     }
     Ok(())
