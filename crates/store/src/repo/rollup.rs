@@ -223,8 +223,14 @@ pub async fn move_subtree(tx: &mut Tx, old_path: &str, new_path: &str) -> Result
         root_of(old_path).unwrap_or(id),
         root_of(new_path).unwrap_or(id),
     );
-    let left = old.iter().filter(|a| !new.contains(a)).map(|a| (*a, old_key, "-1"));
-    let joined = new.iter().filter(|a| !old.contains(a)).map(|a| (*a, new_key, "1"));
+    let left = old
+        .iter()
+        .filter(|a| !new.contains(a))
+        .map(|a| (*a, old_key, "-1"));
+    let joined = new
+        .iter()
+        .filter(|a| !old.contains(a))
+        .map(|a| (*a, new_key, "1"));
     for (ancestor, key, sign) in left.chain(joined).collect::<Vec<_>>() {
         for (own, under, period) in [
             ("rollup_day", "rollup_under_day", "day"),

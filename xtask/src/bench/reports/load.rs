@@ -269,7 +269,8 @@ async fn print_counts(db: &Db, c: &Counts, how: String) -> anyhow::Result<()> {
          day counters {how}",
         c.dossiers, c.events, c.tickets, c.ratings, c.feedback, c.counters
     );
-    const COUNT: &str = "SELECT (SELECT COUNT(*) FROM rollup_day), (SELECT COUNT(*) FROM rollup_month),
+    const COUNT: &str =
+        "SELECT (SELECT COUNT(*) FROM rollup_day), (SELECT COUNT(*) FROM rollup_month),
         (SELECT COUNT(*) FROM rollup_under_day), (SELECT COUNT(*) FROM rollup_under_month)";
     let (days, months, under_days, under_months): (i64, i64, i64, i64) = match db {
         Db::Postgres(p) => sqlx::query_as(COUNT).fetch_one(p).await?,
