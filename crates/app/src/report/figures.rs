@@ -12,7 +12,8 @@
 //!   The permission is `FiguresRead` (heads, deputies, supervisors, auditors; the figures carry
 //!   no personal data: no applicant, no complainant, never who rated).
 //! - **Offices.** `subtree: false` sums the office's own counters; `true` the office and every
-//!   office under it (by path prefix). `figures_by_office` gives one entry for the office's own
+//!   office under it: its own rows plus its `rollup_under_*` rows (the counters of every office
+//!   under it, kept with the own rows), so a province reads about as many rows as a commune. `figures_by_office` gives one entry for the office's own
 //!   counters and one per direct child office (that child's whole subtree): the province
 //!   comparison.
 //! - **Period.** `from..=to`, local days; inverted or longer than [`MAX_DAYS`] is refused
@@ -27,6 +28,9 @@
 //!   `min(to, today)`: received − closed up to that day; overdue = due before that day − settled
 //!   up to it (see `dossier.due` / `dossier.settled` in the metric catalogue). A dossier waiting
 //!   for a supplement counts by its appointment date on record (its clock pause is not applied).
+//!   The trend reads the stock at every month's end at once: running sums of the four month
+//!   counters (`received`, `closed`, `due`, `settled`) from one grouped read, not one sum from
+//!   the start per month.
 //! - **Durations** of waits and service times: counts per bucket of
 //!   `congbo_domain::report::histogram` (its `median()`/`p90()`), with their number and sum.
 
@@ -413,6 +417,92 @@ async fn open_at(
     open_counts(tx, &open).await
 }
 
+/// Open dossiers at the end of each of `ends` (ascending: month ends, the last possibly
+/// today), as (within the limit, overdue): the same counts as [`open_at`] for each day, read
+/// at once. The stock at a month's end is the running sum of the month counters up to it (one
+/// grouped read of four metrics' month rows for the office or subtree), a month not over yet
+/// adds its day counters, and what falls due on the day itself is taken back out (one read of
+/// the due counters over the span).
+async fn open_at_ends(
+    tx: &mut Tx,
+    o: &OfficeRow,
+    q: &FigureQuery,
+    ends: &[Date],
+) -> Result<Vec<(i64, i64)>> {
+    let (Some(first), Some(last)) = (ends.first(), ends.last()) else {
+        return Ok(Vec::new());
+    };
+    let (pd, ..) = filter_dims(q);
+    let dims = if pd.is_empty() {
+        Dims::Totals
+    } else {
+        Dims::Filter(pd)
+    };
+    let slot = |m: &str| match m {
+        "dossier.received" => 0,
+        "dossier.closed" => 1,
+        "dossier.due" => 2,
+        _ => 3,
+    };
+    let to_month = month_of(*last);
+    let mut sq = SumQuery {
+        office_id: o.id,
+        path: &o.path,
+        subtree: q.subtree,
+        grain: Grain::Month,
+        from: "",
+        to: &to_month,
+        dims,
+        metrics: &OPEN_METRICS,
+    };
+    let mut months: BTreeMap<String, [i64; 4]> = BTreeMap::new();
+    for r in repo::sums(tx, &sq, GroupBy::Period).await? {
+        if !r.dim.contains('|') {
+            months.entry(r.key).or_default()[slot(&r.metric)] += r.n;
+        }
+    }
+    let (from_day, to_day) = (first.to_string(), last.to_string());
+    sq.grain = Grain::Day;
+    sq.from = &from_day;
+    sq.to = &to_day;
+    sq.metrics = &["dossier.due"];
+    let mut due_on: HashMap<String, i64> = HashMap::new();
+    for r in repo::sums(tx, &sq, GroupBy::Period).await? {
+        if !r.dim.contains('|') {
+            *due_on.entry(r.key).or_default() += r.n;
+        }
+    }
+    let mut out = Vec::with_capacity(ends.len());
+    for e in ends {
+        let month = month_of(*e);
+        let mut acc = [0i64; 4];
+        for (_, v) in months.range(..month.clone()) {
+            (0..4).for_each(|i| acc[i] += v[i]);
+        }
+        if *e == e.last_of_month() {
+            let v = months.get(&month).copied().unwrap_or_default();
+            (0..4).for_each(|i| acc[i] += v[i]);
+        } else {
+            let (f, t) = (e.first_of_month().to_string(), e.to_string());
+            let dq = SumQuery {
+                from: &f,
+                to: &t,
+                metrics: &OPEN_METRICS,
+                ..sq.clone()
+            };
+            for r in repo::sums(tx, &dq, GroupBy::Nothing).await? {
+                if !r.dim.contains('|') {
+                    acc[slot(&r.metric)] += r.n;
+                }
+            }
+        }
+        acc[2] -= due_on.get(&e.to_string()).copied().unwrap_or_default();
+        let (open, overdue) = (acc[0] - acc[1], acc[2] - acc[3]);
+        out.push((open - overdue, overdue));
+    }
+    Ok(out)
+}
+
 /// Which open dossiers to count, and how to group them.
 pub(super) struct OpenQuery<'a> {
     pub office: &'a OfficeRow,
@@ -618,18 +708,21 @@ pub(crate) async fn trend_of(
     }
     let today = local_date(app.now());
     let mut out = Vec::with_capacity(by_month.len());
+    let mut ends = Vec::new();
     for (month, c) in by_month {
-        let mut f = build(&c, q);
         let first: Date = format!("{month}-01")
             .parse()
             .map_err(|_| crate::AppError::Internal(format!("bad month {month}")))?;
         let e = first.last_of_month().min(today);
         if e >= first {
-            let open = open_at(tx, o, q, e, GroupBy::Nothing).await?;
-            let (w, d) = open.values().copied().next().unwrap_or_default();
-            (f.open_as_of, f.open_within, f.open_overdue) = (Some(e), w, d);
+            ends.push((out.len(), e));
         }
-        out.push((month, f));
+        out.push((month, build(&c, q)));
+    }
+    let days: Vec<Date> = ends.iter().map(|(_, e)| *e).collect();
+    for ((i, e), (w, d)) in ends.into_iter().zip(open_at_ends(tx, o, q, &days).await?) {
+        let f = &mut out[i].1;
+        (f.open_as_of, f.open_within, f.open_overdue) = (Some(e), w, d);
     }
     Ok(out)
 }

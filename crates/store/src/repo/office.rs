@@ -104,6 +104,7 @@ pub async fn move_subtree(
         exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
             .bind(new_path).bind(tail_start).bind(old_path).execute(c).await)?;
     }
+    crate::repo::rollup::move_subtree(tx, old_path, new_path).await?;
     let (old_root, new_root) = (
         crate::repo::rollup::root_of(old_path),
         crate::repo::rollup::root_of(new_path),

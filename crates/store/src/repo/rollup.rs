@@ -1,10 +1,12 @@
-//! Rollups (`rollup_day`, `rollup_month`): applying counter deltas, the raw rows a rebuild
-//! pages through, and the sums figures read. What a row contributes is decided in
-//! `congbo_domain::report::rollup`; nothing here knows a metric.
+//! Rollups (`rollup_day`, `rollup_month`: an office's own counters; `rollup_under_day`,
+//! `rollup_under_month`: the counters of every office under it): applying counter deltas, the
+//! raw rows a rebuild pages through, and the sums figures read. What a row contributes is
+//! decided in `congbo_domain::report::rollup`; nothing here knows a metric.
 //!
 //! Writes are `INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n` in batches, the day and
-//! the month row of each delta together, in the sorted key order `diff` produces (so two
-//! PostgreSQL writers touching the same counters lock them in the same order).
+//! the month row of each delta together, own and under each ancestor, in one transaction and
+//! in sorted key order per table (so two PostgreSQL writers touching the same counters lock
+//! them in the same order). A subtree's figure is its office's own rows plus its under rows.
 
 use std::collections::BTreeMap;
 
@@ -29,8 +31,18 @@ pub(crate) fn root_of(path: &str) -> Option<Uuid> {
         .and_then(|s| Uuid::parse_str(s).ok())
 }
 
-/// Shard keys of the offices the deltas name (one small lookup per distinct office).
-async fn shard_keys(tx: &mut Tx, deltas: &[Delta]) -> Result<BTreeMap<Uuid, Uuid>> {
+/// The strict ancestors of the office whose path is `path` (`/root/…/parent/self/`), root first.
+fn ancestors_of(path: &str, office_id: Uuid) -> Vec<Uuid> {
+    path.trim_matches('/')
+        .split('/')
+        .filter_map(|s| Uuid::parse_str(s).ok())
+        .filter(|id| *id != office_id)
+        .collect()
+}
+
+/// Per office the deltas name: its shard key and its strict ancestors (one small lookup per
+/// distinct office).
+async fn placement(tx: &mut Tx, deltas: &[Delta]) -> Result<BTreeMap<Uuid, (Uuid, Vec<Uuid>)>> {
     let mut keys = BTreeMap::new();
     for d in deltas {
         if keys.contains_key(&d.office_id) {
@@ -40,7 +52,11 @@ async fn shard_keys(tx: &mut Tx, deltas: &[Delta]) -> Result<BTreeMap<Uuid, Uuid
             "SELECT path FROM offices WHERE id = $1")
             .bind(d.office_id).fetch_optional(c).await)?;
         let key = path.as_deref().and_then(root_of).unwrap_or(d.office_id);
-        keys.insert(d.office_id, key);
+        let up = path
+            .as_deref()
+            .map(|p| ancestors_of(p, d.office_id))
+            .unwrap_or_default();
+        keys.insert(d.office_id, (key, up));
     }
     Ok(keys)
 }
@@ -51,11 +67,12 @@ type Row = (Uuid, Uuid, String, &'static str, String, i64, i64);
 /// A counter's key: (shard_key, office_id, period, metric, dim).
 type Key = (Uuid, Uuid, String, &'static str, String);
 
-/// A stored counter: (table `day`/`month`, office, period, metric, dim, n, total).
+/// A stored counter: (table `day`/`month`/`under_day`/`under_month`, office, period, metric,
+/// dim, n, total).
 pub type Counter = (String, Uuid, String, String, String, i64, i64);
 
 async fn upsert(tx: &mut Tx, table: &'static str, rows: &[Row]) -> Result<()> {
-    let period = if table == "rollup_day" {
+    let period = if table.ends_with("_day") {
         "day"
     } else {
         "month"
@@ -94,18 +111,31 @@ async fn upsert(tx: &mut Tx, table: &'static str, rows: &[Row]) -> Result<()> {
     Ok(())
 }
 
-/// Add the deltas to the day and the month counters (in the caller's transaction). The deltas
-/// must not repeat a key (`diff` and `added` merge them).
-pub async fn apply(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
-    if deltas.is_empty() {
-        return Ok(());
+/// Rows keyed and summed (`period_len`: 10 keeps the day, 7 makes the month); zero sums are
+/// dropped (they would change nothing).
+fn summed(rows: impl Iterator<Item = Row>, period_len: usize) -> Vec<Row> {
+    let mut out: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+    for r in rows {
+        let e = out
+            .entry((r.0, r.1, r.2[..period_len].to_string(), r.3, r.4))
+            .or_default();
+        e.0 += r.5;
+        e.1 += r.6;
     }
-    let keys = shard_keys(tx, deltas).await?;
-    let days: Vec<Row> = deltas
+    out.into_iter()
+        .filter(|(_, (n, t))| *n != 0 || *t != 0)
+        .map(|((s, o, p, k, d), (n, t))| (s, o, p, k, d, n, t))
+        .collect()
+}
+
+/// The deltas as own day rows and as the day rows of each ancestor (`rollup_under_day`).
+async fn day_rows(tx: &mut Tx, deltas: &[Delta]) -> Result<(Vec<Row>, Vec<Row>)> {
+    let place = placement(tx, deltas).await?;
+    let own: Vec<Row> = deltas
         .iter()
         .map(|d| {
             (
-                keys[&d.office_id],
+                place[&d.office_id].0,
                 d.office_id,
                 d.day.to_string(),
                 d.metric.code(),
@@ -115,28 +145,39 @@ pub async fn apply(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
             )
         })
         .collect();
-    let mut months: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
-    for r in &days {
-        let e = months
-            .entry((r.0, r.1, r.2[..7].to_string(), r.3, r.4.clone()))
-            .or_default();
-        e.0 += r.5;
-        e.1 += r.6;
+    let under = summed(
+        own.iter().flat_map(|r| {
+            place[&r.1]
+                .1
+                .iter()
+                .map(move |a| (r.0, *a, r.2.clone(), r.3, r.4.clone(), r.5, r.6))
+        }),
+        10,
+    );
+    Ok((own, under))
+}
+
+/// Add the deltas to the day and the month counters of their office and of each of its
+/// ancestors (`rollup_under_*`), in the caller's transaction. The deltas must not repeat a key
+/// (`diff` and `added` merge them).
+pub async fn apply(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
+    if deltas.is_empty() {
+        return Ok(());
     }
-    let months: Vec<Row> = months
-        .into_iter()
-        .filter(|(_, (n, t))| *n != 0 || *t != 0)
-        .map(|((s, o, m, k, d), (n, t))| (s, o, m, k, d, n, t))
-        .collect();
+    let (days, under_days) = day_rows(tx, deltas).await?;
+    let months = summed(days.iter().cloned(), 7);
+    let under_months = summed(under_days.iter().cloned(), 7);
     upsert(tx, "rollup_day", &days).await?;
-    upsert(tx, "rollup_month", &months).await
+    upsert(tx, "rollup_under_day", &under_days).await?;
+    upsert(tx, "rollup_month", &months).await?;
+    upsert(tx, "rollup_under_month", &under_months).await
 }
 
 /// Give the counters of the offices under `path` (already moved there) the shard key `key`:
 /// rows under another key are added onto the row under `key` (created if absent), then
 /// removed. Run in the move's transaction.
 pub async fn rekey_subtree(tx: &mut Tx, path: &str, key: Uuid) -> Result<()> {
-    for (table, period) in [("rollup_day", "day"), ("rollup_month", "month")] {
+    for (table, period) in TABLES {
         let add = format!(
             "INSERT INTO {table} (shard_key, office_id, {period}, metric, dim, n, total)
              SELECT $1, office_id, {period}, metric, dim,
@@ -158,6 +199,59 @@ pub async fn rekey_subtree(tx: &mut Tx, path: &str, key: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// Every rollup table with its period column.
+const TABLES: [(&str, &str); 4] = [
+    ("rollup_day", "day"),
+    ("rollup_month", "month"),
+    ("rollup_under_day", "day"),
+    ("rollup_under_month", "month"),
+];
+
+/// An office moved from `old_path` to `new_path` (its subtree's paths already rewritten): take
+/// the subtree's own counters off the ancestors it left and add them to the ancestors it joined
+/// (`rollup_under_*`; ancestors it kept are untouched). Run in the move's transaction, before
+/// [`rekey_subtree`].
+pub async fn move_subtree(tx: &mut Tx, old_path: &str, new_path: &str) -> Result<()> {
+    let id = new_path
+        .trim_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|s| Uuid::parse_str(s).ok())
+        .unwrap_or_default();
+    let (old, new) = (ancestors_of(old_path, id), ancestors_of(new_path, id));
+    let (old_key, new_key) = (
+        root_of(old_path).unwrap_or(id),
+        root_of(new_path).unwrap_or(id),
+    );
+    let left = old
+        .iter()
+        .filter(|a| !new.contains(a))
+        .map(|a| (*a, old_key, "-1"));
+    let joined = new
+        .iter()
+        .filter(|a| !old.contains(a))
+        .map(|a| (*a, new_key, "1"));
+    for (ancestor, key, sign) in left.chain(joined).collect::<Vec<_>>() {
+        for (own, under, period) in [
+            ("rollup_day", "rollup_under_day", "day"),
+            ("rollup_month", "rollup_under_month", "month"),
+        ] {
+            let sql = format!(
+                "INSERT INTO {under} (shard_key, office_id, {period}, metric, dim, n, total)
+                 SELECT $1, $2, {period}, metric, dim,
+                        CAST({sign} * SUM(n) AS BIGINT), CAST({sign} * SUM(total) AS BIGINT)
+                 FROM {own} WHERE office_id IN (SELECT id FROM offices WHERE path LIKE $3 || '%')
+                 GROUP BY {period}, metric, dim
+                 ON CONFLICT (shard_key, office_id, {period}, metric, dim)
+                 DO UPDATE SET n = {under}.n + excluded.n, total = {under}.total + excluded.total"
+            );
+            exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
+                .bind(key).bind(ancestor).bind(new_path).execute(c).await)?;
+        }
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rebuild
 
@@ -166,7 +260,9 @@ pub async fn rekey_subtree(tx: &mut Tx, path: &str, key: Uuid) -> Result<()> {
 /// diff to the rebuilt counters). SQLite's write transaction already serialises writers.
 pub async fn lock_for_rebuild(tx: &mut Tx) -> Result<()> {
     if tx.backend() == Backend::Postgres {
-        exec!(tx, c => sqlx::query("LOCK TABLE rollup_day, rollup_month IN EXCLUSIVE MODE")
+        exec!(tx, c => sqlx::query(
+            "LOCK TABLE rollup_day, rollup_month, rollup_under_day, rollup_under_month
+             IN EXCLUSIVE MODE")
             .execute(c).await)?;
     }
     Ok(())
@@ -179,45 +275,45 @@ pub async fn clear_from(tx: &mut Tx, from: Option<&str>) -> Result<u64> {
     let month = &day[..day.len().min(7)];
     let n = exec!(tx, c => sqlx::query("DELETE FROM rollup_day WHERE day >= $1")
         .bind(day).execute(c).await)?;
-    exec!(tx, c => sqlx::query("DELETE FROM rollup_month WHERE month >= $1")
-        .bind(month).execute(c).await)?;
+    for sql in [
+        "DELETE FROM rollup_under_day WHERE day >= $1",
+        "DELETE FROM rollup_month WHERE month >= $1",
+        "DELETE FROM rollup_under_month WHERE month >= $1",
+    ] {
+        let p = if sql.contains("day") { day } else { month };
+        exec!(tx, c => sqlx::query(sql).bind(p).execute(c).await)?;
+    }
     Ok(n)
 }
 
-/// Add deltas to the day counters only (a rebuild derives the months afterwards).
+/// Add deltas to the day counters (own and ancestors') only; a rebuild derives the months
+/// afterwards.
 pub async fn add_days(tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
     if deltas.is_empty() {
         return Ok(());
     }
-    let keys = shard_keys(tx, deltas).await?;
-    let rows: Vec<Row> = deltas
-        .iter()
-        .map(|d| {
-            (
-                keys[&d.office_id],
-                d.office_id,
-                d.day.to_string(),
-                d.metric.code(),
-                d.dim.clone(),
-                d.n,
-                d.total,
-            )
-        })
-        .collect();
-    upsert(tx, "rollup_day", &rows).await
+    let (days, under_days) = day_rows(tx, deltas).await?;
+    upsert(tx, "rollup_day", &days).await?;
+    upsert(tx, "rollup_under_day", &under_days).await
 }
 
 /// Recompute the month counters of months `>= month` ('YYYY-MM'; '' for all) from the day
 /// counters (after `clear_from` removed them).
 pub async fn derive_months(tx: &mut Tx, month: &str) -> Result<()> {
-    exec!(tx, c => sqlx::query(
-        "INSERT INTO rollup_month (shard_key, office_id, month, metric, dim, n, total)
-         SELECT shard_key, office_id, substr(day, 1, 7), metric, dim,
-                CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS BIGINT)
-         FROM rollup_day WHERE day >= $1
-         GROUP BY shard_key, office_id, substr(day, 1, 7), metric, dim
-         HAVING SUM(n) <> 0 OR SUM(total) <> 0")
-        .bind(month).execute(c).await)?;
+    for (month_table, day_table) in [
+        ("rollup_month", "rollup_day"),
+        ("rollup_under_month", "rollup_under_day"),
+    ] {
+        let sql = format!(
+            "INSERT INTO {month_table} (shard_key, office_id, month, metric, dim, n, total)
+             SELECT shard_key, office_id, substr(day, 1, 7), metric, dim,
+                    CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS BIGINT)
+             FROM {day_table} WHERE day >= $1
+             GROUP BY shard_key, office_id, substr(day, 1, 7), metric, dim
+             HAVING SUM(n) <> 0 OR SUM(total) <> 0"
+        );
+        exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(month).execute(c).await)?;
+    }
     Ok(())
 }
 
@@ -484,10 +580,27 @@ pub enum GroupBy {
 /// Counters summed over the offices and the period, grouped by metric, dim and `by`.
 pub async fn sums(tx: &mut Tx, q: &SumQuery<'_>, by: GroupBy) -> Result<Vec<Sum>> {
     let (table, period) = q.grain.table();
-    let office = if q.subtree {
-        "r.office_id IN (SELECT id FROM offices WHERE path LIKE $1 || '%') AND $2 = $2"
+    // A subtree summed as a whole is the office's own rows plus its `rollup_under_*` rows (a
+    // handful of rows per metric and period, however many offices lie under it); per office
+    // it is every office's own rows.
+    let (from_table, office) = if q.subtree && by != GroupBy::Office {
+        (
+            format!(
+                "(SELECT office_id, {period}, metric, dim, n, total FROM {table}
+                   WHERE office_id = $2
+                  UNION ALL
+                  SELECT office_id, {period}, metric, dim, n, total FROM rollup_under_{period}
+                   WHERE office_id = $2)"
+            ),
+            "$1 = $1",
+        )
+    } else if q.subtree {
+        (
+            table.to_string(),
+            "r.office_id IN (SELECT id FROM offices WHERE path LIKE $1 || '%') AND $2 = $2",
+        )
     } else {
-        "$1 = $1 AND r.office_id = $2"
+        (table.to_string(), "$1 = $1 AND r.office_id = $2")
     };
     let dims = match &q.dims {
         Dims::Whole => "r.dim NOT LIKE 'p:%' AND r.dim NOT LIKE 'g:%' AND $5 = $5",
@@ -528,7 +641,7 @@ pub async fn sums(tx: &mut Tx, q: &SumQuery<'_>, by: GroupBy) -> Result<Vec<Sum>
     let sql = format!(
         "SELECT {key} AS key, r.metric, r.dim, CAST(SUM(r.n) AS BIGINT) AS n,
                 CAST(SUM(r.total) AS BIGINT) AS total
-         FROM {table} r
+         FROM {from_table} r
          WHERE {office} AND r.{period} >= $3 AND r.{period} <= $4 AND {dims}{metrics}
          GROUP BY {group}r.metric, r.dim"
     );
@@ -545,7 +658,7 @@ fn office_key(b: Backend) -> String {
     }
 }
 
-/// Every non-zero counter of both tables, sorted (for the rebuild-equals-incremental tests).
+/// Every non-zero counter of the four tables (own and under, day and month), sorted (for the rebuild-equals-incremental tests).
 pub async fn snapshot(tx: &mut Tx) -> Result<Vec<Counter>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT 'day' AS t, office_id, day AS p, metric, dim, n, total FROM rollup_day
@@ -553,6 +666,12 @@ pub async fn snapshot(tx: &mut Tx) -> Result<Vec<Counter>> {
          UNION ALL
          SELECT 'month' AS t, office_id, month AS p, metric, dim, n, total FROM rollup_month
           WHERE n <> 0 OR total <> 0
+         UNION ALL
+         SELECT 'under_day' AS t, office_id, day AS p, metric, dim, n, total FROM rollup_under_day
+          WHERE n <> 0 OR total <> 0
+         UNION ALL
+         SELECT 'under_month' AS t, office_id, month AS p, metric, dim, n, total
+          FROM rollup_under_month WHERE n <> 0 OR total <> 0
          ORDER BY 1, 2, 3, 4, 5")
         .fetch_all(c).await)?)
 }

@@ -431,3 +431,225 @@ app_test!(rebuild_equals_incremental_after_random_changes, |app| {
     let e = figures::figures(&app.app, &other, &q).await.unwrap_err();
     assert_eq!(e.code(), "office-not-found");
 });
+
+/// Every counter of `office`'s subtree read the fast way (its own rows plus its
+/// `rollup_under_*` rows) equals the sum of every office's own rows under it, by day and by
+/// month, for every metric and dim.
+async fn assert_subtree_rows_agree(app: &TestApp, office: uuid::Uuid) {
+    let mut tx = app.db().read().await.unwrap();
+    let o = congbo_store::repo::office::get(&mut tx, office)
+        .await
+        .unwrap()
+        .unwrap();
+    for (grain, from, to) in [
+        (repo::Grain::Day, "0000-01-01", "9999-12-31"),
+        (repo::Grain::Month, "0000-01", "9999-12"),
+    ] {
+        let q = repo::SumQuery {
+            office_id: o.id,
+            path: &o.path,
+            subtree: true,
+            grain,
+            from,
+            to,
+            dims: repo::Dims::Breakdown(""),
+            metrics: &[],
+        };
+        let key = |r: &repo::Sum| (r.metric.clone(), r.dim.clone());
+        let mut fast: std::collections::BTreeMap<_, (i64, i64)> = Default::default();
+        for r in repo::sums(&mut tx, &q, repo::GroupBy::Nothing)
+            .await
+            .unwrap()
+        {
+            fast.insert(key(&r), (r.n, r.total));
+        }
+        let mut slow: std::collections::BTreeMap<_, (i64, i64)> = Default::default();
+        for r in repo::sums(&mut tx, &q, repo::GroupBy::Office)
+            .await
+            .unwrap()
+        {
+            let e = slow.entry(key(&r)).or_default();
+            e.0 += r.n;
+            e.1 += r.total;
+        }
+        fast.retain(|_, v| *v != (0, 0));
+        slow.retain(|_, v| *v != (0, 0));
+        assert_eq!(fast, slow, "{} {grain:?}", o.code);
+    }
+    tx.commit().await.unwrap();
+}
+
+app_test!(
+    province_figures_equal_the_sum_of_its_communes_across_a_move,
+    |app| {
+        app.set_local_time("2026-03-02T08:00");
+        let (tl, mn) = (app.office_id(TL).await, app.office_id("DB-MN").await);
+        let province = app.office_id("DB").await;
+        let sup = actor(&app, "thanhtra").await;
+        let mut ids = Vec::new();
+        for (desk, n) in [("tl.motcua1", 3), ("mn.motcua1", 2)] {
+            let c = app.token_client(desk).await;
+            for i in 0..n {
+                let d = ok(
+                &c,
+                "/api/v1/dossiers",
+                json!({"procedure_code": FIVE_DAYS, "applicant": {"name": format!("Người {i}")}}),
+            )
+            .await;
+                ids.push(d["id"].as_str().unwrap().to_string());
+            }
+        }
+        // A day later one of Thanh Luông's is finished, one of Mường Nhé's refused; ten days
+        // later the rest are overdue, and one of Thanh Luông's is finished late.
+        app.advance_minutes(60 * 24);
+        let tl_head = app.token_client("tl.truong").await;
+        let mn_head = app.token_client("mn.truong").await;
+        ok(
+            &tl_head,
+            &format!("/api/v1/dossiers/{}/finish", ids[0]),
+            json!({}),
+        )
+        .await;
+        ok(
+            &mn_head,
+            &format!("/api/v1/dossiers/{}/refuse", ids[3]),
+            json!({"reason": "Không đủ điều kiện"}),
+        )
+        .await;
+        app.advance_minutes(60 * 24 * 40);
+        ok(
+            &tl_head,
+            &format!("/api/v1/dossiers/{}/finish", ids[1]),
+            json!({}),
+        )
+        .await;
+
+        let today = congbo_domain::time::local_date(app.app.now());
+        let q = |office_id, subtree| FigureQuery {
+            office_id,
+            from: date(2026, 1, 1),
+            to: today,
+            procedure: None,
+            service_group: None,
+            subtree,
+        };
+        // (received, closed, late, refused, open within, overdue) of a figure set.
+        let key = |f: &figures::OfficeFigures| {
+            (
+                f.received,
+                f.closed,
+                f.returned_late,
+                f.refusals,
+                f.open_within,
+                f.open_overdue,
+            )
+        };
+        let plus = |a: (i64, i64, i64, i64, i64, i64), b: (i64, i64, i64, i64, i64, i64)| {
+            (
+                a.0 + b.0,
+                a.1 + b.1,
+                a.2 + b.2,
+                a.3 + b.3,
+                a.4 + b.4,
+                a.5 + b.5,
+            )
+        };
+        let figures_of = |office_id, subtree| {
+            let (app, sup, q) = (&app, &sup, q(office_id, subtree));
+            async move { key(&figures::figures(&app.app, sup, &q).await.unwrap()) }
+        };
+        let trend_of = |office_id, subtree| {
+            let (app, sup, q) = (&app, &sup, q(office_id, subtree));
+            async move {
+                figures::trend_by_month(&app.app, sup, &q)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|(m, f)| (m, key(&f)))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let check = |label: &'static str| {
+            let app = &app;
+            async move {
+                for office in [province, tl, mn] {
+                    assert_subtree_rows_agree(app, office).await;
+                }
+                let (p, t, m) = (
+                    figures_of(province, true).await,
+                    figures_of(tl, true).await,
+                    figures_of(mn, true).await,
+                );
+                assert_eq!(p, plus(t, m), "{label}: province = Thanh Luông + Mường Nhé");
+                assert_eq!(t, (3, 2, 1, 0, 0, 1), "{label}: Thanh Luông");
+                assert_eq!(m, (2, 1, 0, 1, 0, 1), "{label}: Mường Nhé");
+                let (pt, tt, mt) = (
+                    trend_of(province, true).await,
+                    trend_of(tl, false).await,
+                    trend_of(mn, false).await,
+                );
+                assert_eq!(pt.len(), 4, "{label}: January to April");
+                for ((p, t), m) in pt.iter().zip(&tt).zip(&mt) {
+                    assert_eq!(p.1, plus(t.1, m.1), "{label}: {}", p.0);
+                }
+                // March ends with Thanh Luông's late one still open and overdue.
+                assert_eq!(tt[2].1, (3, 1, 0, 0, 0, 2), "{label}: March");
+            }
+        };
+        check("before any move").await;
+
+        // Thanh Luông moves under a new district (three tiers), then back under the province.
+        let admin = app.login("quantri").await;
+        let district = admin
+        .post_json(
+            "/api/v1/offices",
+            &json!({"code": "DB-HX", "name": "Huyện thử", "kind": "district", "parent_id": province}),
+        )
+        .await;
+        assert_eq!(district.status, StatusCode::CREATED, "{}", district.text());
+        let district: uuid::Uuid = district.json()["id"].as_str().unwrap().parse().unwrap();
+        let to = |parent: uuid::Uuid| {
+            let admin = &admin;
+            async move {
+                let r = admin
+                    .patch_json(
+                        &format!("/api/v1/offices/{tl}"),
+                        &json!({"parent_id": parent}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            }
+        };
+        to(district).await;
+        check("under the district").await;
+        assert_subtree_rows_agree(&app, district).await;
+        assert_eq!(figures_of(district, true).await, figures_of(tl, true).await);
+        // A change after the move reaches the district and the province.
+        ok(
+            &tl_head,
+            &format!("/api/v1/dossiers/{}/finish", ids[2]),
+            json!({}),
+        )
+        .await;
+        assert_subtree_rows_agree(&app, district).await;
+        assert_subtree_rows_agree(&app, province).await;
+        assert_eq!(figures_of(district, true).await, figures_of(tl, true).await);
+        assert_eq!(
+            figures_of(province, true).await,
+            plus(figures_of(tl, true).await, figures_of(mn, true).await)
+        );
+        to(province).await;
+        assert_subtree_rows_agree(&app, district).await;
+        assert_subtree_rows_agree(&app, province).await;
+        assert_eq!(figures_of(district, true).await, (0, 0, 0, 0, 0, 0));
+        assert_eq!(
+            figures_of(province, true).await,
+            plus(figures_of(tl, true).await, figures_of(mn, true).await)
+        );
+        // And a rebuild gives the same counters, the ancestors' included.
+        let incremental = snapshot(&app).await;
+        assert!(incremental.iter().any(|c| c.0 == "under_month"));
+        rollup::rebuild(&app.app, None, &mut |_| {}).await.unwrap();
+        assert_eq!(snapshot(&app).await, incremental);
+    }
+);

@@ -387,8 +387,19 @@ db_test!(
         let months: Vec<(Uuid, i64)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT shard_key, n FROM rollup_month ORDER BY n").fetch_all(c).await)
         .unwrap();
+        // The ancestors' counters: R1 lost A's subtree, R2 gained it, A keeps A1's (rekeyed).
+        let under: Vec<(Uuid, Uuid, i64)> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT shard_key, office_id, n FROM rollup_under_day WHERE n <> 0 ORDER BY n")
+            .fetch_all(c).await)
+        .unwrap();
+        let under_months: Vec<(Uuid, Uuid, i64)> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT shard_key, office_id, n FROM rollup_under_month WHERE n <> 0 ORDER BY n")
+            .fetch_all(c).await)
+        .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(rows, [(r2.id, a.id, 2), (r2.id, a1.id, 4)]);
         assert_eq!(months, [(r2.id, 2), (r2.id, 4)]);
+        assert_eq!(under, [(r2.id, a.id, 4), (r2.id, r2.id, 6)]);
+        assert_eq!(under_months, under);
     }
 );

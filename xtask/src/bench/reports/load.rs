@@ -269,21 +269,12 @@ async fn print_counts(db: &Db, c: &Counts, how: String) -> anyhow::Result<()> {
          day counters {how}",
         c.dossiers, c.events, c.tickets, c.ratings, c.feedback, c.counters
     );
-    let (days, months): (i64, i64) = match db {
-        Db::Postgres(p) => {
-            sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM rollup_day), (SELECT COUNT(*) FROM rollup_month)",
-            )
-            .fetch_one(p)
-            .await?
-        }
-        Db::Sqlite(p) => {
-            sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM rollup_day), (SELECT COUNT(*) FROM rollup_month)",
-            )
-            .fetch_one(p)
-            .await?
-        }
+    const COUNT: &str =
+        "SELECT (SELECT COUNT(*) FROM rollup_day), (SELECT COUNT(*) FROM rollup_month),
+        (SELECT COUNT(*) FROM rollup_under_day), (SELECT COUNT(*) FROM rollup_under_month)";
+    let (days, months, under_days, under_months): (i64, i64, i64, i64) = match db {
+        Db::Postgres(p) => sqlx::query_as(COUNT).fetch_one(p).await?,
+        Db::Sqlite(p) => sqlx::query_as(COUNT).fetch_one(p).await?,
     };
     let bytes: i64 = match db {
         Db::Postgres(p) => {
@@ -300,7 +291,8 @@ async fn print_counts(db: &Db, c: &Counts, how: String) -> anyhow::Result<()> {
         }
     };
     println!(
-        "  rollup_day {days} rows, rollup_month {months} rows; the database takes {} MB",
+        "  rollup_day {days} rows, rollup_month {months} rows, rollup_under_day {under_days} \
+         rows, rollup_under_month {under_months} rows; the database takes {} MB",
         bytes / 1_000_000
     );
     Ok(())
@@ -532,7 +524,8 @@ async fn verify_rebuild(app: &App) -> anyhow::Result<()> {
         after.len()
     );
     println!(
-        "    the counters written while loading equal `rollup rebuild`'s: {} day and month rows",
+        "    the counters written while loading equal `rollup rebuild`'s: {} day and month rows \
+         (own and under)",
         after.len()
     );
     Ok(())
