@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam};
+use crate::form_state::FormState;
 use crate::i18n::Locale;
 use crate::routes::office::OfficeLine;
 use crate::view::{Nav, page, role_label};
@@ -79,6 +80,7 @@ async fn manageable_offices(state: &AppState, actor: &Actor) -> Result<Vec<Offic
 struct StaffListPage {
     t: Locale,
     nav: Option<Nav>,
+    form: FormState,
     staff: Vec<StaffLine>,
     offices: Vec<OfficeLine>,
     roles: Vec<(&'static str, String)>,
@@ -88,6 +90,7 @@ pub async fn list(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
 ) -> Result<Response, Failure> {
     let now = state.app.now();
     let staff = staff::list(&state.app, &actor)
@@ -101,6 +104,7 @@ pub async fn list(
         staff,
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 
@@ -140,6 +144,7 @@ pub async fn create(
 struct StaffPage {
     t: Locale,
     nav: Option<Nav>,
+    form: FormState,
     member: StaffLine,
     email: String,
     created: String,
@@ -152,6 +157,7 @@ pub async fn show(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Response, Failure> {
     let v = staff::get(&state.app, &actor, id).await?;
@@ -168,6 +174,7 @@ pub async fn show(
         roles: roles(&t),
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 
