@@ -282,12 +282,10 @@ pub struct Replay {
 pub async fn keep_typed(State(replay): State<Replay>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let multipart = is_form(req.headers());
-    let small = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n <= KEEP_LIMIT);
+    // The declared length (hyper takes it from `Content-Length`; in-process bodies know it).
+    let small = axum::body::HttpBody::size_hint(req.body())
+        .upper()
+        .is_some_and(|n| n <= KEEP_LIMIT as u64);
     if req.method() != Method::POST || path.starts_with("/api/") || multipart.is_none() || !small {
         return next.run(req).await;
     }
@@ -310,6 +308,7 @@ pub async fn keep_typed(State(replay): State<Replay>, req: Request, next: Next) 
     let t = Locale::from_parts(&parts);
     let values = fields_of(&parts.headers, multipart == Some(true), &bytes).await;
     let state = FormState::refused(&path, values, &f, &t);
+    let summary = state.summary.clone().unwrap_or_default();
     let target = form_page(&path, &parts.headers);
     let mut get = Request::builder().method(Method::GET).uri(target.as_str());
     for (name, value) in parts.headers.iter() {
@@ -323,11 +322,40 @@ pub async fn keep_typed(State(replay): State<Replay>, req: Request, next: Next) 
     *get.extensions_mut() = parts.extensions.clone();
     get.extensions_mut().remove::<axum::extract::MatchedPath>();
     get.extensions_mut().insert(state);
-    let Ok(mut page) = replay.router.oneshot(get).await;
+    let Ok(page) = replay.router.oneshot(get).await;
     if page.status() != StatusCode::OK || page.extensions().get::<Failure>().is_some() {
         return res;
     }
-    *page.status_mut() = f.status;
+    let (mut head, body) = page.into_parts();
+    let Ok(html) = axum::body::to_bytes(body, usize::MAX).await else {
+        return res;
+    };
+    let html = with_summary(String::from_utf8_lossy(&html).into_owned(), &summary);
+    head.status = f.status;
+    head.headers.remove(header::CONTENT_LENGTH);
+    let mut page = Response::from_parts(head, Body::from(html));
     f.set_retry_after(&mut page);
     page
 }
+
+/// The refusal is always shown: a page whose template has no summary for this form gets it at
+/// the top of its main content.
+fn with_summary(mut html: String, summary: &str) -> String {
+    if html.contains(SUMMARY_CLASS) {
+        return html;
+    }
+    if let Some(at) = html.find(r#"<main id="main" tabindex="-1">"#) {
+        let at = at + r#"<main id="main" tabindex="-1">"#.len();
+        let p = format!(
+            r#"<p class="{SUMMARY_CLASS}" role="alert">{}</p>"#,
+            askama::filters::escape(summary, askama::filters::Html)
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        );
+        html.insert_str(at, &p);
+    }
+    html
+}
+
+/// The class of the summary (`templates/_form.html`).
+const SUMMARY_CLASS: &str = "error-msg form-summary";

@@ -15,6 +15,7 @@ mod dossier;
 mod dossier_pages;
 mod evaluation;
 mod feedback;
+mod forms;
 mod i18n;
 mod offices;
 mod open311;
