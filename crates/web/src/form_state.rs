@@ -319,8 +319,17 @@ pub async fn keep_typed(State(replay): State<Replay>, req: Request, next: Next) 
     let Ok(mut get) = get.body(Body::empty()) else {
         return res;
     };
-    *get.extensions_mut() = parts.extensions.clone();
-    get.extensions_mut().remove::<axum::extract::MatchedPath>();
+    // Only the client's address carries over (the router's own extensions, such as the path
+    // parameters of the `POST`, would confuse the page's extractors).
+    if let Some(a) = parts.extensions.get::<crate::ratelimit::ClientAddr>() {
+        get.extensions_mut().insert(a.clone());
+    }
+    if let Some(c) = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    {
+        get.extensions_mut().insert(*c);
+    }
     get.extensions_mut().insert(state);
     let Ok(page) = replay.router.oneshot(get).await;
     if page.status() != StatusCode::OK || page.extensions().get::<Failure>().is_some() {

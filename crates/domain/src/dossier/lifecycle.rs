@@ -408,11 +408,11 @@ fn check_new_due(
     now: DateTime,
     calendar: &WorkCalendar,
 ) -> Result<(), DomainError> {
-    if new_due <= now.date() {
-        return Err(DomainError::field("apology-new-date-past", "new_due"));
-    }
     if new_due <= f.current_due().unwrap_or(now.date()) {
         return Err(DomainError::field("apology-new-date", "new_due"));
+    }
+    if new_due <= now.date() {
+        return Err(DomainError::field("apology-new-date-past", "new_due"));
     }
     if !calendar.is_working_day(new_due) {
         return Err(DomainError::field(

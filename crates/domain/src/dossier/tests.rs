@@ -527,10 +527,11 @@ fn apology_guards() {
         try_apply(&f, apology(date(2026, 2, 26), Role::Head), now).unwrap_err(),
         ferr("apology-new-date", "new_due")
     );
-    // Today and earlier are refused as such, before the comparison with the current date.
-    for d in [date(2026, 2, 25), date(2026, 2, 20)] {
+    // Once late (due 26/02, now 03/03), a date after the old one but not after today.
+    let late = at(date(2026, 3, 3), 9);
+    for d in [date(2026, 3, 2), date(2026, 3, 3)] {
         assert_eq!(
-            try_apply(&f, apology(d, Role::Head), now).unwrap_err(),
+            try_apply(&f, apology(d, Role::Head), late).unwrap_err(),
             ferr("apology-new-date-past", "new_due")
         );
     }
