@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod browser_dashboard;
 mod browser_evaluation;
+mod browser_forms;
 mod browser_periodic;
 mod browser_public;
 mod calendar;
