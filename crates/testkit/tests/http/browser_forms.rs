@@ -122,6 +122,13 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
         err.text().await.unwrap()
     );
     shot(c, "02-refused").await;
+    c.execute(
+        "document.getElementById('phone').scrollIntoView({block: 'center'});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "03-refused-phone-field").await;
     assert_eq!(value_of(c, "name").await, "Phạm Thị Thu");
     assert_eq!(value_of(c, "id_number").await, "001203004567");
     assert_eq!(value_of(c, "phone").await, "0912 345 67");
@@ -155,6 +162,6 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
     assert!(on_dossier, "not on the dossier page");
     let page = c.source().await.unwrap();
     assert!(page.contains("0912345678") && page.contains("Phạm Thị Thu"));
-    shot(c, "03-received").await;
+    shot(c, "04-received").await;
     browser.close().await;
 }
