@@ -385,22 +385,6 @@ fn need_reason(reason: &str) -> Result<(), DomainError> {
     }
 }
 
-/// Applies `action` at `now` (Vietnam local time) to `d`.
-///
-/// Errors (code, field):
-/// - `illegal-transition` (none): the action is not allowed in the current state, including
-///   any action on a terminal state;
-/// - `reason-required` (`reason`): supplement, refusal, stop or apology without a reason;
-/// - `supplement-needs-approval` (`approved_by_head`): a second or later Form 02 without the
-///   head's approval;
-/// - `due-before-receipt` (`due`): appointment date before the receipt date;
-/// - `transfer-same-step` (`to_step`), `step-due-in-past` (`step_due`);
-/// - `late-return-needs-apology` (none): returning a dossier finished late without Form 04;
-/// - `apology-signer-role` (`signer_role`): Form 04 not signed by the head or a deputy;
-/// - `apology-new-date` (`new_due`): new date not later than the current one;
-/// - `apology-new-date-past` (`new_due`): new date not after today;
-/// - `apology-new-date-not-working` (`new_due`): new date not a working day of the calendar;
-/// - `reappointment-limit` (none): more Form 04 dates than `rules.max_reappointments`.
 /// A Form 04 date: after today, after the date it replaces, on a working day.
 fn check_new_due(
     f: &DossierFacts,
@@ -423,6 +407,22 @@ fn check_new_due(
     Ok(())
 }
 
+/// Applies `action` at `now` (Vietnam local time) to `d`.
+///
+/// Errors (code, field):
+/// - `illegal-transition` (none): the action is not allowed in the current state, including
+///   any action on a terminal state;
+/// - `reason-required` (`reason`): supplement, refusal, stop or apology without a reason;
+/// - `supplement-needs-approval` (`approved_by_head`): a second or later Form 02 without the
+///   head's approval;
+/// - `due-before-receipt` (`due`): appointment date before the receipt date;
+/// - `transfer-same-step` (`to_step`), `step-due-in-past` (`step_due`);
+/// - `late-return-needs-apology` (none): returning a dossier finished late without Form 04;
+/// - `apology-signer-role` (`signer_role`): Form 04 not signed by the head or a deputy;
+/// - `apology-new-date` (`new_due`): new date not later than the current one;
+/// - `apology-new-date-past` (`new_due`): new date not after today;
+/// - `apology-new-date-not-working` (`new_due`): new date not a working day of the calendar;
+/// - `reappointment-limit` (none): more Form 04 dates than `rules.max_reappointments`.
 pub fn apply(
     d: &DossierFacts,
     action: &Action,
