@@ -322,7 +322,7 @@ pub async fn keep_typed(State(replay): State<Replay>, req: Request, next: Next) 
     // Only the client's address carries over (the router's own extensions, such as the path
     // parameters of the `POST`, would confuse the page's extractors).
     if let Some(a) = parts.extensions.get::<crate::ratelimit::ClientAddr>() {
-        get.extensions_mut().insert(a.clone());
+        get.extensions_mut().insert(*a);
     }
     if let Some(c) = parts
         .extensions
