@@ -13,6 +13,7 @@ pub mod identity;
 pub mod index766;
 pub mod office;
 pub mod password;
+pub mod phone;
 pub mod queue;
 pub mod rating;
 pub mod report;

@@ -52,6 +52,16 @@ impl Locale {
         }
     }
     /// The message for `key`, or the key itself when missing (a test checks none are missing).
+    /// A procedure's time limit in this language: "Trong ngày" / "Same day" for a same-day
+    /// procedure, else as written on receipts ("05 ngày làm việc").
+    pub fn limit(&self, l: &congbo_domain::calendar::TimeLimit) -> String {
+        if l.is_same_day() {
+            self.t("catalog-same-day")
+        } else {
+            l.to_string()
+        }
+    }
+
     pub fn t(&self, key: &str) -> String {
         LOCALES
             .try_lookup(self.id(), key)

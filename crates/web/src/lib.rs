@@ -19,6 +19,7 @@ pub mod charts;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod form_state;
 pub mod forms;
 pub mod i18n;
 pub mod legacy;
@@ -158,8 +159,14 @@ fn metrics_handle() -> PrometheusHandle {
 /// layers every request passes through.
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    let replay = form_state::Replay {
+        router: Router::new()
+            .merge(router::routes(&state))
+            .with_state(state.clone()),
+    };
     Router::new()
         .merge(router::routes(&state))
+        .layer(from_fn_with_state(replay, form_state::keep_typed))
         .fallback_service(
             Router::new()
                 .fallback(legacy::fallback)

@@ -55,6 +55,9 @@ pub struct Entry {
     pub body_limit: Option<usize>,
     /// Described in the OpenAPI document (API routes only).
     pub documented: bool,
+    /// For a page form (`POST`) whose form is not on the page at its own path or above it:
+    /// the page that shows the form (see [`page_for_post`]).
+    pub form_page: Option<&'static str>,
 }
 
 /// One table row: the entry and the handler that serves it.
@@ -70,6 +73,10 @@ impl Route {
     }
     fn body_limit(&mut self, bytes: usize) -> &mut Self {
         self.entry.body_limit = Some(bytes);
+        self
+    }
+    fn form_page(&mut self, page: &'static str) -> &mut Self {
+        self.entry.form_page = Some(page);
         self
     }
     fn undocumented(&mut self) -> &mut Self {
@@ -121,6 +128,7 @@ impl Table {
                 path,
                 limit: Limit::None,
                 body_limit: None,
+                form_page: None,
             },
             handler: on(filter, h),
         });
@@ -245,7 +253,8 @@ fn table() -> Vec<Route> {
         .body_limit(crate::IMPORT_LIMIT);
     t.page(M::GET, "/danh-muc/xuat", page::catalog::export);
     t.page(M::GET, "/ho-so", page::dossier::list);
-    t.page(M::POST, "/ho-so", page::dossier::create);
+    t.page(M::POST, "/ho-so", page::dossier::create)
+        .form_page("/ho-so/tiep-nhan");
     t.page(M::GET, "/ho-so/tiep-nhan", page::dossier::new_form);
     t.page(M::GET, "/ho-so/so-theo-doi", page::dossier::book);
     t.page(M::GET, "/ho-so/{id}", page::dossier::show);
@@ -762,6 +771,49 @@ pub fn entries() -> Vec<Entry> {
     table().into_iter().map(|r| r.entry).collect()
 }
 
+/// Whether the concrete `path` matches the route `pattern` (`{name}` matches one segment).
+pub fn matches(pattern: &str, path: &str) -> bool {
+    let (p, c): (Vec<_>, Vec<_>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == c.len()
+        && p.iter()
+            .zip(&c)
+            .all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}') && !b.is_empty()))
+}
+
+/// The page that shows the form posted to the page route `path` (when the browser sent no
+/// `Referer`): the route's `form_page`, else the page (`GET`) at `path`, else its nearest
+/// ancestor that is a page (`/don-vi/7/doi-ten` → `/don-vi/7`), else `/`.
+pub fn page_for_post(path: &str) -> String {
+    let all = entries();
+    let pages: Vec<&Entry> = all
+        .iter()
+        .filter(|e| e.area == Area::Page && e.method == Method::GET)
+        .collect();
+    let posted = all
+        .iter()
+        .find(|e| e.area == Area::Page && e.method == Method::POST && matches(e.path, path));
+    if let Some(page) = posted.and_then(|e| e.form_page) {
+        return page.to_string();
+    }
+    let mut candidate = path.trim_end_matches('/').to_string();
+    while !candidate.is_empty() {
+        if pages.iter().any(|e| matches(e.path, &candidate)) {
+            return candidate;
+        }
+        candidate.truncate(candidate.rfind('/').unwrap_or(0));
+    }
+    "/".to_string()
+}
+
+/// The page forms: every page `POST`, with the page that shows its form.
+pub fn page_forms() -> Vec<(&'static str, Option<&'static str>)> {
+    entries()
+        .into_iter()
+        .filter(|e| e.area == Area::Page && e.method == Method::POST)
+        .map(|e| (e.path, e.form_page))
+        .collect()
+}
+
 /// The page routes: method and path.
 pub fn page_routes() -> Vec<(Method, &'static str)> {
     of_area(Area::Page)
@@ -795,6 +847,23 @@ mod tests {
                 e.path
             );
         }
+    }
+
+    #[test]
+    fn a_refused_form_goes_back_to_its_page() {
+        assert_eq!(page_for_post("/ho-so"), "/ho-so/tiep-nhan");
+        assert_eq!(page_for_post("/danh-muc/nhap"), "/danh-muc/nhap");
+        assert_eq!(page_for_post("/lich/ngay"), "/lich");
+        assert_eq!(page_for_post("/tai-khoan/mat-khau"), "/tai-khoan");
+        let id = "0190a3c4-0000-7000-8000-000000000001";
+        assert_eq!(
+            page_for_post(&format!("/don-vi/{id}/doi-ten")),
+            format!("/don-vi/{id}")
+        );
+        assert_eq!(
+            page_for_post(&format!("/ho-so/{id}/apology")),
+            format!("/ho-so/{id}")
+        );
     }
 
     #[test]

@@ -281,7 +281,8 @@ fn key_of(by: By, r: &RatingRow) -> String {
 }
 
 /// The label of a line of the breakdown: the office's, officer's, service's or counter's
-/// name, the procedure's code, the channel or the criterion.
+/// name, the procedure's name with its code (the latest version's name), the channel or the
+/// criterion.
 async fn label_of(tx: &mut Tx, by: By, k: &str) -> Result<String> {
     if k.is_empty() {
         return Ok("—".to_string());
@@ -297,7 +298,12 @@ async fn label_of(tx: &mut Tx, by: By, k: &str) -> Result<String> {
             .await?
             .map(|c| format!("Quầy {}", c.number)),
         (By::Office | By::Officer | By::Service | By::Counter, None) => None,
-        (By::Procedure, _) => Some(k.to_string()),
+        (By::Procedure, _) => Some(
+            match congbo_store::repo::catalog::versions(tx, k).await?.pop() {
+                Some(v) => format!("{} ({k})", v.name),
+                None => k.to_string(),
+            },
+        ),
         (By::Channel, _) => Some(match k {
             "counter-device" => "Thiết bị tại quầy".into(),
             "qr" => "Mã QR, đường dẫn".into(),

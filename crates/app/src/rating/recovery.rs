@@ -23,6 +23,8 @@ pub struct CaseView {
     pub office_id: Uuid,
     pub office_name: String,
     pub officer_name: Option<String>,
+    /// Instants in microseconds, for pages; the API writes them as local ISO times.
+    #[serde(skip)]
     pub opened_at: i64,
     pub due_date: String,
     pub overdue: bool,
@@ -32,6 +34,7 @@ pub struct CaseView {
     pub contact: Option<String>,
     pub called_back: Option<bool>,
     pub outcome: Option<String>,
+    #[serde(skip)]
     pub closed_at: Option<i64>,
 }
 

@@ -306,6 +306,10 @@ pub async fn rate_at_counter(
     let (now, office_id) = (ready.now, ready.office_id);
     let mut tx = app.db.begin().await?;
     let device = device_of(&mut tx, counter_id, secret).await?;
+    // A second try on the same service says so, as the rating link does (not "time is up").
+    if repo::rated(&mut tx, ticket_id, Channel::CounterDevice.as_str()).await? {
+        return Err(AppError::Conflict("rating-already-given"));
+    }
     let (t, _) = open_ticket(&mut tx, counter_id, office_id, now)
         .await?
         .filter(|(t, _)| t.id == ticket_id)

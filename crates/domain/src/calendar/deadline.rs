@@ -111,11 +111,19 @@ impl TimeLimit {
             unit: LimitUnit::Months,
         }
     }
+
+    /// A limit of zero: the result is given the day the dossier is received ("Trong ngày").
+    pub const fn is_same_day(&self) -> bool {
+        self.amount == 0
+    }
 }
 
 impl std::fmt::Display for TimeLimit {
-    /// "05 ngày làm việc", as written on receipts.
+    /// "05 ngày làm việc", as written on receipts; "Trong ngày" for a same-day procedure.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_same_day() {
+            return f.write_str("Trong ngày");
+        }
         write!(f, "{:02} {}", self.amount, self.unit.label_vi())
     }
 }
@@ -448,6 +456,13 @@ mod tests {
         }
         assert!(LimitUnit::parse("weeks").is_err());
         assert_eq!(TimeLimit::working_days(5).to_string(), "05 ngày làm việc");
+        for same_day in [
+            TimeLimit::working_days(0),
+            TimeLimit::working_hours(0),
+            TimeLimit::calendar_days(0),
+        ] {
+            assert_eq!(same_day.to_string(), "Trong ngày");
+        }
         assert_eq!(TimeLimit::months(12).to_string(), "12 tháng");
     }
 

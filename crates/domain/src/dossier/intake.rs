@@ -126,7 +126,7 @@ impl Applicant {
             }
         };
         let address = optional(address, "address", 300)?;
-        let phone = match optional(phone, "phone", 20)? {
+        let phone = match optional(phone, "phone", 24)? {
             None => None,
             Some(s) => Some(parse_phone(&s)?),
         };
@@ -168,24 +168,9 @@ impl Applicant {
     }
 }
 
-/// A Vietnamese phone number: 10 digits starting with 0 (spaces, dots and dashes allowed;
-/// `+84`/`84` prefix converted).
+/// A Vietnamese phone number, normalised ([`crate::phone::Phone`], the one rule).
 pub fn parse_phone(s: &str) -> Result<String, DomainError> {
-    let bad = || DomainError::field("invalid-phone", "phone");
-    let mut digits: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        .collect();
-    if let Some(rest) = digits.strip_prefix("+84") {
-        digits = format!("0{rest}");
-    } else if digits.len() == 11 && digits.starts_with("84") {
-        digits = format!("0{}", &digits[2..]);
-    }
-    if digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()) {
-        Ok(digits)
-    } else {
-        Err(bad())
-    }
+    crate::phone::Phone::parse(s).map(crate::phone::Phone::into_string)
 }
 
 /// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces.

@@ -451,6 +451,28 @@ fn need_reason(reason: &str) -> Result<(), DomainError> {
     }
 }
 
+/// A Form 04 date: after today, after the date it replaces, on a working day.
+fn check_new_due(
+    f: &DossierFacts,
+    new_due: Date,
+    now: DateTime,
+    calendar: &WorkCalendar,
+) -> Result<(), DomainError> {
+    if new_due <= f.current_due().unwrap_or(now.date()) {
+        return Err(DomainError::field("apology-new-date", "new_due"));
+    }
+    if new_due <= now.date() {
+        return Err(DomainError::field("apology-new-date-past", "new_due"));
+    }
+    if !calendar.is_working_day(new_due) {
+        return Err(DomainError::field(
+            "apology-new-date-not-working",
+            "new_due",
+        ));
+    }
+    Ok(())
+}
+
 /// Applies `action` at `now` (Vietnam local time) to `d`.
 ///
 /// Errors (code, field):
@@ -463,7 +485,9 @@ fn need_reason(reason: &str) -> Result<(), DomainError> {
 /// - `transfer-same-step` (`to_step`), `step-due-in-past` (`step_due`);
 /// - `late-return-needs-apology` (none): returning a dossier finished late without Form 04;
 /// - `apology-signer-role` (`signer_role`): Form 04 not signed by the head or a deputy;
-/// - `apology-new-date` (`new_due`): new date not later than the current one or than today;
+/// - `apology-new-date` (`new_due`): new date not later than the current one;
+/// - `apology-new-date-past` (`new_due`): new date not after today;
+/// - `apology-new-date-not-working` (`new_due`): new date not a working day of the calendar;
 /// - `reappointment-limit` (none): more Form 04 dates than `rules.max_reappointments`;
 /// - `apology-not-needed` (none): sending to the head a dossier that needs no Form 04.
 pub fn apply(
@@ -579,10 +603,7 @@ pub fn apply(
             if !matches!(signer_role, Role::Head | Role::Deputy) {
                 return Err(DomainError::field("apology-signer-role", "signer_role"));
             }
-            let current = f.current_due().unwrap_or(now.date());
-            if *new_due <= current || *new_due < now.date() {
-                return Err(DomainError::field("apology-new-date", "new_due"));
-            }
+            check_new_due(&f, *new_due, now, calendar)?;
             if f.reappointments.len() >= rules.max_reappointments as usize {
                 return Err(DomainError::new("reappointment-limit"));
             }

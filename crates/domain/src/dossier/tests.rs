@@ -623,6 +623,23 @@ fn apology_guards() {
         try_apply(&f, apology(date(2026, 2, 26), Role::Head), now).unwrap_err(),
         ferr("apology-new-date", "new_due")
     );
+    // Once late (due 26/02, now 03/03), a date after the old one but not after today.
+    let late = at(date(2026, 3, 3), 9);
+    for d in [date(2026, 3, 2), date(2026, 3, 3)] {
+        assert_eq!(
+            try_apply(&f, apology(d, Role::Head), late).unwrap_err(),
+            ferr("apology-new-date-past", "new_due")
+        );
+    }
+    // A Saturday, a Sunday and a public holiday (Reunification Day) are not working days.
+    for d in [date(2026, 3, 7), date(2026, 3, 8), date(2026, 4, 30)] {
+        assert_eq!(
+            try_apply(&f, apology(d, Role::Head), now).unwrap_err(),
+            ferr("apology-new-date-not-working", "new_due"),
+            "{d}"
+        );
+    }
+    assert!(try_apply(&f, apology(date(2026, 3, 9), Role::Head), now).is_ok());
     let no_reason = Action::Apologize {
         reason: "".into(),
         new_due: date(2026, 3, 4),

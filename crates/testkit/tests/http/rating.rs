@@ -218,7 +218,8 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(rating_count(&app).await, 1);
-    // Locked again: a second rating of the same ticket is refused and stores nothing.
+    // Locked again: a second rating of the same ticket is refused as already given (409, as
+    // the rating link says), not as a window that ran out, and stores nothing.
     let page = tab.get(&format!("/may-danh-gia/{k1}")).await.text();
     assert!(page.contains("Xin kính chào quý khách"));
     let r = tab
@@ -227,8 +228,12 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
             &[("ticket_id", &t1), ("value", "1")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("Đã hết thời gian đánh giá"));
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let text = r.text();
+    assert!(
+        text.contains("đã được đánh giá") && !text.contains("Đã hết thời gian đánh giá"),
+        "{text}"
+    );
     assert_eq!(rating_count(&app).await, 1);
 
     // The head sees the recovery case with the contact; a supervisor sees it without; the
@@ -250,6 +255,13 @@ app_test!(tablet_unlocks_after_a_finish_and_takes_one_rating, |app| {
     );
     // Two working days from Tuesday 10 March 2026.
     assert_eq!(case["due_date"], "2026-03-12");
+    // Times are Vietnam local ISO times, as elsewhere in the API (not raw microseconds).
+    let opened = case["opened_at"].as_str().expect("a string");
+    assert!(
+        opened.starts_with("2026-03-10T") && opened.len() == 19,
+        "{opened}"
+    );
+    assert!(case["closed_at"].is_null());
     let sup = app.token_client("thanhtra").await;
     let province = app.office_id("DB").await;
     let seen = sup
@@ -650,6 +662,12 @@ app_test!(figures_by_officer_with_indicator_and_corrections, |app| {
         .await
         .json();
     assert_eq!(by_proc["lines"][0]["key"], FIVE_DAYS);
+    // The line carries the procedure's name, not only its code.
+    let label = by_proc["lines"][0]["label"].as_str().unwrap_or_default();
+    assert!(
+        label.starts_with("Đăng ký lại khai sinh") && label.ends_with(&format!("({FIVE_DAYS})")),
+        "{by_proc}"
+    );
     let r = head
         .get(&format!("/api/v1/offices/{office}/satisfaction?by=colour"))
         .await;

@@ -305,8 +305,30 @@ pub async fn cases(
     CurrentUser(a): CurrentUser,
     PathParam(id): PathParam<Uuid>,
     QueryParam(p): QueryParam<CaseParams>,
-) -> Result<Json<Vec<CaseView>>, Failure> {
-    Ok(Json(rating::cases(&s.app, &a, id, p.open).await?))
+) -> Result<Json<Vec<CaseOut>>, Failure> {
+    let cases = rating::cases(&s.app, &a, id, p.open).await?;
+    Ok(Json(cases.into_iter().map(CaseOut::from).collect()))
+}
+
+/// A recovery case as the API gives it: times are Vietnam local ISO times
+/// (`YYYY-MM-DDTHH:MM:SS`), like the dossier and queue endpoints.
+#[derive(Serialize)]
+pub struct CaseOut {
+    #[serde(flatten)]
+    case: CaseView,
+    opened_at: String,
+    closed_at: Option<String>,
+}
+
+impl From<CaseView> for CaseOut {
+    fn from(case: CaseView) -> Self {
+        use congbo_domain::time::iso_local;
+        CaseOut {
+            opened_at: iso_local(case.opened_at),
+            closed_at: case.closed_at.map(iso_local),
+            case,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

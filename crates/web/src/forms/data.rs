@@ -195,7 +195,31 @@ fn control_rows(v: &DossierView) -> Vec<ControlRow> {
         });
         from = to;
     }
+    judge_steps(&mut rows, v.row.on_time.as_deref());
     rows
+}
+
+/// The control sheet's result column: a step with a deadline is judged by the hand-over that
+/// ended it (before its day: "Trước hạn"; by its deadline: "Đúng hạn"; after: "Quá hạn"); the
+/// hand-over to the citizen carries the dossier's result. A step still running stays blank.
+pub(super) fn judge_steps(rows: &mut [ControlRow], dossier_on_time: Option<&str>) {
+    let ends: Vec<Option<jiff::civil::DateTime>> = (0..rows.len())
+        .map(|i| rows.get(i + 1).map(|r| r.at))
+        .collect();
+    for (row, end) in rows.iter_mut().zip(ends) {
+        row.result = match (row.due, end) {
+            (Some(due), Some(end)) if end.date() < due.date() => "Trước hạn".into(),
+            (Some(due), Some(end)) if end <= due => "Đúng hạn".into(),
+            (Some(_), Some(_)) => "Quá hạn".into(),
+            _ if row.to_unit == "Tổ chức, cá nhân" => match dossier_on_time {
+                Some("early") => "Trước hạn".into(),
+                Some("on-time") => "Đúng hạn".into(),
+                Some("late") => "Quá hạn".into(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+    }
 }
 
 /// The tracking book (Form 07) of a day: one row per dossier received that day.

@@ -589,3 +589,49 @@ fn everything_is_escaped() {
         "applicant name escaped"
     );
 }
+
+#[test]
+fn control_06_judges_each_step_by_the_hand_over_that_ended_it() {
+    let row = |to: &str, at, due| ControlRow {
+        to_unit: to.into(),
+        at,
+        due,
+        ..ControlRow::default()
+    };
+    let mut rows = vec![
+        // Step 1 due 05/03 17:00, handed on 04/03: before its day.
+        row(
+            "Công chức Tư pháp - Hộ tịch",
+            datetime(2026, 3, 2, 9, 0, 0, 0),
+            Some(datetime(2026, 3, 5, 17, 0, 0, 0)),
+        ),
+        // Step 2 due 06/03 10:00, handed on 06/03 09:00: on its day.
+        row(
+            "Chủ tịch UBND xã",
+            datetime(2026, 3, 4, 9, 0, 0, 0),
+            Some(datetime(2026, 3, 6, 10, 0, 0, 0)),
+        ),
+        // Step 3 due 06/03 17:00, finished 09/03: late.
+        row(
+            "Bộ phận Một cửa",
+            datetime(2026, 3, 6, 9, 0, 0, 0),
+            Some(datetime(2026, 3, 6, 17, 0, 0, 0)),
+        ),
+        row("Bộ phận Một cửa", datetime(2026, 3, 9, 9, 0, 0, 0), None),
+        row("Tổ chức, cá nhân", datetime(2026, 3, 9, 10, 0, 0, 0), None),
+    ];
+    super::data::judge_steps(&mut rows, Some("on-time"));
+    let results: Vec<&str> = rows.iter().map(|r| r.result.as_str()).collect();
+    assert_eq!(
+        results,
+        ["Trước hạn", "Đúng hạn", "Quá hạn", "", "Đúng hạn"]
+    );
+    // A step still running has no result yet.
+    let mut running = vec![row(
+        "Chủ tịch UBND xã",
+        datetime(2026, 3, 4, 9, 0, 0, 0),
+        Some(datetime(2026, 3, 6, 10, 0, 0, 0)),
+    )];
+    super::data::judge_steps(&mut running, None);
+    assert_eq!(running[0].result, "");
+}

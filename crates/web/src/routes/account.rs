@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam};
+use crate::form_state::FormState;
 use crate::i18n::Locale;
 use crate::view::{Nav, page_with};
 use congbo_domain::time::dmy_hm;
@@ -31,9 +32,9 @@ struct AccountPage {
     nav: Option<Nav>,
     tokens: Vec<TokenLine>,
     new_secret: Option<String>,
-    password_error: Option<String>,
     password_done: bool,
     must_change: bool,
+    form: FormState,
 }
 
 async fn render(
@@ -42,7 +43,7 @@ async fn render(
     actor: &Actor,
     status: StatusCode,
     new_secret: Option<String>,
-    password_error: Option<String>,
+    form: FormState,
     password_done: bool,
 ) -> Result<Response, Failure> {
     let tokens = token::list(&state.app, actor)
@@ -65,9 +66,9 @@ async fn render(
             nav: Some(Nav::of(actor)),
             tokens,
             new_secret,
-            password_error,
             password_done,
             must_change,
+            form,
         },
     )
 }
@@ -76,8 +77,9 @@ pub async fn page(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
 ) -> Result<Response, Failure> {
-    render(&state, t, &actor, StatusCode::OK, None, None, false).await
+    render(&state, t, &actor, StatusCode::OK, None, form, false).await
 }
 
 #[derive(Deserialize)]
@@ -102,11 +104,16 @@ pub async fn change_password(
         auth::change_password(&state.app, &actor, &f.current_password, &f.new_password).await
     };
     match result {
-        Ok(()) => render(&state, t, &actor, StatusCode::OK, None, None, true).await,
+        Ok(()) => {
+            let none = FormState::default();
+            render(&state, t, &actor, StatusCode::OK, None, none, true).await
+        }
+        // Shown again here rather than by the shared layer: a wrong current password can also
+        // be a 429, and nothing typed is sent back.
         Err(e @ (AppError::Invalid(_) | AppError::RetryLater(_))) => {
             let failure = Failure::from(e);
-            let msg = failure.message(&t);
-            let mut res = render(&state, t, &actor, failure.status, None, Some(msg), false).await?;
+            let form = FormState::refused("/tai-khoan/mat-khau", Vec::new(), &failure, &t);
+            let mut res = render(&state, t, &actor, failure.status, None, form, false).await?;
             failure.set_retry_after(&mut res);
             Ok(res)
         }
@@ -132,7 +139,7 @@ pub async fn create_token(
         &actor,
         StatusCode::OK,
         Some(created.secret),
-        None,
+        FormState::default(),
         false,
     )
     .await

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam};
+use crate::form_state::FormState;
 use crate::i18n::Locale;
 use crate::view::{Nav, page};
 
@@ -48,6 +49,7 @@ pub fn day_lines(t: &Locale, cal: &WorkCalendar, year: i32) -> Vec<DayLine> {
 struct CalendarPage {
     t: Locale,
     nav: Option<Nav>,
+    form: FormState,
     year: i32,
     tet: String,
     lunar_name: String,
@@ -67,6 +69,7 @@ pub async fn page_for_year(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
     QueryParam(q): QueryParam<YearQuery>,
 ) -> Result<Response, Failure> {
     let this_year = i32::from(congbo_domain::time::local_date(state.app.now()).year());
@@ -92,6 +95,7 @@ pub async fn page_for_year(
         year,
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 

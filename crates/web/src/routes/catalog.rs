@@ -2,7 +2,7 @@
 //! for administrators of a top-level office.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use congbo_app::catalog::{self, Format};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, MaybeUser, PageForm, PathParam, QueryParam};
+use crate::form_state::FormState;
 use crate::i18n::Locale;
 use crate::view::{Nav, page, page_with};
 use congbo_domain::time::local_date;
@@ -49,11 +50,7 @@ pub fn group_thousands(n: u64) -> String {
 }
 
 fn limit_text(t: &Locale, v: &ProcedureVersion) -> String {
-    if v.procedure.limit.amount == 0 {
-        t.t("catalog-same-day")
-    } else {
-        v.procedure.limit.to_string()
-    }
+    t.limit(&v.procedure.limit)
 }
 
 #[derive(Template)]
@@ -63,6 +60,8 @@ struct ProceduresPage {
     nav: Option<Nav>,
     q: String,
     procedures: Vec<ProcedureLine>,
+    /// The signed-in user may import procedures: the page links to the import form.
+    can_import: bool,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +95,9 @@ pub async fn public_list(
             })
             .collect(),
         q: query,
+        can_import: user
+            .as_ref()
+            .is_some_and(|a| congbo_app::access::capabilities(a).catalog_manage),
         nav: user.as_ref().map(Nav::of),
         t,
     })
@@ -157,6 +159,24 @@ struct ImportPage {
     report: Option<ImportReport>,
     stored: bool,
     messages: Vec<(usize, String, String, String)>,
+    form: FormState,
+}
+
+impl ImportPage {
+    /// The text shown again after a refusal: what was pasted, else the uploaded file's text.
+    fn typed_content(&self) -> &str {
+        match self.form.value("content") {
+            "" => self.form.value("file"),
+            c => c,
+        }
+    }
+
+    fn format_checked(&self, f: &str) -> bool {
+        match self.form.value("format") {
+            "" => f == "csv",
+            v => v == f,
+        }
+    }
 }
 
 async fn import_page(
@@ -164,6 +184,7 @@ async fn import_page(
     t: Locale,
     actor: &congbo_app::Actor,
     report: Option<ImportReport>,
+    form: FormState,
 ) -> Result<Response, Failure> {
     if !congbo_app::access::capabilities(actor).catalog_manage {
         return Err(congbo_app::AppError::Forbidden.into());
@@ -179,11 +200,17 @@ async fn import_page(
                 .map(|e| {
                     let msg =
                         Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.error_code).message(&t);
+                    // The parser's detail is English: shown on English pages only.
+                    let msg = if t.code() == "en" && !e.detail.is_empty() {
+                        format!("{msg} ({})", e.detail)
+                    } else {
+                        msg
+                    };
                     (
                         e.row,
                         e.code.clone().unwrap_or_default(),
                         e.field.clone(),
-                        format!("{msg} ({})", e.detail),
+                        msg,
                     )
                 })
                 .collect()
@@ -206,6 +233,7 @@ async fn import_page(
             report,
             stored,
             messages,
+            form,
         },
     )
 }
@@ -214,25 +242,75 @@ pub async fn import_form(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
 ) -> Result<Response, Failure> {
-    import_page(&state, t, &actor, None).await
+    import_page(&state, t, &actor, None, form).await
 }
 
-#[derive(Deserialize)]
-pub struct ImportForm {
-    format: String,
-    content: String,
-}
-
+/// `POST /danh-muc/nhap`: a file (multipart, `file`) or pasted text (`content`), CSV or JSON
+/// (`format`; an uploaded file's extension decides when the format is not given). A report
+/// with bad rows shows the form again with the content kept.
 pub async fn import(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
-    PageForm(f): PageForm<ImportForm>,
+    req: Request,
 ) -> Result<Response, Failure> {
-    let format = Format::parse(&f.format)?;
-    let report = catalog::import(&state.app, &actor, format, &f.content).await?;
-    import_page(&state, t, &actor, Some(report)).await
+    let fields = import_fields(req).await?;
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let (content, named) = match get("file") {
+        "" => (get("content"), ""),
+        file => (file, get("file_name")),
+    };
+    let format = match get("format") {
+        "" if named.to_ascii_lowercase().ends_with(".json") => "json",
+        "" => "csv",
+        f => f,
+    };
+    let format = Format::parse(format)?;
+    let report = catalog::import(&state.app, &actor, format, content).await?;
+    let form = if report.is_clean() {
+        FormState::default()
+    } else {
+        FormState::kept("/danh-muc/nhap", fields)
+    };
+    import_page(&state, t, &actor, Some(report), form).await
+}
+
+/// The import form's fields, from a urlencoded or a multipart body (the file's text as
+/// `file`, its name as `file_name`).
+async fn import_fields(req: Request) -> Result<Vec<(String, String)>, Failure> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let PageForm(f) = PageForm::<Vec<(String, String)>>::from_request(req, &()).await?;
+        return Ok(f);
+    }
+    let bad = |_| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-form");
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|r| Failure::new(r.status(), "invalid-form"))?;
+    let mut out = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(bad)?;
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "catalog-file-not-text"))?;
+        if let Some(f) = file_name.filter(|f| !f.is_empty()) {
+            out.push(("file_name".to_string(), f));
+        }
+        out.push((name, text));
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]

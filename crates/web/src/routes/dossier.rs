@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam, RequestId};
+use crate::form_state::FormState;
 use crate::forms::{self, FormData, FormKind};
 use crate::i18n::Locale;
 use crate::view::{Nav, page};
@@ -184,6 +185,7 @@ struct NewPage {
     offices: Vec<(Uuid, String)>,
     /// (ticket id, number) when intake starts from the ticket at the counter.
     ticket: Option<(Uuid, String)>,
+    form: FormState,
 }
 
 #[derive(Deserialize)]
@@ -200,8 +202,16 @@ pub async fn new_form(
     State(s): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
-    QueryParam(p): QueryParam<NewParams>,
+    QueryParam(mut p): QueryParam<NewParams>,
+    form: FormState,
 ) -> Result<Response, Failure> {
+    // A refused intake is shown again with its procedure and ticket.
+    if p.procedure.is_empty() {
+        p.procedure = form.value("procedure_code").to_string();
+    }
+    if p.ticket.is_none() {
+        p.ticket = form.value("ticket_id").parse().ok();
+    }
     let office_names = dossier::intake_offices(&s.app, &actor).await?;
     let today = congbo_domain::time::local_date(s.app.now()).to_string();
     let all = catalog::search(&s.app.db, "", &today).await?;
@@ -244,13 +254,14 @@ pub async fn new_form(
             (
                 v.procedure.code.as_str().to_string(),
                 v.procedure.name.clone(),
-                v.procedure.limit.to_string(),
+                t.limit(&v.procedure.limit),
             )
         }),
         documents,
         offices: office_names,
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 
@@ -329,6 +340,8 @@ struct ShowPage {
     next_step: u16,
     /// The queue ticket it was received from: "A012 · quầy 1 · Nguyễn Thị Lan · chờ 12 phút".
     ticket: Option<String>,
+    /// A refused action form shown again (`form_state`).
+    form: FormState,
 }
 
 impl ShowPage {
@@ -343,6 +356,7 @@ pub async fn show(
     t: Locale,
     CurrentUser(actor): CurrentUser,
     PathParam(id): PathParam<Uuid>,
+    form: FormState,
 ) -> Result<Response, Failure> {
     let v = dossier::get(&s.app, &actor, id).await?;
     let events = v
@@ -387,6 +401,7 @@ pub async fn show(
         flag_badge(v.flag, open_with_due(&v.row.state, &v.row.current_due));
     page(ShowPage {
         ticket,
+        form,
         state_key: format!("state-{}", v.row.state),
         flag_class,
         flag_key,

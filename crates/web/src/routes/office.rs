@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam};
+use crate::form_state::FormState;
 use crate::i18n::Locale;
 use crate::view::{Nav, kind_label, page};
 use congbo_domain::time::dmy_hm;
@@ -54,6 +55,7 @@ fn lines(t: &Locale, items: &[OfficeItem]) -> Vec<OfficeLine> {
 struct OfficesPage {
     t: Locale,
     nav: Option<Nav>,
+    form: FormState,
     offices: Vec<OfficeLine>,
     kinds: Vec<(&'static str, String)>,
     can_create: bool,
@@ -71,6 +73,7 @@ pub async fn list(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
 ) -> Result<Response, Failure> {
     let items = office::tree(&state.app, &actor).await?;
     let offices = lines(&t, &items);
@@ -80,6 +83,7 @@ pub async fn list(
         offices,
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 
@@ -121,6 +125,7 @@ pub struct HistoryLine {
 struct OfficePage {
     t: Locale,
     nav: Option<Nav>,
+    form: FormState,
     office: OfficeRow,
     kind: String,
     parent: Option<String>,
@@ -135,6 +140,7 @@ pub async fn show(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Response, Failure> {
     let o = office::get(&state.app, &actor, id).await?;
@@ -188,6 +194,7 @@ pub async fn show(
         history,
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam};
+use crate::form_state::FormState;
 use crate::i18n::Locale;
 use crate::routes::office::OfficeLine;
 use crate::view::{Nav, page, role_label};
@@ -79,6 +80,7 @@ async fn manageable_offices(state: &AppState, actor: &Actor) -> Result<Vec<Offic
 struct StaffListPage {
     t: Locale,
     nav: Option<Nav>,
+    form: FormState,
     staff: Vec<StaffLine>,
     offices: Vec<OfficeLine>,
     roles: Vec<(&'static str, String)>,
@@ -97,6 +99,7 @@ pub async fn list(
     t: Locale,
     CurrentUser(actor): CurrentUser,
     QueryParam(p): QueryParam<ListParams>,
+    form: FormState,
 ) -> Result<Response, Failure> {
     let now = state.app.now();
     let staff = staff::search(&state.app, &actor, &p.q)
@@ -111,6 +114,7 @@ pub async fn list(
         q: p.q,
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 
@@ -150,6 +154,7 @@ pub async fn create(
 struct StaffPage {
     t: Locale,
     nav: Option<Nav>,
+    form: FormState,
     member: StaffLine,
     email: String,
     created: String,
@@ -162,6 +167,7 @@ pub async fn show(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
+    form: FormState,
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Response, Failure> {
     let v = staff::get(&state.app, &actor, id).await?;
@@ -178,6 +184,7 @@ pub async fn show(
         roles: roles(&t),
         t,
         nav: Some(Nav::of(&actor)),
+        form,
     })
 }
 
