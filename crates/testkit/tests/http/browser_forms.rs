@@ -6,16 +6,11 @@ use std::time::Duration;
 
 use congbo_testkit::TestApp;
 use congbo_testkit::browser::{Browser, spawn_server};
+use congbo_testkit::page::{fill, shot, sign_in};
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
 const SHOTS: &str = "/tmp/shots-forms";
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::create_dir_all(SHOTS).unwrap();
-    std::fs::write(format!("{SHOTS}/{name}.png"), png).unwrap();
-}
 
 async fn value_of(c: &Client, id: &str) -> String {
     c.execute(
@@ -27,12 +22,6 @@ async fn value_of(c: &Client, id: &str) -> String {
     .as_str()
     .unwrap_or_default()
     .to_string()
-}
-
-async fn type_into(c: &Client, id: &str, text: &str) {
-    let e = c.find(Locator::Id(id)).await.unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(text).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,31 +36,7 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
     c.set_window_size(1280, 1000).await.unwrap();
 
     // Sign in at the desk.
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.delete_all_cookies().await.unwrap();
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("tl.motcua1")
-        .await
-        .unwrap();
-    type_into(c, "password", &app.password).await;
-    c.find(Locator::Css(
-        "form[action='/dang-nhap'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("p.greeting"))
-        .await
-        .unwrap();
+    sign_in(c, &base, "tl.motcua1", &app.password).await;
 
     // The intake form of a procedure; the second document was not brought.
     c.goto(&format!("{base}/ho-so/tiep-nhan?thu-tuc=1.004884"))
@@ -82,10 +47,10 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
         .for_element(Locator::Id("name"))
         .await
         .unwrap();
-    type_into(c, "name", "Phạm Thị Thu").await;
-    type_into(c, "id_number", "001203004567").await;
-    type_into(c, "phone", "0912 345 67").await;
-    type_into(c, "address", "Bản Co Chạy, xã Thanh Luông").await;
+    fill(c, "name", "Phạm Thị Thu").await;
+    fill(c, "id_number", "001203004567").await;
+    fill(c, "phone", "0912 345 67").await;
+    fill(c, "address", "Bản Co Chạy, xã Thanh Luông").await;
     c.find(Locator::Id("doc1"))
         .await
         .unwrap()
@@ -98,7 +63,7 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
         .click()
         .await
         .unwrap();
-    shot(c, "01-typed").await;
+    shot(c, SHOTS, "01-typed").await;
     c.find(Locator::Css("form[action='/ho-so'] button[type=submit]"))
         .await
         .unwrap()
@@ -121,14 +86,14 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
         "{}",
         err.text().await.unwrap()
     );
-    shot(c, "02-refused").await;
+    shot(c, SHOTS, "02-refused").await;
     c.execute(
         "document.getElementById('phone').scrollIntoView({block: 'center'});",
         vec![],
     )
     .await
     .unwrap();
-    shot(c, "03-refused-phone-field").await;
+    shot(c, SHOTS, "03-refused-phone-field").await;
     assert_eq!(value_of(c, "name").await, "Phạm Thị Thu");
     assert_eq!(value_of(c, "id_number").await, "001203004567");
     assert_eq!(value_of(c, "phone").await, "0912 345 67");
@@ -143,7 +108,7 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
     assert_eq!(ticks, json!([true, false, true, "true"]));
 
     // Corrected, the dossier is received.
-    type_into(c, "phone", "0912 345 678").await;
+    fill(c, "phone", "0912 345 678").await;
     c.find(Locator::Css("form[action='/ho-so'] button[type=submit]"))
         .await
         .unwrap()
@@ -162,6 +127,6 @@ async fn a_mistyped_phone_number_keeps_everything_typed_on_the_intake_form() {
     assert!(on_dossier, "not on the dossier page");
     let page = c.source().await.unwrap();
     assert!(page.contains("0912345678") && page.contains("Phạm Thị Thu"));
-    shot(c, "04-received").await;
+    shot(c, SHOTS, "04-received").await;
     browser.close().await;
 }
