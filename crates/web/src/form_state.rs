@@ -72,6 +72,14 @@ pub fn is_input_refusal(f: &Failure) -> bool {
     ) && f.code != "csrf"
 }
 
+/// The values a refused form may show again: never a password, secret or token.
+fn kept_values(values: Vec<(String, String)>) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .filter(|(n, _)| !is_sensitive(n))
+        .collect()
+}
+
 impl FormState {
     /// The state of a refused form (values already filtered of sensitive fields).
     pub fn refused(action: &str, values: Vec<(String, String)>, f: &Failure, t: &Locale) -> Self {
@@ -83,10 +91,7 @@ impl FormState {
         .message(t);
         FormState {
             action: action.to_string(),
-            values: values
-                .into_iter()
-                .filter(|(n, _)| !is_sensitive(n))
-                .collect(),
+            values: kept_values(values),
             field: f.field.map(str::to_string),
             message: Some(message),
             summary: Some(summary),
@@ -115,10 +120,7 @@ impl FormState {
     pub fn kept(action: &str, values: Vec<(String, String)>) -> Self {
         FormState {
             action: action.to_string(),
-            values: values
-                .into_iter()
-                .filter(|(n, _)| !is_sensitive(n))
-                .collect(),
+            values: kept_values(values),
             refused: true,
             ..FormState::default()
         }

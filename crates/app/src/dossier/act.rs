@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::holders;
 use super::scope::{self, grant, record_refusal};
-use super::view::{DossierView, Loaded, build_view, facts_of, load_version, view_offices};
+use super::view::{DossierView, Loaded, commit_with_view, facts_of, load_version, view_offices};
 use super::write::{
     NewEvent, action_detail, applicant_of, enqueue, form_name, insert_event, notice_for, rules_for,
     set_facts,
@@ -429,15 +429,8 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, input: &ActionInput) -> Res
         },
     )
     .await?;
-    let loaded = Loaded {
-        row,
-        version,
-        offices,
-        events,
-    };
-    let v = build_view(&mut tx, app, actor, loaded, &cal).await?;
-    tx.commit().await?;
-    Ok(v)
+    let loaded = Loaded::new(row, version, offices, events);
+    commit_with_view(tx, app, actor, loaded, &cal).await
 }
 
 fn audit_action(a: &Action) -> &'static str {

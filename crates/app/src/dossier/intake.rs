@@ -18,7 +18,7 @@ use jiff::civil::{Date, DateTime};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::view::{DossierView, Loaded, ViewOffices, build_view, json_string};
+use super::view::{DossierView, Loaded, ViewOffices, commit_with_view, json_string};
 use super::write::{
     NewEvent, action_detail, enqueue, insert_event, notice_for, rules_for, set_facts,
 };
@@ -443,13 +443,6 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
         },
     )
     .await?;
-    let loaded = Loaded {
-        row,
-        version,
-        offices,
-        events,
-    };
-    let v = build_view(&mut tx, app, actor, loaded, &cal).await?;
-    tx.commit().await?;
-    Ok(v)
+    let loaded = Loaded::new(row, version, offices, events);
+    commit_with_view(tx, app, actor, loaded, &cal).await
 }

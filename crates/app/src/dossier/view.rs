@@ -142,13 +142,14 @@ pub(super) async fn view_of(
     let version = load_version(app, tx, &row.procedure_code, row.procedure_version).await?;
     let offices = view_offices(tx, &row).await?;
     let events = repo::events(tx, row.id).await?;
-    let loaded = Loaded {
-        row,
-        version,
-        offices,
-        events,
-    };
-    build_view(tx, app, actor, loaded, cal).await
+    build_view(
+        tx,
+        app,
+        actor,
+        Loaded::new(row, version, offices, events),
+        cal,
+    )
+    .await
 }
 
 /// What a view is built from; a use case that just wrote the dossier already holds it.
@@ -157,6 +158,35 @@ pub(super) struct Loaded {
     pub(super) version: ProcedureVersion,
     pub(super) offices: ViewOffices,
     pub(super) events: Vec<EventRow>,
+}
+
+impl Loaded {
+    pub(super) fn new(
+        row: DossierRow,
+        version: ProcedureVersion,
+        offices: ViewOffices,
+        events: Vec<EventRow>,
+    ) -> Self {
+        Loaded {
+            row,
+            version,
+            offices,
+            events,
+        }
+    }
+}
+
+/// Build the view of what a use case just wrote, then commit its transaction.
+pub(super) async fn commit_with_view(
+    mut tx: Tx,
+    app: &App,
+    actor: &Actor,
+    loaded: Loaded,
+    cal: &WorkCalendar,
+) -> Result<DossierView> {
+    let v = build_view(&mut tx, app, actor, loaded, cal).await?;
+    tx.commit().await?;
+    Ok(v)
 }
 
 /// The view from what the caller holds; reads only the people it names.
