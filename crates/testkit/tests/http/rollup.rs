@@ -598,15 +598,21 @@ app_test!(
         };
         check("before any move").await;
 
-        // Thanh Luông moves under a new district (three tiers), then back under the province.
-        let admin = app.login("quantri").await;
-        let district = admin
-        .post_json(
-            "/api/v1/offices",
-            &json!({"code": "DB-HX", "name": "Huyện thử", "kind": "district", "parent_id": province}),
-        )
-        .await;
+        // Thanh Luông moves under a district (three tiers), then back under the province. No
+        // district is created after 1/7/2025, so this one is made on 30/6/2025.
+        let now = app.clock.load(std::sync::atomic::Ordering::SeqCst);
+        app.set_local_time("2025-06-30T09:00");
+        let district = app
+            .login("quantri")
+            .await
+            .post_json(
+                "/api/v1/offices",
+                &json!({"code": "DB-HX", "name": "Huyện thử", "kind": "district", "parent_id": province}),
+            )
+            .await;
         assert_eq!(district.status, StatusCode::CREATED, "{}", district.text());
+        app.clock.store(now, std::sync::atomic::Ordering::SeqCst);
+        let admin = app.login("quantri").await;
         let district: uuid::Uuid = district.json()["id"].as_str().unwrap().parse().unwrap();
         let to = |parent: uuid::Uuid| {
             let admin = &admin;
