@@ -27,6 +27,7 @@ pub mod links;
 pub mod notify;
 pub mod office;
 pub mod password;
+pub mod privacy;
 pub mod queue;
 pub mod rating;
 pub mod report;

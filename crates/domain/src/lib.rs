@@ -14,6 +14,7 @@ pub mod index766;
 pub mod office;
 pub mod password;
 pub mod phone;
+pub mod privacy;
 pub mod queue;
 pub mod rating;
 pub mod report;

@@ -146,6 +146,17 @@ impl OfficePath {
             .unwrap_or_default();
         Uuid::parse_str(last).unwrap_or_default()
     }
+    /// The province shard key of records kept under this office: its top-level office (the
+    /// first id of the path). See `shared/reference/scale-citus.md`.
+    pub fn shard_key(&self) -> Uuid {
+        let first = self
+            .0
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        Uuid::parse_str(first).unwrap_or_default()
+    }
 }
 
 /// May `office` move under `new_parent`? Not under itself or its own subtree.
@@ -159,6 +170,15 @@ pub fn check_move(office: &OfficePath, new_parent: &OfficePath) -> Result<(), Do
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shard_key_is_the_top_level_office() {
+        let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let path = OfficePath::root(a).child(b).child(c);
+        assert_eq!(path.shard_key(), a);
+        assert_eq!(OfficePath::root(b).shard_key(), b);
+        assert_eq!(path.office_id(), c);
+    }
 
     #[test]
     fn no_new_district_after_the_two_level_reform() {

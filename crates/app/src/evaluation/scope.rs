@@ -45,13 +45,7 @@ pub(crate) async fn officer(tx: &mut Tx, id: Uuid) -> Result<Officer> {
         None => None,
     };
     let place = evaluation_place(&home, parent.as_ref(), heads_home).clone();
-    let shard = office
-        .path
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .and_then(|s| Uuid::parse_str(s).ok())
-        .unwrap_or(office.id);
+    let shard = access::path(&office).shard_key();
     Ok(Officer {
         user,
         office,

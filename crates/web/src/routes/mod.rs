@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod home;
 pub mod office;
 pub mod ops;
+pub mod privacy;
 pub mod public_stats;
 pub mod queue;
 pub mod rating;

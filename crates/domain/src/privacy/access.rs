@@ -1,0 +1,1 @@
+//! Personal data: access (see the module header of `privacy`).

@@ -1,0 +1,1 @@
+//! Personal data: breach (see the module header of `privacy`).

@@ -1,0 +1,1 @@
+//! Personal data: consent (see the module header of `privacy`).

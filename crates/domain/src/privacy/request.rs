@@ -1,0 +1,1 @@
+//! Personal data: request (see the module header of `privacy`).

@@ -1,0 +1,1 @@
+//! Personal data: retention (see the module header of `privacy`).

@@ -1,0 +1,1 @@
+//! Personal data storage: breach (issue 18).

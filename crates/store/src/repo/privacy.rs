@@ -1,0 +1,1 @@
+//! Personal data storage: privacy (issue 18).

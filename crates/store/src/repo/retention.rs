@@ -1,0 +1,1 @@
+//! Personal data storage: retention (issue 18).
