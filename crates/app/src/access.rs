@@ -155,6 +155,8 @@ pub struct Capabilities {
     pub rated: bool,
     /// Reads an office's ratings (`Perm::RatingRead`).
     pub ratings_read: bool,
+    /// Answers citizens' personal data requests (`Perm::PrivacyManage`): heads and deputies.
+    pub privacy: bool,
 }
 
 impl Capabilities {
@@ -172,6 +174,7 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         offices: any(Perm::OfficeRead),
         staff: any(Perm::StaffRead),
         audit: any(Perm::AuditRead),
+        privacy: any(Perm::PrivacyManage),
         dossiers: any(Perm::DossierRead),
         dossier_intake: any(Perm::DossierIntake),
         dossier_sign: any(Perm::DossierSign),

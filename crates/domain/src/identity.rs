@@ -96,6 +96,9 @@ pub enum Perm {
     /// Evaluate officers: register entries, review, approve, return and lock period scores
     /// (heads; a head of an office is evaluated from the level above, never by themselves).
     EvaluationManage,
+    /// Answer citizens' requests about their personal data (correction, erasure) and read who
+    /// viewed the personal data of an office's records (the access log): heads and deputies.
+    PrivacyManage,
 }
 
 impl Role {
@@ -136,7 +139,10 @@ impl Role {
         match self {
             // System administrators run the installation; they do not handle citizens' matters
             // and so do not see their personal data.
-            Role::Admin => !office_work(perm) && !matches!(perm, EvaluationRead | EvaluationManage),
+            Role::Admin => {
+                !office_work(perm)
+                    && !matches!(perm, EvaluationRead | EvaluationManage | PrivacyManage)
+            }
             Role::Head => {
                 office_work(perm)
                     || matches!(
@@ -147,6 +153,7 @@ impl Role {
                             | RatingManage
                             | EvaluationRead
                             | EvaluationManage
+                            | PrivacyManage
                     )
             }
             // The head's rights, but for setting up the queue and the ratings, for seeing a

@@ -189,6 +189,16 @@ impl TestApp {
         u.id
     }
 
+    /// Number of rows in `table` (a name from the schema; tests only).
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let sql = sqlx::AssertSqlSafe(sql);
+        match self.db() {
+            Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        }
+    }
+
     /// Number of audit rows (to prove refused requests wrote nothing).
     pub async fn audit_len(&self) -> i64 {
         let mut tx = self.db().read().await.unwrap();

@@ -262,6 +262,57 @@ fn table() -> Vec<Route> {
     t.page(M::POST, "/ho-so/{id}/{action}", page::dossier::act);
     t.page(M::GET, "/tra-cuu", page::dossier::lookup)
         .limit(Limit::Lookup);
+    t.page(
+        M::GET,
+        "/ho-so/{id}/truy-cap",
+        page::privacy::access::dossier_log,
+    );
+    t.page(M::GET, "/du-lieu-ca-nhan", page::privacy::access::requests);
+    t.page(
+        M::POST,
+        "/du-lieu-ca-nhan/yeu-cau/{id}",
+        page::privacy::access::answer,
+    );
+    t.page(
+        M::GET,
+        "/du-lieu-cua-toi",
+        page::privacy::request::start_form,
+    );
+    t.page(M::POST, "/du-lieu-cua-toi", page::privacy::request::start)
+        .limit(Limit::Lookup);
+    t.page(
+        M::GET,
+        "/du-lieu-cua-toi/{id}",
+        page::privacy::request::export,
+    );
+    t.page(
+        M::GET,
+        "/du-lieu-cua-toi/{id}/xac-nhan",
+        page::privacy::request::code_form,
+    );
+    t.page(
+        M::POST,
+        "/du-lieu-cua-toi/{id}/xac-nhan",
+        page::privacy::request::verify,
+    )
+    .limit(Limit::Lookup);
+    t.page(
+        M::GET,
+        "/du-lieu-cua-toi/{id}/tai-ve",
+        page::privacy::request::download,
+    );
+    t.page(
+        M::POST,
+        "/du-lieu-cua-toi/{id}/yeu-cau",
+        page::privacy::request::file,
+    )
+    .limit(Limit::Lookup);
+    t.page(
+        M::POST,
+        "/du-lieu-cua-toi/{id}/dong-y/{consent}/rut",
+        page::privacy::request::withdraw,
+    )
+    .limit(Limit::Lookup);
     t.page(M::GET, "/man-hinh/{code}", page::queue::display_page);
     t.page(M::GET, "/ki-ot/{code}", page::queue::kiosk)
         .limit(Limit::Ticket);

@@ -26,6 +26,8 @@ pub struct Nav {
     pub evaluation: String,
     /// Evaluates others (heads): the staff list leads to their pages.
     pub can_evaluate: bool,
+    /// Answers citizens' personal data requests (heads and deputies).
+    pub can_privacy: bool,
 }
 
 impl Nav {
@@ -47,6 +49,7 @@ impl Nav {
             can_figures: may.figures,
             evaluation: crate::routes::evaluation::scorecard_path(p.user_id),
             can_evaluate: may.evaluation_manage,
+            can_privacy: may.privacy,
         }
     }
 }

@@ -9,3 +9,12 @@ document.addEventListener("DOMContentLoaded", function () {
     window.getSelection().addRange(range);
   }
 });
+
+// A "Print" button (data-print) opens the browser's print dialog.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("[data-print]");
+  if (b) {
+    e.preventDefault();
+    window.print();
+  }
+});

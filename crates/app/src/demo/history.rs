@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use congbo_domain::calendar::{LimitUnit, WorkCalendar, lunar};
 use congbo_domain::catalog::{OfficeLevel, version_in_force};
+use congbo_domain::privacy::access::Via;
 use congbo_domain::queue::TicketAction;
 use congbo_domain::rating::{Criterion, Submission};
 use congbo_domain::time::{local_date, micros};
@@ -759,7 +760,7 @@ async fn dossier_step(
 ) -> Result<()> {
     let new_due = match act {
         Act::Apologize => {
-            let v = dossier::get(sim.app, &sim.units[unit].head, id).await?;
+            let v = dossier::get(sim.app, &sim.units[unit].head, id, Via::Page).await?;
             let due = v.effective_due.unwrap_or(sim.today).max(sim.today);
             Some(sim.add_wd_in(due, 2..5))
         }

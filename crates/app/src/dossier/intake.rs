@@ -411,6 +411,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
     })?;
     set_facts(&mut row, &facts)?;
     repo::insert(&mut tx, &row).await?;
+    crate::privacy::consent::at_intake(&mut tx, actor, &row, parsed.now_micros).await?;
     crate::report::rollup::dossier_changed(&mut tx, None, &row).await?;
     if let Some(ticket) = input.ticket_id {
         crate::queue::attach_dossier(&mut tx, actor, ticket, row.id, office_id).await?;

@@ -5,6 +5,7 @@ use congbo_domain::calendar::{WorkCalendar, parse_date};
 use congbo_domain::dossier::{DeadlineFlag, DossierState};
 use congbo_domain::identity::Perm;
 use congbo_domain::office::OfficePath;
+use congbo_domain::privacy::access::Via;
 use congbo_domain::time::{local, local_date, micros};
 use congbo_store::repo::dossier::{self as repo, DossierFilter, DossierRow};
 use congbo_store::repo::office::OfficeRow;
@@ -15,6 +16,7 @@ use uuid::Uuid;
 use super::scope::grant;
 use super::view::{ListItem, facts_of};
 use crate::access;
+use crate::privacy::{self, access::Seen};
 use crate::{Actor, App, AppError, Result};
 
 /// Which list.
@@ -233,5 +235,10 @@ pub async fn book(app: &App, actor: &Actor, day: &str) -> Result<Book> {
     let mut tx = app.db.read().await?;
     let (office, _) = access::office_for(&mut tx, actor, Perm::OfficeRead, home).await?;
     tx.commit().await?;
+    let seen: Vec<Seen> = items
+        .iter()
+        .map(|i| Seen::dossier(&i.row, Via::Book))
+        .collect();
+    privacy::access::record(app, actor, &seen).await?;
     Ok(Book { office, day, items })
 }

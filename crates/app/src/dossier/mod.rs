@@ -18,7 +18,7 @@ mod holders;
 mod intake;
 mod list;
 mod lookup;
-mod scope;
+pub(crate) mod scope;
 mod view;
 mod write;
 

@@ -33,7 +33,7 @@ pub(super) fn grant<'p>(actor: &'p Actor, perm: Perm, row: &DossierRow) -> Optio
 }
 
 /// Can the actor see this dossier at all? (Otherwise it does not exist for them.)
-pub(super) fn visible(actor: &Actor, row: &DossierRow) -> bool {
+pub(crate) fn visible(actor: &Actor, row: &DossierRow) -> bool {
     grant(actor, Perm::DossierRead, row).is_some()
 }
 

@@ -3,6 +3,7 @@
 use congbo_domain::calendar::WorkCalendar;
 use congbo_domain::catalog::ProcedureVersion;
 use congbo_domain::dossier::{ChecklistItem, DeadlineFlag, DossierFacts, DossierState, perm_for};
+use congbo_domain::privacy::access::Via;
 use congbo_domain::time::local;
 use congbo_store::Tx;
 use congbo_store::repo::catalog as catalog_repo;
@@ -13,6 +14,7 @@ use uuid::Uuid;
 
 use super::holders::{self, Holder, StepHolders};
 use super::scope::{grant, visible};
+use crate::privacy::access::{self, Seen};
 use crate::{Actor, App, AppError, Result};
 
 /// A dossier as officers see it.
@@ -251,9 +253,9 @@ pub(super) async fn build_view(
     })
 }
 
-/// Write a refused attempt to the audit log (its own transaction: the refused one rolls back).
-/// One dossier with its timeline (404 outside the caller's scope).
-pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<DossierView> {
+/// One dossier with its timeline (404 outside the caller's scope), shown through `via`: the
+/// showing of the applicant's data is written to the access log before it is returned.
+pub async fn get(app: &App, actor: &Actor, id: Uuid, via: Via) -> Result<DossierView> {
     let cal = app.calendar().await?;
     let mut tx = app.db.read().await?;
     let row = repo::get(&mut tx, id)
@@ -262,5 +264,6 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<DossierView> {
         .ok_or(AppError::NotFound("dossier-not-found"))?;
     let v = view_of(&mut tx, app, actor, row, &cal).await?;
     tx.commit().await?;
+    access::record(app, actor, &[Seen::dossier(&v.row, via)]).await?;
     Ok(v)
 }

@@ -7,6 +7,7 @@ use congbo_domain::DomainError;
 use congbo_domain::feedback::{self as dom, Action, Category, Privacy, State};
 use congbo_domain::identity::Perm;
 use congbo_domain::office::OfficePath;
+use congbo_domain::privacy::access::Via;
 use congbo_store::Tx;
 use congbo_store::repo::feedback::{self as repo, AttachmentMeta, CaseRow};
 use serde::Serialize;
@@ -16,6 +17,7 @@ use uuid::Uuid;
 use super::{load_visible, may_handle, may_read, may_reveal, overdue_on};
 use crate::access::office;
 use crate::audit::{self, Entry};
+use crate::privacy::{self, access::Seen};
 use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result, new_id};
 use congbo_domain::time::{Days, local_date, parse_day};
@@ -335,6 +337,32 @@ pub async fn reveal_identity(app: &App, actor: &Actor, id: Uuid, reason: &str) -
             target_type: "feedback",
             target_id: Some(k.id.to_string()),
             summary: json!({"code": k.code, "reason": reason}),
+        },
+    )
+    .await?;
+    let fields = [
+        ("name", &k.sender_name),
+        ("contact", &k.sender_contact),
+        ("address", &k.sender_address),
+    ]
+    .iter()
+    .filter(|(_, v)| v.is_some())
+    .map(|(n, _)| *n)
+    .collect::<Vec<_>>()
+    .join(",");
+    privacy::access::write(
+        &mut tx,
+        now,
+        Some(actor),
+        &Seen {
+            record_kind: "feedback",
+            record_id: k.id,
+            record_code: &k.code,
+            office_id: k.handler_office_id,
+            office_path: &k.handler_path,
+            fields,
+            via: Via::Reveal,
+            purpose: Some(&reason),
         },
     )
     .await?;

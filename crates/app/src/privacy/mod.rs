@@ -5,5 +5,7 @@
 pub mod access;
 pub mod breach;
 pub mod consent;
+pub mod export;
 pub mod request;
 pub mod retention;
+pub mod staff;

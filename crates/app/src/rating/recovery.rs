@@ -3,6 +3,7 @@
 
 use congbo_domain::DomainError;
 use congbo_domain::identity::Perm;
+use congbo_domain::privacy::access::Via;
 use congbo_store::StoreError;
 use congbo_store::repo::rating as repo;
 use serde_json::json;
@@ -11,6 +12,7 @@ use uuid::Uuid;
 use super::figures::{RatingLine, line};
 use crate::access::{office, path, require, require_at};
 use crate::audit::{self, Entry};
+use crate::privacy::{self, access::Seen};
 use crate::settings::rating_settings;
 use crate::staff::name_of;
 use crate::{Actor, App, AppError, Result, new_id};
@@ -52,6 +54,7 @@ pub async fn cases(
     require(actor, Perm::RatingRead, &o)?;
     let rows = repo::cases_under(&mut tx, &o.path, open_only).await?;
     let mut out = Vec::with_capacity(rows.len());
+    let mut shown = Vec::new();
     for k in rows {
         let Some(r) = repo::rating(&mut tx, k.rating_id).await? else {
             continue;
@@ -61,6 +64,9 @@ pub async fn cases(
         let officer_name = name_of(&mut tx, k.officer_id).await?;
         let may_call = actor.principal.can(Perm::RecoveryHandle, &path(&ko))
             && Some(actor.principal.user_id) != k.officer_id;
+        if may_call && k.contact_to.is_some() {
+            shown.push((k.id, k.office_id, ko.path.clone()));
+        }
         out.push(CaseView {
             id: k.id,
             office_id: k.office_id,
@@ -78,6 +84,22 @@ pub async fn cases(
         });
     }
     tx.commit().await?;
+    let codes: Vec<String> = shown.iter().map(|(id, _, _)| id.to_string()).collect();
+    let seen: Vec<Seen> = shown
+        .iter()
+        .zip(&codes)
+        .map(|((id, office_id, path), code)| Seen {
+            record_kind: "recovery",
+            record_id: *id,
+            record_code: code,
+            office_id: *office_id,
+            office_path: path,
+            fields: "contact".into(),
+            via: Via::Contact,
+            purpose: None,
+        })
+        .collect();
+    privacy::access::record(app, actor, &seen).await?;
     Ok(out)
 }
 

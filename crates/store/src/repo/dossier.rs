@@ -43,7 +43,7 @@ pub struct DossierRow {
     pub updated_at: i64,
 }
 
-const COLS: &str = "id, code, secret, office_id, office_path, handler_office_id, handler_path, \
+pub const COLS: &str = "id, code, secret, office_id, office_path, handler_office_id, handler_path, \
     procedure_code, procedure_version, procedure_name, channel, state, step, applicant_name, \
     applicant_id_no, applicant_address, applicant_phone, applicant_email, notify, documents, \
     facts, submitted_at, received_at, due_date, current_due, step_due, on_time, closed_at, \
@@ -273,4 +273,12 @@ pub async fn events(tx: &mut Tx, dossier_id: Uuid) -> Result<Vec<EventRow>> {
     Ok(
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(dossier_id).fetch_all(c).await)?,
     )
+}
+
+/// Stop notices to the applicant (their consent was withdrawn).
+pub async fn clear_notify(tx: &mut Tx, id: Uuid, now: i64) -> Result<()> {
+    exec!(tx, c => sqlx::query(
+        "UPDATE dossiers SET notify = '', version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(now).bind(id).execute(c).await)?;
+    Ok(())
 }

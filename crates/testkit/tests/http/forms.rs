@@ -95,6 +95,23 @@ const CLASSIFIED: &[(&str, &str)] = &[
         "feedback case actions; refusal shown by the layer",
     ),
     ("/lich/ngay/{date}/xoa", "button"),
+    (
+        "/du-lieu-cua-toi",
+        "own test: privacy.rs keeps the number and contact",
+    ),
+    (
+        "/du-lieu-cua-toi/{id}/xac-nhan",
+        "a one-time code is never kept (privacy.rs)",
+    ),
+    (
+        "/du-lieu-cua-toi/{id}/yeu-cau",
+        "own test: privacy.rs keeps the request",
+    ),
+    ("/du-lieu-cua-toi/{id}/dong-y/{consent}/rut", "button"),
+    (
+        "/du-lieu-ca-nhan/yeu-cau/{id}",
+        "own test: privacy.rs, the answer form",
+    ),
 ];
 
 #[test]

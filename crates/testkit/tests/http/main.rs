@@ -25,6 +25,7 @@ mod offices;
 mod open311;
 mod ops;
 mod periodic;
+mod privacy;
 mod public_stats;
 mod queue;
 mod ratelimit;

@@ -7,6 +7,7 @@ use congbo_app::dossier::{
     self, ActionInput, DossierView, ListItem, ListKind, ListQuery, NewDossier, PublicView,
 };
 use congbo_domain::dossier::DeadlineFlag;
+use congbo_domain::privacy::access::Via;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -338,7 +339,7 @@ pub async fn get(
     CurrentUser(a): CurrentUser,
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Json<Dossier>, Failure> {
-    Ok(Json(dossier::get(&s.app, &a, id).await?.into()))
+    Ok(Json(dossier::get(&s.app, &a, id, Via::Api).await?.into()))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -10,6 +10,8 @@ use congbo_app::dossier::{
     self, ActionInput, DossierView, ListItem, ListKind, ListQuery, NewDossier, PublicView,
 };
 use congbo_domain::dossier::DeadlineFlag;
+use congbo_domain::privacy::access::Via;
+use congbo_domain::privacy::consent::Purpose;
 use congbo_domain::time::{dmy, dmy_hm as hm, dmy_text};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -186,6 +188,9 @@ struct NewPage {
     /// (ticket id, number) when intake starts from the ticket at the counter.
     ticket: Option<(Uuid, String)>,
     form: FormState,
+    /// The personal data notice read to the citizen before they ask for notices (its text
+    /// in the page's language; the version is recorded with the consent).
+    consent_notice: String,
 }
 
 #[derive(Deserialize)]
@@ -240,7 +245,14 @@ pub async fn new_form(
             .map(|v| (v.row.id, v.row.number)),
         None => None,
     };
+    let notice = congbo_app::privacy::consent::notice(&s.app, Purpose::Notify).await?;
+    let consent_notice = if t.code() == "en" {
+        notice.text_en
+    } else {
+        notice.text_vi
+    };
     page(NewPage {
+        consent_notice,
         ticket,
         procedures: all
             .iter()
@@ -324,6 +336,8 @@ struct ShowPage {
     t: Locale,
     nav: Option<Nav>,
     v: DossierView,
+    /// The caller may read who viewed the applicant's data (the access log).
+    may_log: bool,
     state_key: String,
     flag_class: &'static str,
     flag_key: &'static str,
@@ -358,7 +372,7 @@ pub async fn show(
     PathParam(id): PathParam<Uuid>,
     form: FormState,
 ) -> Result<Response, Failure> {
-    let v = dossier::get(&s.app, &actor, id).await?;
+    let v = dossier::get(&s.app, &actor, id, Via::Page).await?;
     let events = v
         .events
         .iter()
@@ -399,7 +413,12 @@ pub async fn show(
         });
     let (flag_class, flag_key) =
         flag_badge(v.flag, open_with_due(&v.row.state, &v.row.current_due));
+    let may_log = congbo_app::privacy::access::may_read(
+        &actor,
+        &congbo_domain::office::OfficePath::from_stored(v.row.office_path.clone()),
+    );
     page(ShowPage {
+        may_log,
         ticket,
         form,
         state_key: format!("state-{}", v.row.state),
@@ -487,7 +506,10 @@ pub async fn form(
     CurrentUser(actor): CurrentUser,
     PathParam((id, number)): PathParam<(Uuid, String)>,
 ) -> Result<Response, Failure> {
-    let v = dossier::get(&s.app, &actor, id).await?;
+    let n: u8 = number
+        .parse()
+        .map_err(|_| congbo_app::AppError::NotFound("not-found"))?;
+    let v = dossier::get(&s.app, &actor, id, Via::Form(n)).await?;
     let (kind, data) = forms::dossier_form(&s.app, &v, &number)?;
     print(kind, &data)
 }
