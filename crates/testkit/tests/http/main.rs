@@ -8,6 +8,7 @@ mod browser_dashboard;
 mod browser_evaluation;
 mod browser_forms;
 mod browser_periodic;
+mod browser_privacy;
 mod browser_public;
 mod browser_route;
 mod calendar;

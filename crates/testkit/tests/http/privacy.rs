@@ -134,7 +134,10 @@ app_test!(
         for via in ["Trang hồ sơ", "In Mẫu 01", "Phần mềm kết nối (API)"] {
             assert!(html.contains(via), "{via}: {html}");
         }
-        assert!(html.contains("name,id_no,address,phone,email"), "{html}");
+        assert!(
+            html.contains("họ tên, số định danh, địa chỉ, điện thoại, thư điện tử"),
+            "{html}"
+        );
         // Another commune's head does not see the dossier at all.
         let other = app.login("mn.truong").await;
         assert_eq!(

@@ -807,6 +807,10 @@ without signing in (figures only, no personal data; tested in public_stats.rs)";
 const PUBLIC_CODE: &str = "public by design: the citizen reaches it by the code and secret they \
 hold (tested in rating.rs and feedback.rs)";
 
+const PUBLIC_REQUEST: &str = "public by design: the citizen reaches their request by its id \
+and the one-time code sent to a contact on file; the export opens only with the cookie set by \
+that code (tested in privacy.rs)";
+
 /// Routes that name B's data in their path but are not office-scoped staff endpoints. Each must
 /// still be a route that names B's data: an entry that stops matching fails the sweep.
 const EXCLUDED: &[(&str, &str, &str)] = &[
@@ -855,6 +859,22 @@ const EXCLUDED: &[(&str, &str, &str)] = &[
         "a filter, not a look-up: it lists the records in the caller's own scope for any id, so \
          B's officer and an unknown id both read as an empty list and nothing leaks",
     ),
+    ("GET", "/du-lieu-cua-toi/{id}", PUBLIC_REQUEST),
+    ("GET", "/du-lieu-cua-toi/{id}/xac-nhan", PUBLIC_REQUEST),
+    ("POST", "/du-lieu-cua-toi/{id}/xac-nhan", PUBLIC_REQUEST),
+    ("GET", "/du-lieu-cua-toi/{id}/tai-ve", PUBLIC_REQUEST),
+    ("POST", "/du-lieu-cua-toi/{id}/yeu-cau", PUBLIC_REQUEST),
+    (
+        "POST",
+        "/du-lieu-cua-toi/{id}/dong-y/{consent}/rut",
+        PUBLIC_REQUEST,
+    ),
+    (
+        "POST",
+        "/du-lieu-ca-nhan/yeu-cau/{id}",
+        "B has no personal data request to aim at; another commune's head answering one gets \
+         404 in privacy.rs",
+    ),
     (
         "GET",
         "/phan-anh/tep/{id}",
@@ -891,6 +911,9 @@ fn slot(t: &Target, prev: &str, param: &str) -> Slot {
         ("recovery-cases" | "phuc-hoi", "id") => id(t.case),
         ("feedback" | "phan-anh", "id") => id(t.feedback),
         ("tep", "id") => Slot::Aim(None),
+        // Personal data requests (issue 18): a citizen's request, reached by its id and the code
+        // sent to their contact; its consents; and the head's answer to one.
+        ("du-lieu-cua-toi", "id") | ("dong-y", "consent") | ("yeu-cau", "id") => Slot::Aim(None),
         // A dossier's or a feedback case's public code (with its secret).
         ("dossier-ratings" | "danh-gia" | "feedback", "code") => Slot::Aim(None),
         (_, "action" | "number" | "year" | "date" | "file" | "name" | "token") => Slot::Free,

@@ -135,6 +135,19 @@ struct ExportPage {
     x: Export,
 }
 
+impl ExportPage {
+    /// A local ISO time of the export as people read it: `08/12/2026 07:50`.
+    fn when(&self, iso: &str) -> String {
+        iso.parse::<jiff::civil::DateTime>()
+            .map(|d| d.strftime("%d/%m/%Y %H:%M").to_string())
+            .unwrap_or_else(|_| iso.to_string())
+    }
+    /// A date `YYYY-MM-DD` as `dd/mm/yyyy`.
+    fn day(&self, d: &str) -> String {
+        congbo_domain::time::dmy_text(d)
+    }
+}
+
 /// `GET /du-lieu-cua-toi/{id}`: the citizen's data, printable.
 pub async fn export(
     State(s): State<AppState>,
