@@ -4,6 +4,7 @@
 
 use congbo_domain::DomainError;
 use congbo_domain::identity::Perm;
+use congbo_domain::office::OfficePath;
 use congbo_store::repo::outbox::{self, NewOutbox};
 use congbo_store::repo::privacy::{self as repo, RequestRow};
 use serde_json::json;
@@ -35,9 +36,12 @@ pub async fn requests(app: &App, actor: &Actor) -> Result<Vec<RequestRow>> {
     Ok(out)
 }
 
-/// Answer an open request: `done` (the correction or erasure was made) or `refused` (with the
-/// reason, e.g. an archive record the law keeps). The answer goes to the citizen's verified
-/// contact. Errors: `privacy-request-not-found` (404), `required`/`too-long` (`answer`),
+/// Answer an open request: `done` or `refused` (with the reason). A granted erasure erases, in
+/// the same transaction, the contact details on every dossier of the subject that holds the
+/// verified contact and withdraws their consents (the dossiers are archive records under the
+/// Law on Archives and stay, with the name and identity number). A correction is made by the
+/// officer against the citizen's papers and recorded here. The answer goes to the citizen's
+/// verified contact. Errors: `privacy-request-not-found` (404), `required`/`too-long` (`answer`),
 /// `privacy-request-closed`.
 pub async fn answer(app: &App, actor: &Actor, id: Uuid, accept: bool, text: &str) -> Result<()> {
     let text = congbo_domain::text::clean(text, "answer", 0, 2000)?;
@@ -73,6 +77,11 @@ pub async fn answer(app: &App, actor: &Actor, id: Uuid, accept: bool, text: &str
         return Err(DomainError::new("privacy-request-closed").into());
     }
     let contact = congbo_domain::privacy::request::Contact::parse(&r.contact)?;
+    let erased = if accept && r.kind == "erase" {
+        erase(&mut tx, &r, &contact, now).await?
+    } else {
+        0
+    };
     outbox::insert(
         &mut tx,
         &NewOutbox {
@@ -109,10 +118,33 @@ pub async fn answer(app: &App, actor: &Actor, id: Uuid, accept: bool, text: &str
             office_id: Some(r.office_id),
             target_type: "privacy_request",
             target_id: Some(id.to_string()),
-            summary: json!({"kind": r.kind, "state": state}),
+            summary: json!({"kind": r.kind, "state": state, "dossiers_erased": erased}),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Erase the contact details on the subject's dossiers holding `contact`, withdrawing their
+/// consents; returns how many dossiers.
+async fn erase(
+    tx: &mut congbo_store::Tx,
+    r: &RequestRow,
+    contact: &congbo_domain::privacy::request::Contact,
+    now: i64,
+) -> Result<usize> {
+    use congbo_store::repo::dossier as dossier_repo;
+    let rows = super::request::holding(
+        repo::dossiers_of_subject(tx, &r.subject_id_no).await?,
+        contact,
+    );
+    for d in &rows {
+        dossier_repo::erase_contacts(tx, d.id, now).await?;
+        let shard = OfficePath::from_stored(d.office_path.clone()).shard_key();
+        if let Some(k) = repo::consent_of_record(tx, shard, d.id, "notify").await? {
+            repo::withdraw_consent(tx, shard, k.id, "officer", now).await?;
+        }
+    }
+    Ok(rows.len())
 }

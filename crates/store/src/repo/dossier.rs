@@ -282,3 +282,13 @@ pub async fn clear_notify(tx: &mut Tx, id: Uuid, now: i64) -> Result<()> {
         .bind(now).bind(id).execute(c).await)?;
     Ok(())
 }
+
+/// Erase the applicant's contact details (an erasure request granted): the dossier itself is an
+/// archive record and stays; no notice can reach them any more.
+pub async fn erase_contacts(tx: &mut Tx, id: Uuid, now: i64) -> Result<()> {
+    exec!(tx, c => sqlx::query(
+        "UPDATE dossiers SET applicant_phone = NULL, applicant_email = NULL, notify = '',
+                version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(now).bind(id).execute(c).await)?;
+    Ok(())
+}

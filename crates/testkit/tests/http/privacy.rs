@@ -412,3 +412,79 @@ app_test!(a_correction_goes_to_the_head_with_its_deadlines, |app| {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 });
+
+app_test!(
+    a_granted_erasure_clears_the_contacts_and_keeps_the_dossier,
+    |app| {
+        app.set_local_time("2026-03-06T09:00");
+        let api = app.token_client("tl.motcua1").await;
+        let d = create(&api, ID_NO, "an@example.vn", &["email", "sms"]).await;
+        let id = d["id"].as_str().unwrap().to_string();
+        let (citizen, base) = open_export(&app, "an@example.vn").await;
+        let r = citizen
+            .post_form(
+                &format!("{base}/yeu-cau"),
+                &[
+                    ("kind", "erase"),
+                    ("detail", "Xin xoá số điện thoại và thư điện tử của tôi"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let head = app.login("tl.truong").await;
+        let html = head.get("/du-lieu-ca-nhan").await.text();
+        let req = html
+            .split("/du-lieu-ca-nhan/yeu-cau/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        // Without an answer text: refused next to the field, nothing erased.
+        let r = head
+            .post_form(
+                &format!("/du-lieu-ca-nhan/yeu-cau/{req}"),
+                &[("outcome", "done"), ("answer", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains(r#"id="err-answer""#), "{}", r.text());
+        let r = head
+            .post_form(
+                &format!("/du-lieu-ca-nhan/yeu-cau/{req}"),
+                &[
+                    ("outcome", "done"),
+                    ("answer", "Đã xoá số điện thoại và thư điện tử"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        // The dossier stays, with the name and number; the contacts and the consent are gone.
+        let got = api.get(&format!("/api/v1/dossiers/{id}")).await.json();
+        assert_eq!(got["applicant"]["name"], "Nguyễn Văn An");
+        assert_eq!(got["applicant"]["id_number"], ID_NO);
+        assert!(got["applicant"]["phone"].is_null(), "{got}");
+        assert!(got["applicant"]["email"].is_null(), "{got}");
+        let mut tx = app.db().read().await.unwrap();
+        let shard = congbo_domain::office::OfficePath::from_stored(
+            congbo_store::repo::dossier::get(&mut tx, id.parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+                .office_path,
+        )
+        .shard_key();
+        let k = congbo_store::repo::privacy::consent_of_record(
+            &mut tx,
+            shard,
+            id.parse().unwrap(),
+            "notify",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(k.withdrawn_via.as_deref(), Some("officer"));
+    }
+);
