@@ -56,7 +56,7 @@ static EMPTY: FormState = FormState {
 pub fn is_sensitive(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
-        "password", "mat_khau", "mat-khau", "secret", "bi_mat", "token", "csrf",
+        "password", "mat_khau", "mat-khau", "secret", "bi_mat", "bi-mat", "token", "csrf",
     ]
     .iter()
     .any(|s| n.contains(s))

@@ -260,7 +260,8 @@ fn table() -> Vec<Route> {
     t.page(M::GET, "/ho-so/{id}", page::dossier::show);
     t.page(M::GET, "/ho-so/{id}/mau/{number}", page::dossier::form);
     t.page(M::POST, "/ho-so/{id}/{action}", page::dossier::act);
-    t.page(M::GET, "/tra-cuu", page::dossier::lookup)
+    t.page(M::GET, "/tra-cuu", page::dossier::lookup);
+    t.page(M::POST, "/tra-cuu", page::dossier::lookup_found)
         .limit(Limit::Lookup);
     t.page(
         M::GET,

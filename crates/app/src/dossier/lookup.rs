@@ -42,14 +42,16 @@ pub struct PublicEvent {
 
 /// The dossier named by `code` if `secret` matches, as the public may see it. An unknown code
 /// and a wrong secret give the same answer (`dossier-not-found`), so codes cannot be probed;
-/// a wrong secret for an existing code is written to the audit log.
+/// a wrong secret for an existing code is written to the audit log. Errors (field):
+/// `invalid-dossier-code` (`code`), `required` (`secret`), `dossier-not-found` (404).
 pub async fn lookup(
     app: &App,
     code: &str,
     secret: &str,
     request_id: Option<String>,
 ) -> Result<PublicView> {
-    let code = DossierCode::parse(code.trim())
+    // Codes are printed in capitals; typed on a phone they often are not.
+    let code = DossierCode::parse(&code.trim().to_uppercase())
         .map_err(|_| DomainError::field("invalid-dossier-code", "code"))?;
     if secret.trim().is_empty() {
         return Err(DomainError::field("required", "secret").into());

@@ -75,21 +75,47 @@ app_test!(intake_page_to_printed_forms_and_public_lookup, |app| {
     let sv = app.login("tl.chuyenvien").await;
     let r = sv.post_form(&format!("{page_url}/return"), &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // Public lookup page: no sign-in, initials only.
+    // Public lookup page: no sign-in, initials only; the code may be typed in lower case, and
+    // the secret goes in the form's body, never in the address.
     let anon = app.anon();
+    let form = anon.get("/tra-cuu?ma=DB-TL-260302-0001").await.text();
+    assert!(
+        form.contains(r#"method="post" action="/tra-cuu""#),
+        "{form}"
+    );
+    assert!(form.contains(r#"value="DB-TL-260302-0001""#), "{form}");
     let found = anon
-        .get(&format!("/tra-cuu?ma=DB-TL-260302-0001&bi-mat={secret}"))
-        .await
-        .text();
+        .post_form(
+            "/tra-cuu",
+            &[
+                ("ma", " db-tl-260302-0001 "),
+                ("bi-mat", &secret.to_lowercase()),
+            ],
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    let found = found.text();
     assert!(
         found.contains("P. T. T.") && found.contains("Đã tiếp nhận"),
         "{found}"
     );
     assert!(!found.contains("Phạm Thị Thu") && !found.contains("0987654321"));
+    // An empty secret: told next to the field, the code kept, the secret never echoed.
+    let empty = anon
+        .post_form("/tra-cuu", &[("ma", "DB-TL-260302-0001"), ("bi-mat", " ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = empty.text();
+    assert!(html.contains(r#"id="err-secret""#), "{html}");
+    assert!(html.contains(r#"value="DB-TL-260302-0001""#), "{html}");
     let wrong = anon
-        .get("/tra-cuu?ma=DB-TL-260302-0001&bi-mat=ZZZZZZZZ")
-        .await
-        .text();
+        .post_form(
+            "/tra-cuu",
+            &[("ma", "DB-TL-260302-0001"), ("bi-mat", "ZZZZZZZZ")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let wrong = wrong.text();
     assert!(wrong.contains("Không tìm thấy hồ sơ"), "{wrong}");
 });
 

@@ -96,6 +96,10 @@ const CLASSIFIED: &[(&str, &str)] = &[
     ),
     ("/lich/ngay/{date}/xoa", "button"),
     (
+        "/tra-cuu",
+        "own test: the lookup keeps the code, never the secret (dossier_pages.rs)",
+    ),
+    (
         "/du-lieu-cua-toi",
         "own test: privacy.rs keeps the number and contact",
     ),

@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use congbo_app::catalog;
 use congbo_app::dossier::{
@@ -548,6 +549,7 @@ struct LookupPage {
     code: String,
     found: Option<PublicView>,
     error: Option<String>,
+    form: FormState,
 }
 
 impl LookupPage {
@@ -560,36 +562,62 @@ impl LookupPage {
 pub struct LookupParams {
     #[serde(default)]
     ma: String,
+}
+
+/// `GET /tra-cuu[?ma=CODE]`: the lookup form (the code prefilled from a printed link). The
+/// secret is never taken from the address: it would stay in the browser's history and in logs.
+pub async fn lookup(
+    t: Locale,
+    QueryParam(p): QueryParam<LookupParams>,
+    form: FormState,
+) -> Result<Response, Failure> {
+    let code = form.value_or("ma", &p.ma).to_string();
+    page(LookupPage {
+        t,
+        nav: None,
+        code,
+        found: None,
+        error: None,
+        form,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LookupForm {
+    #[serde(default)]
+    ma: String,
     #[serde(default, rename = "bi-mat")]
     secret: String,
 }
 
-/// `/tra-cuu`: public lookup by code and secret (rate-limited per client address).
-pub async fn lookup(
+/// `POST /tra-cuu`: look a dossier up by code and secret (rate-limited per client address).
+/// A malformed code or an empty secret comes back next to its field; an unknown code or a
+/// wrong secret says "not found" on the page.
+pub async fn lookup_found(
     State(s): State<AppState>,
     t: Locale,
     RequestId(rid): RequestId,
-    QueryParam(p): QueryParam<LookupParams>,
+    PageForm(f): PageForm<LookupForm>,
 ) -> Result<Response, Failure> {
-    let (found, error) = if p.ma.is_empty() || p.secret.is_empty() {
-        (None, None)
-    } else {
-        match dossier::lookup(&s.app, &p.ma, &p.secret, rid).await {
-            Ok(v) => (Some(v), None),
-            Err(e) => {
-                let f = Failure::from(e);
-                if f.status.is_server_error() {
-                    return Err(f);
-                }
-                (None, Some(f.message(&t)))
+    let (found, error, status) = match dossier::lookup(&s.app, &f.ma, &f.secret, rid).await {
+        Ok(v) => (Some(v), None, StatusCode::OK),
+        Err(e) => {
+            let fail = Failure::from(e);
+            if fail.status != StatusCode::NOT_FOUND {
+                return Err(fail);
             }
+            (None, Some(fail.message(&t)), StatusCode::NOT_FOUND)
         }
     };
-    page(LookupPage {
-        t,
-        nav: None,
-        code: p.ma,
-        found,
-        error,
-    })
+    crate::view::page_with(
+        status,
+        LookupPage {
+            t,
+            nav: None,
+            code: f.ma.trim().to_uppercase(),
+            found,
+            error,
+            form: FormState::default(),
+        },
+    )
 }
