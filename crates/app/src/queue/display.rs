@@ -29,8 +29,11 @@ pub struct DisplayView {
     pub next: Vec<String>,
     pub served_today: i64,
     pub waiting_total: usize,
-    /// The most recent call, for a display that connects after it.
+    /// The most recent call still announced (its ticket at the counter, its time not over),
+    /// for a display that connects after it.
     pub last_call: Option<CallInfo>,
+    /// How long a call stays announced (seconds; the office's setting).
+    pub call_banner_seconds: u32,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -72,6 +75,8 @@ pub struct CallInfo {
     pub counter_name: String,
     /// "Mời số A012 đến quầy số 3"
     pub text: String,
+    /// Seconds it stays announced from when this board was made.
+    pub left: u32,
     /// The same, read digit by digit for speech synthesis.
     pub speech: String,
     pub at: String,
@@ -83,11 +88,11 @@ impl DisplayView {
         self.counters
             .iter()
             .find(|c| c.ticket_id == Some(ticket))
-            .map(call_info)
+            .map(|c| call_info(c, self.call_banner_seconds))
     }
 }
 
-fn call_info(c: &CounterBoard) -> CallInfo {
+fn call_info(c: &CounterBoard, left: u32) -> CallInfo {
     let number = c.ticket.clone().unwrap_or_default();
     let a = announce(&number, c.number.max(0) as u32);
     CallInfo {
@@ -96,6 +101,7 @@ fn call_info(c: &CounterBoard) -> CallInfo {
         counter_name: c.name.clone(),
         text: a.text,
         speech: a.speech,
+        left,
         at: c
             .called_at
             .map(|m| local(m).strftime("%H:%M:%S").to_string())
@@ -150,7 +156,8 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
         .await?
         .ok_or(AppError::NotFound("office-not-found"))?;
     let s = queue_settings(&mut tx, office_id).await?;
-    let duty = repo::duty(&mut tx, office_id).await?;
+    let mut duty = repo::duty(&mut tx, office_id).await?;
+    duty.retain(|d| congbo_domain::queue::duty_current(d.since, now));
     let services = repo::counter_services(&mut tx, office_id).await?;
     let at = repo::at_counters(&mut tx, office_id).await?;
     let waiting = repo::tickets_in_state(&mut tx, office_id, TicketState::Waiting.as_str()).await?;
@@ -187,16 +194,24 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
     let served_today =
         repo::count_in_state(&mut tx, office_id, &day, TicketState::Done.as_str()).await?;
     tx.commit().await?;
-    let mut heads: Vec<&TicketRow> = waiting
-        .iter()
-        .filter(|t| t.target_counter_id.is_none())
-        .collect();
-    heads.sort_by_key(|t| (t.priority.is_none(), t.enqueued_at, t.serial));
+    // Every waiting number, a ticket sent to one counter first (it is next there), then
+    // priority, then the time the number was first taken (kept across transfers).
+    let mut heads: Vec<&TicketRow> = waiting.iter().collect();
+    heads.sort_by_key(|t| {
+        (
+            t.target_counter_id.is_none(),
+            t.priority.is_none(),
+            t.enqueued_at,
+            t.serial,
+        )
+    });
     let last_call = counters
         .iter()
-        .filter(|c| c.ticket.is_some())
-        .max_by_key(|c| c.called_at)
-        .map(call_info);
+        .filter(|c| c.ticket.is_some() && c.state.as_deref() == Some("called"))
+        .filter_map(|c| Some((c, s.call_banner_left(c.called_at?, now))))
+        .filter(|(_, left)| *left > 0)
+        .max_by_key(|(c, _)| c.called_at)
+        .map(|(c, left)| call_info(c, left));
     Ok(DisplayView {
         office_code: o.code,
         office_name: o.name,
@@ -208,5 +223,6 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
         served_today,
         waiting_total: waiting.len(),
         last_call,
+        call_banner_seconds: s.call_banner_seconds,
     })
 }

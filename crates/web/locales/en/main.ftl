@@ -1188,3 +1188,27 @@ staff-choose-role = — Choose a role —
 err-office-kind-abolished = Since 1 July 2025 local government has two levels: no new district can be created.
 action-calendar-moved = Appointment moved by a calendar change
 err-catalog-file-not-text = The file is not UTF-8 text (CSV or JSON).
+
+## Issue 16: the queue and the counter stay in step
+print-again = Print again
+print-back-to-counter = Back to the counter
+print-open-dossier = Open the dossier
+print-new-intake = Receive another dossier
+queue-keep-ticket = The citizen has another dossier: keep this ticket open
+queue-intake-service = Procedures of the service
+queue-intake-all = Show all procedures
+queue-wait-soon = your turn is next
+queue-wait-about-one = about 1 minute
+queue-wait-about = about { $minutes } minutes
+queue-people = { $n } waiting
+queue-back-to-counter = Back to the counter
+queue-sent-to-counter = Please wait at counter { $counter }
+queue-sent-to-counter-hint = You were sent to this counter; it will call your number.
+queue-sent-to-service = You were moved to the service: { $service }
+queue-code-title = Follow your ticket
+queue-code-lead = Type the code printed on your ticket (for example A012-K3Q9-XZ7M).
+queue-code = Code on the ticket
+queue-code-submit = Show my turn
+queue-code-hint = Follow on your phone: scan the QR code, or open { $url } and type the code
+rating-thanks-back = This screen returns to its waiting page in a few seconds.
+field-call_banner_seconds = How long "Now calling…" stays on the lobby screen (seconds)

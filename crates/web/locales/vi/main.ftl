@@ -1188,3 +1188,27 @@ staff-choose-role = — Chọn vai trò —
 err-office-kind-abolished = Từ ngày 01/7/2025 chính quyền địa phương có hai cấp: không tạo mới đơn vị cấp huyện, quận.
 action-calendar-moved = Dời ngày hẹn do lịch làm việc thay đổi
 err-catalog-file-not-text = Tệp không phải văn bản UTF-8 (CSV hoặc JSON).
+
+## Issue 16: the queue and the counter stay in step
+print-again = In lại phiếu
+print-back-to-counter = Về quầy tiếp dân
+print-open-dossier = Xem hồ sơ
+print-new-intake = Tiếp nhận hồ sơ khác
+queue-keep-ticket = Công dân còn hồ sơ khác: chưa kết thúc số thứ tự này
+queue-intake-service = Thủ tục của dịch vụ
+queue-intake-all = Xem tất cả thủ tục
+queue-wait-soon = sắp đến lượt
+queue-wait-about-one = khoảng 1 phút
+queue-wait-about = khoảng { $minutes } phút
+queue-people = { $n } người
+queue-back-to-counter = Về quầy
+queue-sent-to-counter = Mời Ông/Bà chờ tại quầy số { $counter }
+queue-sent-to-counter-hint = Ông/Bà đã được chuyển sang quầy này; quầy sẽ gọi số của Ông/Bà.
+queue-sent-to-service = Ông/Bà đã được chuyển sang dịch vụ: { $service }
+queue-code-title = Theo dõi số thứ tự
+queue-code-lead = Nhập mã in trên phiếu số thứ tự (ví dụ A012-K3Q9-XZ7M).
+queue-code = Mã trên phiếu
+queue-code-submit = Xem lượt của tôi
+queue-code-hint = Theo dõi trên điện thoại: quét mã QR, hoặc mở { $url } và nhập mã
+rating-thanks-back = Màn hình sẽ trở về trang chờ sau ít giây.
+field-call_banner_seconds = Thời gian hiện "Mời số…" trên màn hình sảnh (giây)
