@@ -73,7 +73,18 @@
     var next = document.getElementById("d-next");
     if (next) {
       while (next.firstChild) next.removeChild(next.firstChild);
-      b.next.forEach(function (num) { var li = document.createElement("li"); li.textContent = num; next.appendChild(li); });
+      b.next.forEach(function (num, i) {
+        var li = document.createElement("li");
+        li.textContent = num;
+        var k = b.next_counters ? b.next_counters[i] : null;
+        if (k !== null && k !== undefined) {
+          var to = document.createElement("span");
+          to.className = "to";
+          to.textContent = " → " + next.getAttribute("data-counter") + " " + k;
+          li.appendChild(to);
+        }
+        next.appendChild(li);
+      });
     }
   }
 

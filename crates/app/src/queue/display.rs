@@ -27,6 +27,8 @@ pub struct DisplayView {
     pub groups: Vec<GroupBoard>,
     /// The next numbers to be called, all services together, oldest first.
     pub next: Vec<String>,
+    /// For each of `next`, the counter it was sent to by a transfer (it waits near it).
+    pub next_counters: Vec<Option<i32>>,
     pub served_today: i64,
     pub waiting_total: usize,
     /// The most recent call still announced (its ticket at the counter, its time not over),
@@ -38,6 +40,8 @@ pub struct DisplayView {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CounterBoard {
+    #[serde(skip)]
+    pub id: Uuid,
     pub number: i32,
     pub name: String,
     /// An officer is signed in.
@@ -135,6 +139,7 @@ fn counter_boards(
         .map(|c| {
             let t = at.iter().find(|t| t.counter_id == Some(c.id));
             CounterBoard {
+                id: c.id,
                 number: c.number,
                 name: c.name,
                 open: duty.iter().any(|d| d.counter_id == c.id),
@@ -212,6 +217,14 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
         .filter(|(_, left)| *left > 0)
         .max_by_key(|(c, _)| c.called_at)
         .map(|(c, left)| call_info(c, left));
+    let next_counters = heads
+        .iter()
+        .take(8)
+        .map(|t| {
+            let sent = t.target_counter_id?;
+            counters.iter().find(|c| c.id == sent).map(|c| c.number)
+        })
+        .collect();
     Ok(DisplayView {
         office_code: o.code,
         office_name: o.name,
@@ -220,6 +233,7 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
         counters,
         groups,
         next: heads.iter().take(8).map(|t| t.number.clone()).collect(),
+        next_counters,
         served_today,
         waiting_total: waiting.len(),
         last_call,

@@ -196,7 +196,7 @@ async fn the_lobby_tv_fills_the_screen_and_the_phone_follows_a_transfer() {
         json!({"counter_id": k2}),
     )
     .await;
-    text_with(c, "#d-next", "A001").await;
+    text_with(c, "#d-next", "A001 → Quầy 2").await;
     assert_eq!(
         c.execute("return window.__same === true", vec![])
             .await

@@ -323,6 +323,12 @@ app_test!(
         .await;
         let b = board(&app).await;
         assert_eq!(b["next"], json!(["A001", "A002"]), "{b}");
+        assert_eq!(b["next_counters"], json!([2, null]), "{b}");
+        let tv = app.anon().get(&format!("/man-hinh/{TL}")).await.text();
+        assert!(
+            tv.contains("A001 <span class=\"to\">→ Quầy 2</span>"),
+            "{tv}"
+        );
         // The citizen's page says where to go, the JSON too.
         let secret = secret_of(&a1);
         let phone = app.anon().get(&format!("/ve/{id}?k={secret}")).await.text();

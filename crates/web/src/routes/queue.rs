@@ -395,6 +395,18 @@ struct DisplayPage {
     lobby: Option<Lobby>,
 }
 
+impl DisplayPage {
+    /// The next numbers, each with the counter it was sent to (if any).
+    fn next_items(&self) -> Vec<(String, Option<i32>)> {
+        self.b
+            .next
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), self.b.next_counters.get(i).copied().flatten()))
+            .collect()
+    }
+}
+
 /// The lobby mode of the display (`?sanh=1`): after `idle` seconds without a call the counters
 /// give way to the office's figures of the month (from `/api/v1/public/statistics`), one every
 /// `rotate` seconds; a call brings the counters back at once.
