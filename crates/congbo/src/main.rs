@@ -590,8 +590,22 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
             let _ = anchorer_stopped.await;
         },
     )?;
+    // Counters close at the end of the day even when nobody signed out (checked every minute).
+    let day_ender = {
+        let app = state.app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                if let Err(e) = congbo_app::queue::end_of_day(&app).await {
+                    tracing::warn!(error = %e, "signing out yesterday's counters failed");
+                }
+            }
+        })
+    };
     let shutdown = async move {
         shutdown_signal().await;
+        day_ender.abort();
         let _ = stop.send(());
         let _ = stop_sealer.send(());
         let _ = dispatcher.await;

@@ -34,7 +34,7 @@ async fn audit_verify_catches_tampering(backend: Backend) {
     let (code, out, err) = run(congbo().args(["demo"]).env("DATABASE_URL", &t.url));
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("demo: 5 offices, 12 counters, 23 staff, 26 procedure versions"),
+        out.contains("demo: 5 offices, 12 counters, 23 staff, 28 procedure versions"),
         "{out}"
     );
     // Nothing seals outside `serve`: a read-only check counts the two rows waiting; a plain

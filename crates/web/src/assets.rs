@@ -37,9 +37,19 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/rating.css"),
     ),
     (
+        "rating.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/rating.js"),
+    ),
+    (
         "forms.css",
         "text/css; charset=utf-8",
         include_bytes!("../static/forms.css"),
+    ),
+    (
+        "print.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/print.js"),
     ),
     (
         "report.css",

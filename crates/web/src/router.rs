@@ -324,6 +324,8 @@ fn table() -> Vec<Route> {
     t.page(M::POST, "/lay-so/{code}", page::queue::take_number_issue)
         .limit(Limit::Ticket);
     t.page(M::GET, "/ve/{id}", page::queue::follow);
+    t.page(M::GET, "/so", page::queue::follow_code)
+        .limit(Limit::Lookup);
     t.page(M::POST, "/ve/{id}/bao", page::queue::subscribe);
     t.page(M::GET, "/quay", page::queue::counter);
     t.page(M::POST, "/quay/vao", page::queue::sign_in);

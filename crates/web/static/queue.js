@@ -73,7 +73,18 @@
     var next = document.getElementById("d-next");
     if (next) {
       while (next.firstChild) next.removeChild(next.firstChild);
-      b.next.forEach(function (num) { var li = document.createElement("li"); li.textContent = num; next.appendChild(li); });
+      b.next.forEach(function (num, i) {
+        var li = document.createElement("li");
+        li.textContent = num;
+        var k = b.next_counters ? b.next_counters[i] : null;
+        if (k !== null && k !== undefined) {
+          var to = document.createElement("span");
+          to.className = "to";
+          to.textContent = " → " + next.getAttribute("data-counter") + " " + k;
+          li.appendChild(to);
+        }
+        next.appendChild(li);
+      });
     }
   }
 
@@ -163,11 +174,37 @@
     }
     var conn = document.getElementById("d-conn");
     var liveText = conn ? conn.textContent : "";
+    // "Mời số … đến quầy …" stays up for the office's time, and goes at once when that number
+    // is no longer waiting at its counter (being served, finished, transferred, no-show).
+    var banner = document.getElementById("d-call");
+    var bannerTimer = null;
+    function clearBanner() {
+      if (bannerTimer) clearTimeout(bannerTimer);
+      bannerTimer = null;
+      if (!banner) return;
+      banner.textContent = "";
+      banner.removeAttribute("data-number");
+    }
+    function showBanner(call) {
+      if (!banner) return;
+      if (bannerTimer) clearTimeout(bannerTimer);
+      banner.textContent = call.text;
+      banner.setAttribute("data-number", call.number);
+      bannerTimer = setTimeout(clearBanner, Math.max(1, call.left) * 1000);
+    }
+    if (banner && banner.getAttribute("data-number")) {
+      bannerTimer = setTimeout(clearBanner, (parseInt(banner.getAttribute("data-left"), 10) || 1) * 1000);
+    }
     events(office, function (f) {
       renderBoard(f);
+      var shown = banner && banner.getAttribute("data-number");
+      if (shown && !f.call) {
+        var still = f.view.counters.some(function (c) { return c.ticket === shown && c.state === "called"; });
+        if (!still) clearBanner();
+      }
       if (f.call) {
         if (onCall) onCall();
-        text(document.getElementById("d-call"), f.call.text);
+        showBanner(f.call);
         if (voice) {
           chime(ctx);
           setTimeout(function () { speak(f.call.speech); }, 800);
@@ -180,9 +217,17 @@
     });
   }
 
-  // ---- Ticket: print at the kiosk, follow on a phone --------------------------------------
+  // ---- Ticket: print at the kiosk or the counter, follow on a phone ----------------------
+  function waitWords(el, minutes) {
+    if (!el) return "";
+    if (minutes === 0) return el.getAttribute("data-soon");
+    if (minutes === 1) return el.getAttribute("data-one");
+    return el.getAttribute("data-many").replace("{n}", String(minutes));
+  }
+
   if (pageKind === "ticket") {
     if (body.getAttribute("data-print") === "1") {
+      // Printed at the kiosk or for a walk-in at the counter: the screen goes back there.
       window.addEventListener("load", function () {
         window.print();
         setTimeout(function () { window.location.href = body.getAttribute("data-back"); }, 8000);
@@ -190,18 +235,19 @@
     } else {
       var tid = body.getAttribute("data-ticket");
       var secret = body.getAttribute("data-secret");
-      var last = null;
+      // What the page was drawn for: a change of state or of the counter it was sent to is
+      // drawn again by the server (called to a counter, sent to another one, finished).
+      var drawn = body.getAttribute("data-state") + "|" + (body.getAttribute("data-sent") || "");
       events(body.getAttribute("data-office"), function () {
         fetch("/api/v1/public/tickets/" + tid + "?k=" + encodeURIComponent(secret))
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (t) {
             if (!t) return;
-            var key = t.state + "|" + t.ahead + "|" + t.estimate_minutes + "|" + (t.counter ? t.counter.number : "");
-            if (key === last) return;
-            if (last !== null && t.state !== "waiting") { window.location.reload(); return; }
-            last = key;
-            text(document.getElementById("t-ahead"), String(t.ahead));
-            text(document.getElementById("t-minutes"), "~" + t.estimate_minutes);
+            var now = t.state + "|" + (t.sent_to ? String(t.sent_to.number) : "");
+            if (now !== drawn) { window.location.reload(); return; }
+            if (t.ahead !== null && t.ahead !== undefined) text(document.getElementById("t-ahead"), String(t.ahead));
+            var m = document.getElementById("t-minutes");
+            if (m && t.estimate_minutes !== null && t.estimate_minutes !== undefined) text(m, waitWords(m, t.estimate_minutes));
           });
       });
     }

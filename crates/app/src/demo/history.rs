@@ -689,6 +689,8 @@ async fn intake(sim: &mut Sim<'_>, unit: usize, desk: usize, ticket: Uuid) -> Re
         // One document handed in: the rest is asked for on Form 02.
         provided_documents: missing.then(|| vec![0]),
         ticket_id: Some(ticket),
+        // The simulation finishes the ticket itself, at its own time.
+        keep_ticket: true,
         ..NewDossier::default()
     };
     let v = dossier::create(sim.app, &d.officer, &input).await?;

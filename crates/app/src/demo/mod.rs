@@ -66,10 +66,18 @@ pub(crate) fn units(history: bool) -> Vec<Unit> {
     u
 }
 
-const COUNTERS: [&str; 3] = [
-    "Hộ tịch, chứng thực",
-    "Đất đai, xây dựng",
-    "Lao động, thương binh và xã hội",
+/// Each counter's name and the catalogue fields (lĩnh vực) its queue service serves, `;`
+/// between fields: the intake from a ticket offers those procedures first.
+const COUNTERS: [(&str, &str); 3] = [
+    (
+        "Hộ tịch, chứng thực",
+        "Hộ tịch; Chứng thực; Đăng ký, quản lý cư trú",
+    ),
+    ("Đất đai, xây dựng", "Đất đai; Xây dựng"),
+    (
+        "Lao động, thương binh và xã hội",
+        "Bảo trợ xã hội; Người có công; Lao động, tiền lương",
+    ),
 ];
 
 const PEOPLE: [(&str, Role, &str); 5] = [
@@ -130,7 +138,7 @@ async fn fill_units(app: &App, units: &[Unit]) -> Result<DemoReport> {
     for &(c, name, kind, short) in units {
         let id = insert_office(&mut tx, now, None, &code(c)?, name, kind, Some(&province)).await?;
         // One queue service per counter, lettered A, B, C (each counter serves its own).
-        for (i, counter) in COUNTERS.iter().enumerate() {
+        for (i, (counter, fields)) in COUNTERS.iter().enumerate() {
             let counter_id = insert_counter(&mut tx, now, id, i as i32 + 1, counter).await?;
             counters += 1;
             let group = congbo_store::repo::queue::GroupRow {
@@ -138,7 +146,7 @@ async fn fill_units(app: &App, units: &[Unit]) -> Result<DemoReport> {
                 office_id: id,
                 letter: ((b'A' + i as u8) as char).to_string(),
                 name: counter.to_string(),
-                field: Some(counter.to_string()),
+                field: Some(fields.to_string()),
                 active: true,
                 created_at: now,
             };

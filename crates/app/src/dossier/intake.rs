@@ -48,6 +48,9 @@ pub struct NewDossier {
     /// The queue ticket being served at the officer's counter: its counter, officer and wait
     /// attach to the dossier.
     pub ticket_id: Option<Uuid>,
+    /// Keep the ticket at the counter after this intake (the citizen has another dossier);
+    /// otherwise the intake finishes it.
+    pub keep_ticket: bool,
 }
 
 /// `YYYY-MM-DDTHH:MM[:SS]` (Vietnam local time). Error: `invalid-datetime` (`field`).
@@ -413,9 +416,20 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
     repo::insert(&mut tx, &row).await?;
     crate::privacy::consent::at_intake(&mut tx, actor, &row, parsed.now_micros).await?;
     crate::report::rollup::dossier_changed(&mut tx, None, &row).await?;
-    if let Some(ticket) = input.ticket_id {
-        crate::queue::attach_dossier(&mut tx, actor, ticket, row.id, office_id).await?;
-    }
+    let signal = match input.ticket_id {
+        Some(ticket_id) => {
+            let a = crate::queue::Attach {
+                ticket_id,
+                dossier_id: row.id,
+                dossier_code: &row.code,
+                office_id,
+                finish: !input.keep_ticket,
+                now: app.now(),
+            };
+            crate::queue::attach_dossier(&mut tx, app, actor, a).await?
+        }
+        None => None,
+    };
     let timeline = Timeline {
         app,
         actor,
@@ -445,5 +459,9 @@ pub async fn create(app: &App, actor: &Actor, input: &NewDossier) -> Result<Doss
     )
     .await?;
     let loaded = Loaded::new(row, version, offices, events);
-    commit_with_view(tx, app, actor, loaded, &cal).await
+    let v = commit_with_view(tx, app, actor, loaded, &cal).await?;
+    if let Some(s) = signal {
+        app.live.publish(s);
+    }
+    Ok(v)
 }

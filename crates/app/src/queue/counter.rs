@@ -53,6 +53,41 @@ pub async fn sign_in(app: &App, actor: &Actor, counter_id: Uuid) -> Result<Count
     Ok(k)
 }
 
+/// Sign out every officer still at a counter from a previous local day (the rule
+/// [`dom::duty_current`]); `congbo serve` runs it every minute, so counters close at the end of
+/// the day even when nobody pressed "Rời quầy". A ticket still at such a counter stays there
+/// for the officer to finish. Returns how many were signed out.
+pub async fn end_of_day(app: &App) -> Result<usize> {
+    let now = app.now();
+    let today = congbo_domain::time::day_start(local_date(now));
+    let mut tx = app.db.begin().await?;
+    let stale = repo::duty_since_before(&mut tx, today).await?;
+    let mut offices: Vec<Uuid> = Vec::new();
+    for d in &stale {
+        repo::sign_out(&mut tx, d.user_id).await?;
+        let entry = Entry {
+            action: "queue.counter.sign-out",
+            role: None,
+            office_id: Some(d.office_id),
+            target_type: "counter",
+            target_id: Some(d.counter_id.to_string()),
+            summary: json!({"user": d.user_id, "since": d.since, "reason": "end-of-day"}),
+        };
+        audit::record_as(&mut tx, now, None, "system", None, entry).await?;
+        if !offices.contains(&d.office_id) {
+            offices.push(d.office_id);
+        }
+    }
+    for o in &offices {
+        app.live.notify(&mut tx, &Signal::change(*o)).await?;
+    }
+    tx.commit().await?;
+    for o in offices {
+        app.live.publish(Signal::change(o));
+    }
+    Ok(stale.len())
+}
+
 /// A ticket is called or served at the counter.
 async fn busy(tx: &mut Tx, office_id: Uuid, counter_id: Uuid) -> Result<bool> {
     Ok(repo::at_counters(tx, office_id)
@@ -411,6 +446,8 @@ pub async fn desk(app: &App, actor: &Actor) -> Result<CounterDesk> {
         waiting: Vec::new(),
         may_intake: !actor.principal.scopes(Perm::DossierIntake).is_empty(),
     };
+    // A place left from a previous day is over (the end-of-day task removes it).
+    let duty = duty.filter(|d| dom::duty_current(d.since, now));
     if let Some(d) = duty
         && let Some(k) = repo::counter(&mut tx, d.counter_id).await?
     {

@@ -27,14 +27,21 @@ pub struct DisplayView {
     pub groups: Vec<GroupBoard>,
     /// The next numbers to be called, all services together, oldest first.
     pub next: Vec<String>,
+    /// For each of `next`, the counter it was sent to by a transfer (it waits near it).
+    pub next_counters: Vec<Option<i32>>,
     pub served_today: i64,
     pub waiting_total: usize,
-    /// The most recent call, for a display that connects after it.
+    /// The most recent call still announced (its ticket at the counter, its time not over),
+    /// for a display that connects after it.
     pub last_call: Option<CallInfo>,
+    /// How long a call stays announced (seconds; the office's setting).
+    pub call_banner_seconds: u32,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CounterBoard {
+    #[serde(skip)]
+    pub id: Uuid,
     pub number: i32,
     pub name: String,
     /// An officer is signed in.
@@ -72,6 +79,8 @@ pub struct CallInfo {
     pub counter_name: String,
     /// "Mời số A012 đến quầy số 3"
     pub text: String,
+    /// Seconds it stays announced from when this board was made.
+    pub left: u32,
     /// The same, read digit by digit for speech synthesis.
     pub speech: String,
     pub at: String,
@@ -83,11 +92,11 @@ impl DisplayView {
         self.counters
             .iter()
             .find(|c| c.ticket_id == Some(ticket))
-            .map(call_info)
+            .map(|c| call_info(c, self.call_banner_seconds))
     }
 }
 
-fn call_info(c: &CounterBoard) -> CallInfo {
+fn call_info(c: &CounterBoard, left: u32) -> CallInfo {
     let number = c.ticket.clone().unwrap_or_default();
     let a = announce(&number, c.number.max(0) as u32);
     CallInfo {
@@ -96,6 +105,7 @@ fn call_info(c: &CounterBoard) -> CallInfo {
         counter_name: c.name.clone(),
         text: a.text,
         speech: a.speech,
+        left,
         at: c
             .called_at
             .map(|m| local(m).strftime("%H:%M:%S").to_string())
@@ -129,6 +139,7 @@ fn counter_boards(
         .map(|c| {
             let t = at.iter().find(|t| t.counter_id == Some(c.id));
             CounterBoard {
+                id: c.id,
                 number: c.number,
                 name: c.name,
                 open: duty.iter().any(|d| d.counter_id == c.id),
@@ -150,7 +161,8 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
         .await?
         .ok_or(AppError::NotFound("office-not-found"))?;
     let s = queue_settings(&mut tx, office_id).await?;
-    let duty = repo::duty(&mut tx, office_id).await?;
+    let mut duty = repo::duty(&mut tx, office_id).await?;
+    duty.retain(|d| congbo_domain::queue::duty_current(d.since, now));
     let services = repo::counter_services(&mut tx, office_id).await?;
     let at = repo::at_counters(&mut tx, office_id).await?;
     let waiting = repo::tickets_in_state(&mut tx, office_id, TicketState::Waiting.as_str()).await?;
@@ -187,16 +199,32 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
     let served_today =
         repo::count_in_state(&mut tx, office_id, &day, TicketState::Done.as_str()).await?;
     tx.commit().await?;
-    let mut heads: Vec<&TicketRow> = waiting
-        .iter()
-        .filter(|t| t.target_counter_id.is_none())
-        .collect();
-    heads.sort_by_key(|t| (t.priority.is_none(), t.enqueued_at, t.serial));
+    // Every waiting number, a ticket sent to one counter first (it is next there), then
+    // priority, then the time the number was first taken (kept across transfers).
+    let mut heads: Vec<&TicketRow> = waiting.iter().collect();
+    heads.sort_by_key(|t| {
+        (
+            t.target_counter_id.is_none(),
+            t.priority.is_none(),
+            t.enqueued_at,
+            t.serial,
+        )
+    });
     let last_call = counters
         .iter()
-        .filter(|c| c.ticket.is_some())
-        .max_by_key(|c| c.called_at)
-        .map(call_info);
+        .filter(|c| c.ticket.is_some() && c.state.as_deref() == Some("called"))
+        .filter_map(|c| Some((c, s.call_banner_left(c.called_at?, now))))
+        .filter(|(_, left)| *left > 0)
+        .max_by_key(|(c, _)| c.called_at)
+        .map(|(c, left)| call_info(c, left));
+    let next_counters = heads
+        .iter()
+        .take(8)
+        .map(|t| {
+            let sent = t.target_counter_id?;
+            counters.iter().find(|c| c.id == sent).map(|c| c.number)
+        })
+        .collect();
     Ok(DisplayView {
         office_code: o.code,
         office_name: o.name,
@@ -205,8 +233,10 @@ pub async fn load(app: &App, office_id: Uuid) -> Result<DisplayView> {
         counters,
         groups,
         next: heads.iter().take(8).map(|t| t.number.clone()).collect(),
+        next_counters,
         served_today,
         waiting_total: waiting.len(),
         last_call,
+        call_banner_seconds: s.call_banner_seconds,
     })
 }

@@ -26,12 +26,14 @@ pub use config::{
     CounterConfig, QueueConfig, config, create_group, public_config, put_settings,
     set_counter_services, update_group,
 };
-pub use counter::{CounterDesk, TransferTo, act, call_next, desk, sign_in, sign_out};
+pub use counter::{CounterDesk, TransferTo, act, call_next, desk, end_of_day, sign_in, sign_out};
 pub use display::{CallInfo, CounterBoard, DisplayView, GroupBoard};
-pub(crate) use link::attach_dossier;
+pub(crate) use link::{Attach, attach_dossier};
 pub use link::{TicketOrigin, origin_of_dossier, ticket_of_dossier};
 pub use stats::{QueueStats, StatsLine, period, stats};
-pub use ticket::{IssueInput, TicketView, follow, follow_url, get, issue, subscribe};
+pub use ticket::{
+    IssueInput, TicketView, follow, follow_by_code, follow_url, get, issue, subscribe,
+};
 
 use congbo_domain::identity::Role;
 use congbo_store::Tx;

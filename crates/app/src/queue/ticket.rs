@@ -34,6 +34,8 @@ pub struct TicketView {
     pub estimate: Option<WaitEstimate>,
     /// The counter calling or serving it.
     pub counter: Option<CounterInfo>,
+    /// While waiting after a transfer to one counter: that counter (the holder waits near it).
+    pub sent_to: Option<CounterInfo>,
     /// Minutes from taking the number to the first call (or until now while waiting).
     pub waited_minutes: i64,
     /// Waited past the office's threshold and no apology recorded yet.
@@ -125,6 +127,10 @@ pub(super) async fn view_in(tx: &mut Tx, now: i64, row: TicketRow) -> Result<Tic
         Some(k) => repo::counter(tx, k).await?,
         None => None,
     };
+    let sent_to = match row.target_counter_id {
+        Some(k) if state == TicketState::Waiting => repo::counter(tx, k).await?,
+        _ => None,
+    };
     let waited_until = row.first_called_at.unwrap_or(now);
     let owes = row.apologized_at.is_none()
         && !state.is_closed()
@@ -144,6 +150,7 @@ pub(super) async fn view_in(tx: &mut Tx, now: i64, row: TicketRow) -> Result<Tic
         state,
         estimate,
         counter,
+        sent_to,
         priority_label,
         dossiers,
     })
@@ -316,6 +323,26 @@ pub async fn follow(app: &App, ticket_id: Uuid, secret: &str) -> Result<TicketVi
     let v = view_in(&mut tx, now, t).await?;
     tx.commit().await?;
     Ok(v)
+}
+
+/// The ticket by the short code printed on it (`A012-K3Q9-XZ7M`: today's number, then its
+/// secret), for a holder who types it on a phone instead of scanning the QR code. A wrong or
+/// old code is the same as an unknown ticket (`queue-ticket-not-found`).
+pub async fn follow_by_code(app: &App, code: &str) -> Result<TicketView> {
+    let now = app.now();
+    let day = local_date(now).to_string();
+    let mut tx = app.db.read().await?;
+    for (number, secret) in dom::split_short_code(code) {
+        for t in repo::tickets_by_number(&mut tx, &day, &number).await? {
+            if secret_matches(&t.follow_secret, &secret) {
+                let v = view_in(&mut tx, now, t).await?;
+                tx.commit().await?;
+                return Ok(v);
+            }
+        }
+    }
+    tx.commit().await?;
+    Err(AppError::NotFound("queue-ticket-not-found"))
 }
 
 /// Where the holder follows the ticket on a phone.

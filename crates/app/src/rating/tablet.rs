@@ -182,6 +182,8 @@ pub struct Tablet {
     pub scale: Scale,
     pub settings: RatingSettings,
     pub open: Option<OpenTicket>,
+    /// The whole rating window (seconds; the queue setting), for the countdown's bar.
+    pub window_seconds: u32,
 }
 
 async fn open_ticket(
@@ -218,6 +220,9 @@ pub async fn tablet(app: &App, counter_id: Uuid, secret: Option<&str>) -> Result
     device_of(&mut tx, counter_id, secret).await?;
     let o = office(&mut tx, k.office_id).await?;
     let settings = rating_settings(&mut tx, o.id).await?;
+    let window_seconds = crate::settings::queue_settings(&mut tx, o.id)
+        .await?
+        .rating_window_seconds;
     let open = match open_ticket(&mut tx, counter_id, o.id, now).await? {
         Some((t, left)) => {
             let officer_name = name_of(&mut tx, t.officer_id).await?.unwrap_or_default();
@@ -237,6 +242,7 @@ pub async fn tablet(app: &App, counter_id: Uuid, secret: Option<&str>) -> Result
         scale: settings.scale,
         settings,
         open,
+        window_seconds,
     })
 }
 

@@ -43,6 +43,60 @@ pub fn ticket_number(letter: char, serial: i64) -> String {
     format!("{letter}{serial:03}")
 }
 
+/// Does a service group serve procedures of this catalogue field (lĩnh vực)? A group's `field`
+/// lists the catalogue fields it serves, separated by `;` ("Hộ tịch; Chứng thực"), compared
+/// without accents or case. A group with no field serves every procedure.
+pub fn serves_field(group_field: Option<&str>, procedure_field: &str) -> bool {
+    let fields: Vec<String> = group_field
+        .unwrap_or_default()
+        .split(';')
+        .map(|f| crate::text::fold(f.trim()))
+        .filter(|f| !f.is_empty())
+        .collect();
+    fields.is_empty() || fields.contains(&crate::text::fold(procedure_field.trim()))
+}
+
+/// An officer's place at a counter lasts until the end of the local day they signed in on:
+/// the next morning every counter starts closed, and the lobby display never shows a counter
+/// open because someone forgot to sign out. `since` and `now` in micros.
+pub fn duty_current(since: i64, now: i64) -> bool {
+    crate::time::local_date(since) == crate::time::local_date(now)
+}
+
+/// The short code printed on a ticket for a phone without a QR reader: the number, then its
+/// follow secret in groups of four (`A012-K3Q9-XZ7M`).
+pub fn short_code(number: &str, secret: &str) -> String {
+    let groups: Vec<String> = secret
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect())
+        .collect();
+    format!("{number}-{}", groups.join("-"))
+}
+
+/// The (number, secret) readings of a typed short code: spaces, dashes and dots are ignored and
+/// case does not matter, so a number's digits may run into the secret (`a012k3q9xz7m`): every
+/// split after the letter and at least three digits is a candidate. Empty when it cannot be a
+/// code.
+pub fn split_short_code(code: &str) -> Vec<(String, String)> {
+    let s: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '·'))
+        .flat_map(char::to_uppercase)
+        .collect();
+    let mut chars = s.chars();
+    let Some(letter) = chars.next().filter(char::is_ascii_uppercase) else {
+        return Vec::new();
+    };
+    let rest: String = chars.collect();
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    (3..=digits.min(6))
+        .filter(|&k| k < rest.len())
+        .map(|k| (format!("{letter}{}", &rest[..k]), rest[k..].to_string()))
+        .collect()
+}
+
 /// How a ticket was issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -212,6 +266,9 @@ pub struct QueueSettings {
     pub notify_when_ahead: u32,
     /// How long the counter tablet accepts a rating after a ticket is finished (seconds).
     pub rating_window_seconds: u32,
+    /// How long the lobby display keeps "Mời số … đến quầy …" up after a call (seconds); it
+    /// goes at once when that ticket leaves the counter.
+    pub call_banner_seconds: u32,
 }
 
 impl Default for QueueSettings {
@@ -235,6 +292,7 @@ impl Default for QueueSettings {
             default_service_seconds: 300,
             notify_when_ahead: 3,
             rating_window_seconds: 60,
+            call_banner_seconds: 60,
         }
     }
 }
@@ -257,6 +315,7 @@ impl QueueSettings {
                 10..=600,
                 "rating_window_seconds",
             ),
+            (self.call_banner_seconds, 5..=600, "call_banner_seconds"),
         ];
         if let Some((_, _, field)) = ranges.iter().find(|(v, r, _)| !r.contains(v)) {
             return Err(DomainError::field("queue-setting-range", field));
@@ -290,6 +349,13 @@ impl QueueSettings {
             .iter()
             .find(|r| r.code == code.trim())
             .ok_or(DomainError::field("queue-unknown-priority", "priority"))
+    }
+
+    /// Seconds the call made at `called` (micros) stays announced on the lobby display at `now`;
+    /// 0 once its time is over.
+    pub fn call_banner_left(&self, called: i64, now: i64) -> u32 {
+        let end = called + i64::from(self.call_banner_seconds) * 1_000_000;
+        ((end - now).max(0) as f64 / 1_000_000.0).ceil() as u32
     }
 
     /// Has a citizen who took a number at `issued` and is still waiting at `now` (micros) waited

@@ -196,3 +196,53 @@ fn voice_reads_the_number_digit_by_digit() {
     assert_eq!(spell_number(30), "ba mươi");
     assert_eq!(spell_number(35), "ba mươi lăm");
 }
+
+#[test]
+fn the_short_code_reads_back_however_it_is_typed() {
+    let code = short_code("A012", "K3Q9XZ7M");
+    assert_eq!(code, "A012-K3Q9-XZ7M");
+    let want = ("A012".to_string(), "K3Q9XZ7M".to_string());
+    assert!(split_short_code(&code).contains(&want));
+    assert!(split_short_code(" a012 k3q9 xz7m ").contains(&want));
+    // The secret starts with a digit: both readings are tried.
+    let runs = split_short_code("A0123Q9XZ7M");
+    assert!(runs.contains(&("A012".into(), "3Q9XZ7M".into())));
+    assert!(runs.contains(&("A0123".into(), "Q9XZ7M".into())));
+    assert!(split_short_code("").is_empty());
+    assert!(split_short_code("12-ABCD").is_empty());
+    assert!(split_short_code("A01-ABCD").is_empty());
+}
+
+#[test]
+fn a_call_stays_announced_for_its_time_and_a_duty_for_its_day() {
+    let s = QueueSettings::default();
+    let called = 1_000_000_000;
+    assert_eq!(s.call_banner_left(called, called), 60);
+    assert_eq!(s.call_banner_left(called, called + 59_500_000), 1);
+    assert_eq!(s.call_banner_left(called, called + 60_000_000), 0);
+    assert_eq!(s.call_banner_left(called, called + 3_600_000_000), 0);
+    let bad = QueueSettings {
+        call_banner_seconds: 1,
+        ..QueueSettings::default()
+    };
+    assert!(bad.validate().is_err());
+    // 2026-03-10 08:00 and 23:59 local (UTC+7), then 00:01 the next day.
+    let at = |h: i64, m: i64| 1_773_104_400_000_000 + ((h - 8) * 60 + m) * 60_000_000;
+    assert!(duty_current(at(8, 0), at(23, 59)));
+    assert!(!duty_current(at(8, 0), at(24, 1)));
+}
+
+#[test]
+fn a_group_serves_the_catalogue_fields_it_lists() {
+    assert!(serves_field(Some("Hộ tịch; Chứng thực"), "Chứng thực"));
+    assert!(serves_field(Some("Hộ tịch; Chứng thực"), "hộ tịch"));
+    assert!(serves_field(Some("Ho tich"), "Hộ tịch"));
+    assert!(!serves_field(Some("Hộ tịch; Chứng thực"), "Đất đai"));
+    // A field name may itself hold a comma.
+    assert!(serves_field(
+        Some("Đăng ký, quản lý cư trú"),
+        "Đăng ký, quản lý cư trú"
+    ));
+    assert!(serves_field(None, "Đất đai"));
+    assert!(serves_field(Some(" ; "), "Đất đai"));
+}

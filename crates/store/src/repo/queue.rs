@@ -114,6 +114,15 @@ pub async fn sign_out(tx: &mut Tx, user_id: Uuid) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// Every officer at a counter since before `before` (micros), in every office.
+pub async fn duty_since_before(tx: &mut Tx, before: i64) -> Result<Vec<DutyRow>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT d.counter_id, d.office_id, d.user_id, d.since, u.full_name
+         FROM counter_duty d JOIN users u ON u.id = d.user_id WHERE d.since < $1
+         ORDER BY d.office_id, d.counter_id")
+        .bind(before).fetch_all(c).await)?)
+}
+
 pub async fn duty(tx: &mut Tx, office_id: Uuid) -> Result<Vec<DutyRow>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT d.counter_id, d.office_id, d.user_id, d.since, u.full_name
@@ -269,6 +278,13 @@ pub async fn tickets_in_state(tx: &mut Tx, office_id: Uuid, state: &str) -> Resu
     );
     Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql))
         .bind(office_id).bind(state).fetch_all(c).await)?)
+}
+
+/// The tickets of a local day (`YYYY-MM-DD`) with this number, in every office.
+pub async fn tickets_by_number(tx: &mut Tx, day: &str, number: &str) -> Result<Vec<TicketRow>> {
+    let sql = format!("SELECT {TICKET_COLS} FROM tickets WHERE day = $1 AND number = $2");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql))
+        .bind(day).bind(number).fetch_all(c).await)?)
 }
 
 /// The tickets called to or served at the office's counters now.

@@ -148,6 +148,15 @@ async fn desk_receives_a_dossier_and_prints_form_02() {
         .click()
         .await
         .unwrap();
+    // "Tiếp nhận và in phiếu" opens Form 01 to print; from it, the dossier.
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#print-bar a.main"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let mut h1 = String::new();
     for _ in 0..100 {
         h1 = c

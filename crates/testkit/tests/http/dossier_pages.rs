@@ -27,7 +27,10 @@ app_test!(intake_page_to_printed_forms_and_public_lookup, |app| {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let page_url = r.header("location").unwrap().to_string();
+    // "Tiếp nhận và in phiếu" opens the paper to print: Form 02, as a document is missing.
+    let printed = r.header("location").unwrap().to_string();
+    assert!(printed.ends_with("/mau/02?in=1"), "{printed}");
+    let page_url = printed.split("/mau/").next().unwrap().to_string();
     let page = desk.get(&page_url).await.text();
     assert!(
         page.contains("Chờ bổ sung") && page.contains("DB-TL-260302-0001"),

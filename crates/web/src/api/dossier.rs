@@ -298,6 +298,10 @@ pub struct NewDossierRequest {
     /// The queue ticket being served at the caller's counter; its counter, officer and wait
     /// attach to the dossier.
     pub ticket_id: Option<Uuid>,
+    /// With `ticket_id`: keep the ticket at the counter for another dossier (default: the
+    /// intake finishes it).
+    #[serde(default)]
+    pub keep_ticket: bool,
 }
 
 /// Receive a dossier at the counter, or register an online or postal submission.
@@ -325,6 +329,7 @@ pub async fn create(
             notify: r.applicant.notify,
             provided_documents: r.provided_documents,
             ticket_id: r.ticket_id,
+            keep_ticket: r.keep_ticket,
         },
     )
     .await?;

@@ -137,6 +137,8 @@ pub struct Ticket {
     pub serve_start: Option<String>,
     pub closed_at: Option<String>,
     pub counter: Option<TicketCounter>,
+    /// While waiting after a transfer to one counter: that counter (the holder waits near it).
+    pub sent_to: Option<TicketCounter>,
     /// While waiting: citizens before this one, and the estimate from recent service times.
     pub ahead: Option<u32>,
     pub estimate_minutes: Option<u32>,
@@ -170,6 +172,11 @@ fn ticket_out(s: &AppState, v: TicketView) -> Ticket {
         serve_start: r.serve_start.map(iso_local),
         closed_at: r.closed_at.map(iso_local),
         counter: v.counter.as_ref().map(|k| TicketCounter {
+            id: k.id,
+            number: k.number,
+            name: k.name.clone(),
+        }),
+        sent_to: v.sent_to.as_ref().map(|k| TicketCounter {
             id: k.id,
             number: k.number,
             name: k.name.clone(),

@@ -24,7 +24,7 @@ pub use data::{book, dossier_form, offered};
 pub use kind::{FormKind, Paper};
 pub use model::{BookRow, ControlRow, FormData, FormDocument, FormHeader};
 pub use qr::qr_svg;
-pub use render::{STYLESHEET, date_phrase, render, time_phrase};
+pub use render::{PrintBar, STYLESHEET, date_phrase, render, render_with, time_phrase};
 
 #[cfg(test)]
 mod tests;

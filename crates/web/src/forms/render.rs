@@ -53,6 +53,19 @@ struct Page<'a> {
     copies: &'static [ReceiptCopy],
     signer_lines: Vec<&'a str>,
     blank_rows: usize,
+    bar: Option<&'a PrintBar>,
+}
+
+/// What the screen shows above a form opened to be printed at once (after an intake): the
+/// print dialog opens by itself, and links lead on (back to the counter, to the dossier).
+#[derive(Debug, Clone, Default)]
+pub struct PrintBar {
+    /// Open the browser's print dialog when the page has loaded.
+    pub autoprint: bool,
+    /// (href, label) links after printing, the first one the main way on.
+    pub links: Vec<(String, String)>,
+    /// The label of the button that prints again.
+    pub print_label: String,
 }
 
 // Askama passes fields to methods by reference, hence the `&Option<…>` parameters.
@@ -96,6 +109,15 @@ impl Page<'_> {
 
 /// Render one form as a whole HTML document.
 pub fn render(kind: FormKind, data: &FormData) -> Result<String, askama::Error> {
+    render_with(kind, data, None)
+}
+
+/// [`render`], with the screen's print bar.
+pub fn render_with(
+    kind: FormKind,
+    data: &FormData,
+    bar: Option<&PrintBar>,
+) -> Result<String, askama::Error> {
     let h = &data.header;
     let doc_no = h
         .number
@@ -141,6 +163,7 @@ pub fn render(kind: FormKind, data: &FormData) -> Result<String, askama::Error> 
             .filter(|l| !l.is_empty())
             .collect(),
         blank_rows: CONTROL_MIN_ROWS.saturating_sub(data.control_rows.len()),
+        bar,
     }
     .render()
 }

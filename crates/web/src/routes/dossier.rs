@@ -13,6 +13,7 @@ use congbo_app::dossier::{
 use congbo_domain::dossier::DeadlineFlag;
 use congbo_domain::privacy::access::Via;
 use congbo_domain::privacy::consent::Purpose;
+use congbo_domain::queue::serves_field;
 use congbo_domain::time::{dmy, dmy_hm as hm, dmy_text};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -188,6 +189,8 @@ struct NewPage {
     offices: Vec<(Uuid, String)>,
     /// (ticket id, number) when intake starts from the ticket at the counter.
     ticket: Option<(Uuid, String)>,
+    /// The ticket's service when the list shows only its procedures (with a way to all).
+    service: Option<String>,
     form: FormState,
     /// The personal data notice read to the citizen before they ask for notices (its text
     /// in the page's language; the version is recorded with the consent).
@@ -201,6 +204,9 @@ pub struct NewParams {
     /// The queue ticket being served (intake started from the counter page).
     #[serde(default, rename = "ve")]
     ticket: Option<Uuid>,
+    /// `1`: every procedure, not only those of the ticket's service.
+    #[serde(default, rename = "tat-ca")]
+    all: Option<String>,
 }
 
 /// `/ho-so/tiep-nhan`: choose the procedure, then tick the documents the citizen brought.
@@ -240,10 +246,7 @@ pub async fn new_form(
         })
         .unwrap_or_default();
     let ticket = match p.ticket {
-        Some(id) => congbo_app::queue::get(&s.app, &actor, id)
-            .await
-            .ok()
-            .map(|v| (v.row.id, v.row.number)),
+        Some(id) => congbo_app::queue::get(&s.app, &actor, id).await.ok(),
         None => None,
     };
     let notice = congbo_app::privacy::consent::notice(&s.app, Purpose::Notify).await?;
@@ -252,10 +255,28 @@ pub async fn new_form(
     } else {
         notice.text_vi
     };
+    // From a ticket: the procedures of its service (the group's catalogue fields), unless
+    // asked for all or none matches.
+    let of_service: Vec<_> = match (&ticket, p.all.is_some()) {
+        (Some(v), false) => all
+            .iter()
+            .filter(|x| serves_field(v.group.field.as_deref(), &x.procedure.field))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let service = (!of_service.is_empty())
+        .then(|| ticket.as_ref().map(|v| v.group.name.clone()))
+        .flatten();
+    let listed: Vec<_> = if of_service.is_empty() {
+        all.iter().collect()
+    } else {
+        of_service
+    };
     page(NewPage {
         consent_notice,
-        ticket,
-        procedures: all
+        ticket: ticket.map(|v| (v.row.id, v.row.number)),
+        service,
+        procedures: listed
             .iter()
             .map(|v| ProcedureChoice {
                 code: v.procedure.code.as_str().to_string(),
@@ -317,9 +338,19 @@ pub async fn create(
             .collect(),
         provided_documents: Some(provided),
         ticket_id: get("ticket_id").and_then(|v| v.parse().ok()),
+        keep_ticket: get("keep_ticket").is_some(),
     };
+    let from_counter = input.ticket_id.is_some();
     let v = dossier::create(&s.app, &actor, &input).await?;
-    Ok(Redirect::to(&format!("/ho-so/{}", v.row.id)).into_response())
+    // "Tiếp nhận và in phiếu": the paper the intake issued opens ready to print (Form 01; Form
+    // 02 when documents are missing), with the way back to the counter.
+    let number = forms::offered(&v)
+        .into_iter()
+        .map(|(n, _)| n)
+        .find(|n| *n == "01" || *n == "02")
+        .unwrap_or("01");
+    let counter = if from_counter { "&quay=1" } else { "" };
+    Ok(Redirect::to(&format!("/ho-so/{}/mau/{number}?in=1{counter}", v.row.id)).into_response())
 }
 
 pub struct EventLine {
@@ -501,18 +532,44 @@ pub async fn act(
     Ok(Redirect::to(&format!("/ho-so/{id}")).into_response())
 }
 
-/// `/ho-so/{id}/mau/{nn}`: a printable form (01–06) of the dossier.
+#[derive(Deserialize)]
+pub struct FormParams {
+    /// `1`: print at once (the form opened right after the intake).
+    #[serde(default, rename = "in")]
+    print: Option<String>,
+    /// `1`: the intake started from a ticket at the counter; lead back there.
+    #[serde(default)]
+    quay: Option<String>,
+}
+
+/// `/ho-so/{id}/mau/{nn}`: a printable form (01–06) of the dossier; `?in=1` opens the print
+/// dialog and offers the way on (the counter, the dossier, another intake).
 pub async fn form(
     State(s): State<AppState>,
+    t: Locale,
     CurrentUser(actor): CurrentUser,
     PathParam((id, number)): PathParam<(Uuid, String)>,
+    QueryParam(p): QueryParam<FormParams>,
 ) -> Result<Response, Failure> {
     let n: u8 = number
         .parse()
         .map_err(|_| congbo_app::AppError::NotFound("not-found"))?;
     let v = dossier::get(&s.app, &actor, id, Via::Form(n)).await?;
     let (kind, data) = forms::dossier_form(&s.app, &v, &number)?;
-    print(kind, &data)
+    let bar = p.print.is_some().then(|| {
+        let mut links = Vec::new();
+        if p.quay.is_some() {
+            links.push(("/quay".to_string(), t.t("print-back-to-counter")));
+        }
+        links.push((format!("/ho-so/{id}"), t.t("print-open-dossier")));
+        links.push(("/ho-so/tiep-nhan".to_string(), t.t("print-new-intake")));
+        forms::PrintBar {
+            autoprint: true,
+            links,
+            print_label: t.t("print-again"),
+        }
+    });
+    print_with(kind, &data, bar.as_ref())
 }
 
 #[derive(Deserialize)]
@@ -534,7 +591,15 @@ pub async fn book(
 
 /// A printed form as the response.
 fn print(kind: FormKind, data: &FormData) -> Result<Response, Failure> {
-    let html = forms::render(kind, data).map_err(|e| {
+    print_with(kind, data, None)
+}
+
+fn print_with(
+    kind: FormKind,
+    data: &FormData,
+    bar: Option<&forms::PrintBar>,
+) -> Result<Response, Failure> {
+    let html = forms::render_with(kind, data, bar).map_err(|e| {
         tracing::error!(error = %e, "form failed");
         Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal")
     })?;

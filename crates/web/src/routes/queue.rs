@@ -19,6 +19,15 @@ use crate::forms::qr_svg;
 use crate::i18n::Locale;
 use crate::view::{Nav, page, page_with, refusal, status_for};
 
+/// A wait in words: "khoảng 10 phút" / "about 10 minutes"; none left: "sắp đến lượt".
+fn wait_words(t: &Locale, minutes: u32) -> String {
+    match minutes {
+        0 => t.t("queue-wait-soon"),
+        1 => t.t("queue-wait-about-one"),
+        m => t.t_args("queue-wait-about", &[("minutes", m.to_string())]),
+    }
+}
+
 /// The translated message of a refused rule, to show on the page again.
 fn message_or_fail(t: &Locale, e: congbo_app::AppError) -> Result<String, Failure> {
     Ok(refusal(t, e)?.1)
@@ -44,7 +53,10 @@ impl TakePage {
         self.waiting
             .iter()
             .find(|(id, _, _)| id == g)
-            .map(|(_, n, m)| format!("{n} · ~{m}′"))
+            .map(|(_, n, m)| {
+                let people = self.t.t_args("queue-people", &[("n", n.to_string())]);
+                format!("{people} · {}", wait_words(&self.t, *m))
+            })
             .unwrap_or_default()
     }
 }
@@ -176,10 +188,39 @@ struct TicketPage {
     secret: String,
     print: bool,
     qr: String,
-    follow_url: String,
     issued: String,
+    /// Printed for a phone without a QR reader: where to type the code, and the code.
+    short_url: String,
+    short_code: String,
+    /// Where the screen goes after printing: the counter for a walk-in, else the kiosk.
+    back: (String, String),
     message: Option<String>,
     error: Option<String>,
+}
+
+impl TicketPage {
+    fn wait(&self, minutes: &u32) -> String {
+        wait_words(&self.t, *minutes)
+    }
+    /// The same words with `{n}` for the minutes, for the script that keeps them live.
+    fn wait_template(&self) -> String {
+        self.t
+            .t_args("queue-wait-about", &[("minutes", "{n}".to_string())])
+    }
+    fn sent_to_counter(&self, n: &i32) -> String {
+        self.t
+            .t_args("queue-sent-to-counter", &[("counter", n.to_string())])
+    }
+    fn sent_to_service(&self) -> String {
+        self.t.t_args(
+            "queue-sent-to-service",
+            &[("service", self.v.group.name.clone())],
+        )
+    }
+    fn code_hint(&self) -> String {
+        self.t
+            .t_args("queue-code-hint", &[("url", self.short_url.clone())])
+    }
 }
 
 #[derive(Deserialize)]
@@ -188,8 +229,20 @@ pub struct FollowParams {
     k: String,
     #[serde(default, rename = "in")]
     print: Option<String>,
+    /// `1`: issued at the counter for a walk-in (after printing, back to the counter).
+    #[serde(default)]
+    quay: Option<String>,
     #[serde(default)]
     ok: Option<String>,
+}
+
+/// How the ticket page was opened.
+#[derive(Default)]
+struct Shown {
+    print: bool,
+    counter: bool,
+    message: Option<String>,
+    error: Option<String>,
 }
 
 fn ticket_page(
@@ -197,24 +250,39 @@ fn ticket_page(
     t: Locale,
     v: TicketView,
     secret: &str,
-    print: bool,
-    message: Option<String>,
-    error: Option<String>,
+    shown: Shown,
 ) -> Result<Response, Failure> {
     let follow_url = queue::follow_url(&s.app, &v.row);
-    let status = status_for(&error);
+    let status = status_for(&shown.error);
+    let back = if shown.counter {
+        ("/quay".to_string(), t.t("queue-back-to-counter"))
+    } else {
+        (
+            format!("/ki-ot/{}", v.office.code),
+            t.t("queue-back-to-kiosk"),
+        )
+    };
+    let public = s.app.settings.public_url.trim_end_matches('/');
+    let short_url = format!(
+        "{}/so",
+        public
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+    );
     page_with(
         status,
         TicketPage {
             qr: qr_svg(&follow_url),
             issued: congbo_domain::time::dmy_hm(v.row.issued_at),
+            short_code: congbo_domain::queue::short_code(&v.row.number, &v.row.follow_secret),
+            short_url,
+            back,
             t,
             v,
             secret: secret.to_string(),
-            print,
-            follow_url,
-            message,
-            error,
+            print: shown.print,
+            message: shown.message,
+            error: shown.error,
         },
     )
 }
@@ -227,8 +295,58 @@ pub async fn follow(
     QueryParam(p): QueryParam<FollowParams>,
 ) -> Result<Response, Failure> {
     let v = queue::follow(&s.app, id, &p.k).await?;
-    let message = p.ok.map(|_| t.t("queue-subscribed"));
-    ticket_page(&s, t, v, &p.k, p.print.is_some(), message, None)
+    let shown = Shown {
+        print: p.print.is_some(),
+        counter: p.quay.is_some(),
+        message: p.ok.map(|_| t.t("queue-subscribed")),
+        error: None,
+    };
+    ticket_page(&s, t, v, &p.k, shown)
+}
+
+#[derive(Template)]
+#[template(path = "queue_code.html")]
+struct CodePage {
+    t: Locale,
+    code: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CodeParams {
+    #[serde(default)]
+    ma: String,
+}
+
+/// `/so?ma=A012-K3Q9-XZ7M`: follow a ticket by the short code printed on it (for a phone
+/// without a QR reader); without a code, the form to type it.
+pub async fn follow_code(
+    State(s): State<AppState>,
+    t: Locale,
+    QueryParam(p): QueryParam<CodeParams>,
+) -> Result<Response, Failure> {
+    if p.ma.trim().is_empty() {
+        return page(CodePage {
+            t,
+            code: String::new(),
+            error: None,
+        });
+    }
+    match queue::follow_by_code(&s.app, &p.ma).await {
+        Ok(v) => Ok(
+            Redirect::to(&format!("/ve/{}?k={}", v.row.id, v.row.follow_secret)).into_response(),
+        ),
+        // A mistyped code is said on the form, with what was typed.
+        Err(congbo_app::AppError::NotFound(code)) => page_with(
+            axum::http::StatusCode::NOT_FOUND,
+            CodePage {
+                error: Some(t.t(&format!("err-{code}"))),
+                t,
+                code: p.ma,
+            },
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -253,7 +371,11 @@ pub async fn subscribe(
         Err(e) => {
             let msg = message_or_fail(&t, e)?;
             let v = queue::follow(&s.app, id, &p.k).await?;
-            ticket_page(&s, t, v, &p.k, false, None, Some(msg))
+            let shown = Shown {
+                error: Some(msg),
+                ..Shown::default()
+            };
+            ticket_page(&s, t, v, &p.k, shown)
         }
     }
 }
@@ -271,6 +393,18 @@ struct DisplayPage {
     qr: String,
     /// Lobby mode: between calls, the office's public figures rotate (`None`: off).
     lobby: Option<Lobby>,
+}
+
+impl DisplayPage {
+    /// The next numbers, each with the counter it was sent to (if any).
+    fn next_items(&self) -> Vec<(String, Option<i32>)> {
+        self.b
+            .next
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), self.b.next_counters.get(i).copied().flatten()))
+            .collect()
+    }
 }
 
 /// The lobby mode of the display (`?sanh=1`): after `idle` seconds without a call the counters
@@ -483,10 +617,11 @@ pub async fn walk_in(
         request_key: Some(f.request_key),
     };
     match queue::issue(&s.app, Some(&actor), f.office_id, &input).await {
-        Ok(v) => Ok(
-            Redirect::to(&format!("/ve/{}?k={}&in=1", v.row.id, v.row.follow_secret))
-                .into_response(),
-        ),
+        Ok(v) => Ok(Redirect::to(&format!(
+            "/ve/{}?k={}&in=1&quay=1",
+            v.row.id, v.row.follow_secret
+        ))
+        .into_response()),
         Err(e) => then_page(&s, t, &actor, Err(e)).await,
     }
 }
@@ -595,6 +730,9 @@ pub struct SettingsForm {
     no_show_after_recalls: u32,
     default_service_seconds: u32,
     notify_when_ahead: u32,
+    /// Seconds "Mời số …" stays on the lobby display (kept when not sent).
+    #[serde(default)]
+    call_banner_seconds: Option<u32>,
     #[serde(default)]
     voice: Option<String>,
 }
@@ -612,6 +750,9 @@ pub async fn save_settings(
     settings.no_show_after_recalls = f.no_show_after_recalls;
     settings.default_service_seconds = f.default_service_seconds;
     settings.notify_when_ahead = f.notify_when_ahead;
+    if let Some(n) = f.call_banner_seconds {
+        settings.call_banner_seconds = n;
+    }
     settings.voice = f.voice.is_some();
     let r = queue::put_settings(&s.app, &actor, id, &settings)
         .await

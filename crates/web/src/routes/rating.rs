@@ -93,6 +93,11 @@ impl TabletPage {
         self.t
             .t_args("rating-window", &[("seconds", seconds.to_string())])
     }
+    /// The same with `{n}` for the seconds, for the countdown script.
+    fn window_template(&self) -> String {
+        self.t
+            .t_args("rating-window", &[("seconds", "{n}".to_string())])
+    }
     fn initials(&self, name: &str) -> String {
         name.split_whitespace()
             .rev()
@@ -104,6 +109,9 @@ impl TabletPage {
             .collect()
     }
 }
+
+/// How long the tablet thanks the citizen before it locks again (seconds).
+const THANKS_SECONDS: u32 = 6;
 
 fn device_secret(jar: &CookieJar) -> Option<String> {
     jar.get(DEVICE_COOKIE).map(|c| c.value().to_string())
@@ -143,10 +151,12 @@ async fn tablet_page(
         }
     };
     let choices = tab.as_ref().map(|x| choices(x.scale)).unwrap_or_default();
-    // Locked: look again every 3 seconds; open: again when the window closes.
+    // Locked: look again every 3 seconds; open: again when the window closes; the thanks
+    // stays a few seconds, then the locked screen comes back (the address drops `?ok=1`).
     let refresh = match tab.as_ref().and_then(|x| x.open.as_ref()) {
-        Some(o) if !thanks => o.seconds_left.max(1),
-        _ => 3,
+        _ if thanks => THANKS_SECONDS,
+        Some(o) => o.seconds_left.max(1),
+        None => 3,
     };
     page_with(
         status,
