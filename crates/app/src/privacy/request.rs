@@ -112,20 +112,14 @@ pub async fn start(
         },
     )
     .await?;
-    audit::record_as(
+    by_citizen(
         &mut tx,
         now,
-        None,
-        "public",
         request_id,
-        Entry {
-            action: "privacy.request",
-            role: None,
-            office_id: Some(newest.office_id),
-            target_type: "privacy_request",
-            target_id: Some(id.to_string()),
-            summary: json!({"kind": "access", "channel": contact.channel()}),
-        },
+        "privacy.request",
+        newest.office_id,
+        id,
+        json!({"kind": "access", "channel": contact.channel()}),
     )
     .await?;
     tx.commit().await?;
@@ -175,20 +169,14 @@ pub async fn verify(app: &App, id: Uuid, code: &str, request_id: Option<String>)
     let secret = random_token();
     let expires = now + ACCESS_MINUTES * MINUTE;
     repo::verify(&mut tx, r.shard_key, id, &sha256_hex(&secret), expires, now).await?;
-    audit::record_as(
+    by_citizen(
         &mut tx,
         now,
-        None,
-        "public",
         request_id,
-        Entry {
-            action: "privacy.verified",
-            role: None,
-            office_id: Some(r.office_id),
-            target_type: "privacy_request",
-            target_id: Some(id.to_string()),
-            summary: json!({"kind": "access"}),
-        },
+        "privacy.verified",
+        r.office_id,
+        id,
+        json!({"kind": "access"}),
     )
     .await?;
     tx.commit().await?;
@@ -254,22 +242,44 @@ pub async fn file(
         ..parent.clone()
     };
     repo::insert_request(&mut tx, &new).await?;
-    audit::record_as(
+    by_citizen(
         &mut tx,
+        now,
+        request_id,
+        "privacy.request",
+        new.office_id,
+        new.id,
+        json!({"kind": kind.as_str(), "due": new.due}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new.id)
+}
+
+/// The audit row of a step the citizen took (not signed in: the actor is "public").
+pub(super) async fn by_citizen(
+    tx: &mut congbo_store::Tx,
+    now: i64,
+    request_id: Option<String>,
+    action: &str,
+    office_id: Uuid,
+    target: Uuid,
+    summary: serde_json::Value,
+) -> Result<()> {
+    audit::record_as(
+        tx,
         now,
         None,
         "public",
         request_id,
         Entry {
-            action: "privacy.request",
+            action,
             role: None,
-            office_id: Some(new.office_id),
+            office_id: Some(office_id),
             target_type: "privacy_request",
-            target_id: Some(new.id.to_string()),
-            summary: json!({"kind": kind.as_str(), "due": new.due}),
+            target_id: Some(target.to_string()),
+            summary,
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(new.id)
+    .await
 }

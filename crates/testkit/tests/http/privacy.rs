@@ -51,6 +51,17 @@ async fn count(app: &TestApp, table: &str) -> i64 {
     app.count_rows(table).await
 }
 
+/// The id of the first request on the head's list.
+fn first_request(html: &str) -> String {
+    html.split("/du-lieu-ca-nhan/yeu-cau/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 /// A citizen's client with the export open (the code typed); returns the export's path.
 async fn open_export<'a>(app: &'a TestApp, contact: &str) -> (Client<'a>, String) {
     let mut citizen = app.anon();
@@ -365,14 +376,7 @@ app_test!(a_correction_goes_to_the_head_with_its_deadlines, |app| {
         html.contains("10/03/2026") && html.contains("21/03/2026"),
         "{html}"
     );
-    let req = html
-        .split("/du-lieu-ca-nhan/yeu-cau/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let req = first_request(&html);
     // Another commune's head cannot answer it.
     let other = app.login("mn.truong").await;
     let r = other
