@@ -96,6 +96,12 @@ pub enum Perm {
     /// Evaluate officers: register entries, review, approve, return and lock period scores
     /// (heads; a head of an office is evaluated from the level above, never by themselves).
     EvaluationManage,
+    /// Set how long each kind of record keeps personal data (issue 18; administrators of a
+    /// top-level office: the periods are the installation's).
+    RetentionManage,
+    /// Keep the personal data breach register (issue 18): administrators, and the head of a
+    /// top-level office (`privacy::breach::may_keep`).
+    BreachManage,
 }
 
 impl Role {
@@ -147,6 +153,7 @@ impl Role {
                             | RatingManage
                             | EvaluationRead
                             | EvaluationManage
+                            | BreachManage
                     )
             }
             // The head's rights, but for setting up the queue and the ratings, for seeing a
@@ -160,6 +167,7 @@ impl Role {
                             | FeedbackIdentity
                             | EvaluationRead
                             | EvaluationManage
+                            | BreachManage
                     )
             }
             Role::Reception => matches!(
