@@ -155,6 +155,10 @@ pub struct Capabilities {
     pub rated: bool,
     /// Reads an office's ratings (`Perm::RatingRead`).
     pub ratings_read: bool,
+    /// Sets the retention periods of personal data (top-level administrators).
+    pub retention: bool,
+    /// Keeps the personal data breach register (administrators, the province's head).
+    pub breaches: bool,
 }
 
 impl Capabilities {
@@ -184,6 +188,8 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         ratings_read: any(Perm::RatingRead),
         calendar_manage: p.require_top_level(Perm::CalendarManage).is_ok(),
         catalog_manage: p.require_top_level(Perm::CatalogManage).is_ok(),
+        retention: p.require_top_level(Perm::RetentionManage).is_ok(),
+        breaches: !crate::privacy::breach::roots(actor).is_empty(),
     }
 }
 

@@ -26,6 +26,10 @@ pub struct Nav {
     pub evaluation: String,
     /// Evaluates others (heads): the staff list leads to their pages.
     pub can_evaluate: bool,
+    /// Sets the retention periods of personal data.
+    pub can_retention: bool,
+    /// Keeps the personal data breach register.
+    pub can_breaches: bool,
 }
 
 impl Nav {
@@ -47,6 +51,8 @@ impl Nav {
             can_figures: may.figures,
             evaluation: crate::routes::evaluation::scorecard_path(p.user_id),
             can_evaluate: may.evaluation_manage,
+            can_retention: may.retention,
+            can_breaches: may.breaches,
         }
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! Refusals (each at its field): `breach-detected-invalid` and `breach-detected-in-future`
 //! (`detected_at`), `required` / `too-long` / `control-characters` (`description`,
-//! `offices_affected`, `measures`, `reference`), `breach-kind-unknown` and
+//! `offices_affected`, `measures`, `authority_reference`), `breach-kind-unknown` and
 //! `breach-kinds-required` (`record_kinds`), `breach-people-invalid` (`people_estimate`),
 //! `breach-notified-in-future` (`notified_at`); `breach-already-notified` and
 //! `breach-subjects-already-notified` when the mark is set already.
