@@ -95,6 +95,18 @@ const CLASSIFIED: &[(&str, &str)] = &[
         "feedback case actions; refusal shown by the layer",
     ),
     ("/lich/ngay/{date}/xoa", "button"),
+    (
+        "/du-lieu-ca-nhan/luu-tru",
+        "own tests: a period below the minimum is shown again (privacy_retention.rs)",
+    ),
+    (
+        "/du-lieu-ca-nhan/su-co",
+        "own tests: a refused incident is shown again (privacy_breach.rs)",
+    ),
+    (
+        "/du-lieu-ca-nhan/su-co/{id}/{action}",
+        "own tests: a refused mark is shown again (privacy_breach.rs)",
+    ),
 ];
 
 #[test]

@@ -25,6 +25,8 @@ mod offices;
 mod open311;
 mod ops;
 mod periodic;
+mod privacy_breach;
+mod privacy_retention;
 mod public_stats;
 mod queue;
 mod ratelimit;
