@@ -4,6 +4,7 @@
 mod api_input;
 mod auth;
 mod browser;
+mod browser_breach;
 mod browser_dashboard;
 mod browser_evaluation;
 mod browser_forms;
