@@ -107,7 +107,8 @@ pub async fn overview(app: &App, actor: &Actor) -> Result<Vec<PlanLine>> {
     plan(app).await
 }
 
-/// Set the periods typed on the page (`""`: back to the default). Every value is checked
+/// Set the periods typed on the page (`""` or the default: back to the default, no stored
+/// override). Every value is checked
 /// first: one refused value (not a number, below the legal minimum, over 100 years) changes
 /// nothing. Each change writes its audit row.
 pub async fn set_periods(app: &App, actor: &Actor, typed: &[(RecordKind, String)]) -> Result<u32> {
@@ -118,9 +119,10 @@ pub async fn set_periods(app: &App, actor: &Actor, typed: &[(RecordKind, String)
     let mut wanted = Vec::new();
     for (kind, text) in typed {
         let rule = kind.rule();
+        // The default typed back (the page shows it in every box) is no override.
         let amount = match text.trim() {
             "" => None,
-            t => Some(rule.check(t)?),
+            t => Some(rule.check(t)?).filter(|a| *a != rule.default),
         };
         wanted.push((rule, amount));
     }

@@ -369,7 +369,11 @@ app_test!(
         let r = admin
             .post_form(
                 "/du-lieu-ca-nhan/luu-tru",
-                &[("period-dossier", "30"), ("period-outbox", "")],
+                &[
+                    ("period-dossier", "30"),
+                    ("period-outbox", ""),
+                    ("period-session", "30"),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
@@ -382,6 +386,12 @@ app_test!(
         assert_eq!(
             (dossier.period.amount, dossier.period.overridden),
             (30, true)
+        );
+        // The defaults typed back are no change.
+        assert!(
+            plan.iter()
+                .filter(|l| l.period.rule.kind != RecordKind::Dossier)
+                .all(|l| !l.period.overridden)
         );
 
         // Only administrators of a top-level office see the page and its menu entry.
