@@ -157,6 +157,10 @@ pub struct Capabilities {
     pub ratings_read: bool,
     /// Answers citizens' personal data requests (`Perm::PrivacyManage`): heads and deputies.
     pub privacy: bool,
+    /// Sets the retention periods of personal data (top-level administrators).
+    pub retention: bool,
+    /// Keeps the personal data breach register (administrators, the province's head).
+    pub breaches: bool,
 }
 
 impl Capabilities {
@@ -187,6 +191,8 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         ratings_read: any(Perm::RatingRead),
         calendar_manage: p.require_top_level(Perm::CalendarManage).is_ok(),
         catalog_manage: p.require_top_level(Perm::CatalogManage).is_ok(),
+        retention: p.require_top_level(Perm::RetentionManage).is_ok(),
+        breaches: !crate::privacy::breach::roots(actor).is_empty(),
     }
 }
 

@@ -120,7 +120,7 @@ async fn count_failure(
     request_id: Option<String>,
 ) -> Result<AppError> {
     let mut tx = app.db.begin().await?;
-    let failures = staff::add_login_failure(&mut tx, user.id).await?;
+    let failures = staff::add_login_failure(&mut tx, user.id, now).await?;
     let delay = identity::sign_in_delay_secs(failures);
     if delay > 0 {
         staff::hold_sign_in(&mut tx, user.id, now + delay * 1_000_000).await?;

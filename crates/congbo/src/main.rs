@@ -15,7 +15,9 @@ use congbo_store::{Db, redact_url};
 use congbo_web::{AppState, WebConfig};
 
 mod audit;
+mod retention;
 use audit::AuditCmd;
+use retention::RetentionCmd;
 
 #[derive(Parser)]
 #[command(
@@ -256,6 +258,12 @@ enum Cmd {
         #[command(subcommand)]
         cmd: RollupCmd,
     },
+    /// Retention of personal data: what has outlived its period (`plan`), and the purge
+    /// (`run`) that `serve` runs daily.
+    Retention {
+        #[command(subcommand)]
+        cmd: RetentionCmd,
+    },
 }
 
 #[derive(Subcommand)]
@@ -493,6 +501,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let cal = work_calendar(&s).await?;
             calendar(cmd, &cal)?;
         }
+        Cmd::Retention { cmd } => {
+            let app = App::new(s.db(true).await?);
+            let r = retention::run(&app, cmd).await;
+            app.db.close().await;
+            r?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -581,6 +595,17 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
     let sealer = congbo_app::audit::spawn_sealer(state.app.db.clone(), async move {
         let _ = sealer_stopped.await;
     });
+    // Personal data (issue 18): the daily retention job and the breach reminders.
+    let (stop_privacy, privacy_stopped) = tokio::sync::watch::channel(false);
+    let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let retention = congbo_app::privacy::retention::spawn_daily(
+        state.app.clone(),
+        wait(privacy_stopped.clone()),
+    );
+    let reminders =
+        congbo_app::privacy::breach::spawn_reminders(state.app.clone(), wait(privacy_stopped));
     let (stop_anchorer, anchorer_stopped) = tokio::sync::oneshot::channel::<()>();
     let anchorer = audit::spawn_anchorer(
         state.app.db.clone(),
@@ -608,6 +633,9 @@ async fn serve(s: &Settings, migrate: bool) -> anyhow::Result<()> {
         day_ender.abort();
         let _ = stop.send(());
         let _ = stop_sealer.send(());
+        let _ = stop_privacy.send(true);
+        let _ = retention.await;
+        let _ = reminders.await;
         let _ = dispatcher.await;
         let _ = sealer.await;
         let _ = stop_anchorer.send(());

@@ -428,3 +428,70 @@ fn serve_prints_setup_link_and_shuts_down_gracefully() {
     let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     assert_eq!(wal_len, 0, "WAL was not checkpointed at shutdown");
 }
+
+/// `congbo retention plan` lists every kind with its period and what is due; `run` treats it
+/// (an expired session here) and writes one audit row for the batch; a second run does
+/// nothing. On both backends.
+async fn retention_plan_and_run(backend: Backend) {
+    let Some(t) = TestDb::new(backend).await else {
+        return;
+    };
+    let (code, out, err) = run(congbo().args(["demo"]).env("DATABASE_URL", &t.url));
+    assert_eq!(code, 0, "{out}{err}");
+    let mut tx = t.db.begin().await.unwrap();
+    let user = congbo_store::repo::staff::get_by_username(&mut tx, "quantri")
+        .await
+        .unwrap()
+        .unwrap();
+    let old = jiff::Timestamp::now().as_microsecond() - 40 * 86_400_000_000;
+    congbo_store::repo::session::insert(
+        &mut tx,
+        &congbo_store::repo::session::SessionRow {
+            token_hash: "expired-long-ago".into(),
+            user_id: user.id,
+            created_at: old,
+            expires_at: old,
+            last_seen_at: old,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (code, out, err) = run(congbo()
+        .args(["retention", "plan"])
+        .env("DATABASE_URL", &t.url));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("dossier") && out.contains("20 years"), "{out}");
+    assert!(out.contains("session") && out.contains("30 days"), "{out}");
+    assert!(
+        out.ends_with("retention plan: 1 records would be treated\n"),
+        "{out}"
+    );
+    let (code, out, err) = run(congbo()
+        .args(["retention", "run"])
+        .env("DATABASE_URL", &t.url));
+    assert_eq!(code, 0, "{out}{err}");
+    let line = format!("{:<22} {:>8} rows in 1 batches", "session", 1);
+    assert!(out.contains(&line), "{out}");
+    assert!(out.ends_with("retention run: 1 records treated\n"), "{out}");
+    let batches = count(
+        &t.db,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.batch'",
+    )
+    .await;
+    assert_eq!(batches, 1);
+    let (_, out, _) = run(congbo()
+        .args(["retention", "run"])
+        .env("DATABASE_URL", &t.url));
+    assert!(out.ends_with("retention run: 0 records treated\n"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_sqlite() {
+    retention_plan_and_run(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_postgres() {
+    retention_plan_and_run(Backend::Postgres).await;
+}

@@ -99,6 +99,12 @@ pub enum Perm {
     /// Answer citizens' requests about their personal data (correction, erasure) and read who
     /// viewed the personal data of an office's records (the access log): heads and deputies.
     PrivacyManage,
+    /// Set how long each kind of record keeps personal data (issue 18; administrators of a
+    /// top-level office: the periods are the installation's).
+    RetentionManage,
+    /// Keep the personal data breach register (issue 18): administrators, and the head of a
+    /// top-level office (`privacy::breach::may_keep`).
+    BreachManage,
 }
 
 impl Role {
@@ -154,6 +160,7 @@ impl Role {
                             | EvaluationRead
                             | EvaluationManage
                             | PrivacyManage
+                            | BreachManage
                     )
             }
             // The head's rights, but for setting up the queue and the ratings, for seeing a
@@ -167,6 +174,7 @@ impl Role {
                             | FeedbackIdentity
                             | EvaluationRead
                             | EvaluationManage
+                            | BreachManage
                     )
             }
             Role::Reception => matches!(

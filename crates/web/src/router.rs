@@ -760,6 +760,51 @@ fn table() -> Vec<Route> {
         api::feedback::answers,
     );
 
+    // Personal data (issue 18): retention periods and the breach register.
+    t.page(
+        M::GET,
+        "/du-lieu-ca-nhan/luu-tru",
+        page::privacy::retention::page_get,
+    );
+    t.page(
+        M::POST,
+        "/du-lieu-ca-nhan/luu-tru",
+        page::privacy::retention::save,
+    );
+    t.page(
+        M::GET,
+        "/du-lieu-ca-nhan/su-co",
+        page::privacy::breach::list,
+    );
+    t.page(
+        M::POST,
+        "/du-lieu-ca-nhan/su-co",
+        page::privacy::breach::create,
+    );
+    t.page(
+        M::GET,
+        "/du-lieu-ca-nhan/su-co/{id}",
+        page::privacy::breach::show,
+    );
+    t.page(
+        M::POST,
+        "/du-lieu-ca-nhan/su-co/{id}/{action}",
+        page::privacy::breach::act,
+    );
+    t.api(M::GET, "/api/v1/breaches", api::breach::list);
+    t.api(M::POST, "/api/v1/breaches", api::breach::create);
+    t.api(M::GET, "/api/v1/breaches/{id}", api::breach::get);
+    t.api(
+        M::POST,
+        "/api/v1/breaches/{id}/authority-notified",
+        api::breach::authority_notified,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/breaches/{id}/subjects-notified",
+        api::breach::subjects_notified,
+    );
+
     // Public statistics (issue 13 §5): pages and open data, no sign-in.
     t.page(M::GET, "/thong-ke", page::public_stats::list);
     t.page(M::GET, "/thong-ke.csv", page::public_stats::csv);

@@ -28,6 +28,10 @@ pub struct Nav {
     pub can_evaluate: bool,
     /// Answers citizens' personal data requests (heads and deputies).
     pub can_privacy: bool,
+    /// Sets the retention periods of personal data.
+    pub can_retention: bool,
+    /// Keeps the personal data breach register.
+    pub can_breaches: bool,
 }
 
 impl Nav {
@@ -50,6 +54,8 @@ impl Nav {
             evaluation: crate::routes::evaluation::scorecard_path(p.user_id),
             can_evaluate: may.evaluation_manage,
             can_privacy: may.privacy,
+            can_retention: may.retention,
+            can_breaches: may.breaches,
         }
     }
 }

@@ -69,12 +69,14 @@ pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str, at: i64) -> Result<
     Ok(())
 }
 
-/// Count one more failed sign-in in one statement and return the new count: concurrent
-/// failures all count (no read-modify-write that a race could lose).
-pub async fn add_login_failure(tx: &mut Tx, id: Uuid) -> Result<i64> {
+/// Count one more failed sign-in at `at` in one statement and return the new count:
+/// concurrent failures all count (no read-modify-write that a race could lose). The time lets
+/// the retention job reset a stale counter.
+pub async fn add_login_failure(tx: &mut Tx, id: Uuid, at: i64) -> Result<i64> {
     Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
-        .bind(id).fetch_one(c).await)?)
+        "UPDATE users SET failed_logins = failed_logins + 1, failed_login_at = $1 WHERE id = $2
+         RETURNING failed_logins")
+        .bind(at).bind(id).fetch_one(c).await)?)
 }
 
 /// Hear no sign-in of this account before `until` (never shortens a longer wait).

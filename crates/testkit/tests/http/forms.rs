@@ -116,6 +116,18 @@ const CLASSIFIED: &[(&str, &str)] = &[
         "/du-lieu-ca-nhan/yeu-cau/{id}",
         "own test: privacy.rs, the answer form",
     ),
+    (
+        "/du-lieu-ca-nhan/luu-tru",
+        "own tests: a period below the minimum is shown again (privacy_retention.rs)",
+    ),
+    (
+        "/du-lieu-ca-nhan/su-co",
+        "own tests: a refused incident is shown again (privacy_breach.rs)",
+    ),
+    (
+        "/du-lieu-ca-nhan/su-co/{id}/{action}",
+        "own tests: a refused mark is shown again (privacy_breach.rs)",
+    ),
 ];
 
 #[test]

@@ -4,6 +4,7 @@
 mod api_input;
 mod auth;
 mod browser;
+mod browser_breach;
 mod browser_dashboard;
 mod browser_evaluation;
 mod browser_forms;
@@ -28,6 +29,8 @@ mod open311;
 mod ops;
 mod periodic;
 mod privacy;
+mod privacy_breach;
+mod privacy_retention;
 mod public_stats;
 mod queue;
 mod queue_step;

@@ -25,6 +25,8 @@ struct Target {
     device: Uuid,
     /// A feedback case received by B (with a named sender).
     feedback: Uuid,
+    /// A personal data breach recorded at B (by the province's administrator).
+    breach: Uuid,
 }
 
 async fn target(app: &TestApp) -> Target {
@@ -105,7 +107,17 @@ async fn target(app: &TestApp) -> Target {
         )
         .await
         .json();
+    let breach = admin
+        .post_json(
+            "/api/v1/breaches",
+            &json!({"office_id": b_office, "detected_at": "2026-01-05T08:00",
+                    "description": "Máy tính một cửa xã Mường Nhé bị nhiễm mã độc.",
+                    "record_kinds": ["dossiers"], "people_estimate": 40}),
+        )
+        .await;
+    assert_eq!(breach.status, StatusCode::CREATED, "{}", breach.text());
     Target {
+        breach: breach.json()["id"].as_str().unwrap().parse().unwrap(),
         feedback: feedback["id"].as_str().unwrap().parse().unwrap(),
         rating: rating["rating_id"].as_str().unwrap().parse().unwrap(),
         case: cases[0]["id"].as_str().unwrap().parse().unwrap(),
@@ -307,6 +319,23 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
             Method::POST,
             format!("/api/v1/staff/{}/evaluations/2026-11/approve", t.user),
             Some(json!({})),
+        ),
+        (Method::GET, format!("/api/v1/breaches/{}", t.breach), None),
+        (
+            Method::POST,
+            format!("/api/v1/breaches/{}/authority-notified", t.breach),
+            Some(json!({"reference": "12/CV-UBND"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/breaches/{}/subjects-notified", t.breach),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/breaches".into(),
+            Some(json!({"office_id": b, "detected_at": "2026-01-05T08:00",
+                        "description": "Lộ dữ liệu", "record_kinds": ["other"]})),
         ),
     ]
     .into_iter()
@@ -520,6 +549,21 @@ fn page_attempts(t: &Target) -> Vec<(Method, String, Vec<Field>)> {
             format!("/can-bo/{}/danh-gia-cong-viec/goi-y/bo-qua", t.user),
             vec![("key", "high_satisfaction|2026-11|".into())],
         ),
+        (
+            Method::GET,
+            format!("/du-lieu-ca-nhan/su-co/{}", t.breach),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/du-lieu-ca-nhan/su-co/{}/bao-co-quan", t.breach),
+            vec![("authority_reference", "12/CV-UBND".into())],
+        ),
+        (
+            Method::POST,
+            format!("/du-lieu-ca-nhan/su-co/{}/bao-chu-the", t.breach),
+            vec![],
+        ),
     ]
 }
 
@@ -538,6 +582,7 @@ async fn snapshot(app: &TestApp, t: &Target) -> Value {
         "recovery": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/recovery-cases", t.office)).await.json(),
         "satisfaction": app.login("mn.truong").await.get(&format!("/api/v1/offices/{}/satisfaction", t.office)).await.json(),
         "feedback": app.login("mn.truong").await.get(&format!("/api/v1/feedback/{}", t.feedback)).await.json(),
+        "breach": admin.get(&format!("/api/v1/breaches/{}", t.breach)).await.json(),
     })
 }
 
@@ -910,6 +955,7 @@ fn slot(t: &Target, prev: &str, param: &str) -> Slot {
         ("ratings", "id") => id(t.rating),
         ("recovery-cases" | "phuc-hoi", "id") => id(t.case),
         ("feedback" | "phan-anh", "id") => id(t.feedback),
+        ("breaches" | "su-co", "id") => id(t.breach),
         ("tep", "id") => Slot::Aim(None),
         // Personal data requests (issue 18): a citizen's request, reached by its id and the code
         // sent to their contact; its consents; and the head's answer to one.
@@ -935,6 +981,7 @@ fn slot(t: &Target, prev: &str, param: &str) -> Slot {
 fn free_value(path: &str, param: &str) -> &'static str {
     match (path, param) {
         ("/ho-so/{id}/{action}", "action") => "finish",
+        ("/du-lieu-ca-nhan/su-co/{id}/{action}", "action") => "bao-co-quan",
         ("/ho-so/{id}/mau/{number}", "number") => "01",
         ("/quay/ve/{id}/{action}", "action") => "finish",
         ("/phan-anh/{id}/{action}" | "/api/v1/feedback/{id}/{action}", "action") => "accept",

@@ -8,6 +8,7 @@ mod dossier;
 mod feedback;
 mod notify;
 mod office;
+mod privacy;
 mod queue;
 mod rating;
 mod rollup;

@@ -6,6 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 pub mod audit;
+pub mod breach;
 pub mod calendar;
 pub mod catalog;
 pub mod dossier;
@@ -82,9 +83,12 @@ impl Modify for BearerAuth {
         report::periodic, public_stats::statistics,
         evaluation::get_scorecard, evaluation::get_register, evaluation::add_entry,
         evaluation::answer, evaluation::decide_suggestion, evaluation::get_form, evaluation::step,
+        breach::list, breach::create, breach::get, breach::authority_notified,
+        breach::subjects_notified,
     ),
     components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut, report::PeriodicOut,
-        public_stats::StatisticsOut, public_stats::PeriodOut)),
+        public_stats::StatisticsOut, public_stats::PeriodOut, breach::BreachOut, breach::BreachIn,
+        breach::AuthorityIn, breach::SubjectsIn)),
     modifiers(&BearerAuth),
     security(("api_token" = [])),
 )]
