@@ -17,6 +17,7 @@ mod dossier;
 mod dossier_pages;
 mod dossier_people;
 mod evaluation;
+mod evaluation_year;
 mod feedback;
 mod forms;
 mod i18n;
