@@ -86,14 +86,15 @@ pub(crate) async fn lines(
 }
 
 fn refusal(r: TitleReason) -> DomainError {
-    let code = match r {
-        TitleReason::NotRanked => "commendation-not-ranked",
-        TitleReason::LevelBelowGood => "commendation-level-below-good",
-        TitleReason::NoExcellenceOrInitiative => "commendation-no-excellence",
-        TitleReason::QuotaExceeded => "commendation-cap",
-        TitleReason::EmulationConduct => "commendation-ineligible",
-    };
-    DomainError::field(code, "award")
+    match r {
+        TitleReason::NotRanked => DomainError::field("commendation-not-ranked", "award"),
+        TitleReason::LevelBelowGood => DomainError::field("commendation-level-below-good", "award"),
+        TitleReason::NoExcellenceOrInitiative => {
+            DomainError::field("commendation-no-excellence", "award")
+        }
+        TitleReason::QuotaExceeded => DomainError::field("commendation-cap", "award"),
+        TitleReason::EmulationConduct => DomainError::field("commendation-ineligible", "award"),
+    }
 }
 
 /// The checks of the module header against the decided ranking and what is recorded already.

@@ -9,6 +9,7 @@ mod browser_evaluation;
 mod browser_forms;
 mod browser_periodic;
 mod browser_public;
+mod browser_ranking;
 mod browser_route;
 mod calendar;
 mod catalog;
