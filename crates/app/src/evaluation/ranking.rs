@@ -280,11 +280,13 @@ async fn reader(tx: &mut Tx, actor: &Actor, office: &OfficeRow) -> Result<bool> 
     .error("office-not-found"))
 }
 
-/// What an officer of the unit reads: everyone's level, their own row in full.
+/// What an officer of the unit reads: everyone's level and average, their own row in full
+/// (nobody else's overrides, adjustments or level before them).
 fn for_member(mut r: UnitResult, me: Uuid) -> UnitResult {
     for row in r.rows.iter_mut().filter(|row| row.officer != me) {
         row.ranking.overrides.clear();
         row.ranking.adjustments.clear();
+        row.ranking.suggested = row.ranking.level;
         row.periods.clear();
     }
     r.quotas.clear();
