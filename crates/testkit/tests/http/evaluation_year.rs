@@ -135,7 +135,7 @@ async fn outbox_rows(app: &TestApp) -> i64 {
     n
 }
 
-fn row<'a>(v: &'a Value, officer: Uuid) -> &'a Value {
+fn row(v: &Value, officer: Uuid) -> &Value {
     v["result"]["rows"]
         .as_array()
         .unwrap()
