@@ -568,6 +568,41 @@ app_test!(
         let html = head.get(&page).await.text();
         assert!(html.contains("data-state=\"decided\"") && html.contains("id=\"publish\""));
 
+        // The year's scores and ranking as XLSX, in the documented column layout.
+        let x = head.get(&format!("{page}?format=xlsx")).await;
+        assert_eq!(x.status, StatusCode::OK);
+        assert!(
+            x.header("content-disposition")
+                .unwrap()
+                .contains("xep-loai-DB-TL-2026.xlsx")
+        );
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(x.body.to_vec())).unwrap();
+        use calamine::{Data, Reader};
+        let names = book.sheet_names();
+        assert_eq!(names, vec!["xep-loai-2026", "diem-ky-2026"]);
+        let a = book.worksheet_range(&names[0]).unwrap();
+        let cells: Vec<String> = a.rows().flatten().map(|c| c.to_string()).collect();
+        let header = cells
+            .iter()
+            .position(|c| c == "officer_id")
+            .expect("the header row");
+        assert_eq!(cells[header + 1], "full_name");
+        let at = cells
+            .iter()
+            .position(|c| *c == pho.to_string())
+            .expect("the officer's row");
+        assert_eq!(cells[at + 4], "95");
+        assert_eq!(cells[at + 6], "good", "0 of 0 good: moved down");
+        assert_eq!(cells[at + 8], "quota_exceeded");
+        let b = book.worksheet_range(&names[1]).unwrap();
+        assert_eq!(
+            b.rows()
+                .filter(|r| r.first() == Some(&Data::String(pho.to_string())))
+                .count(),
+            12
+        );
+
         let discipline = format!("/can-bo/{pho}/ky-luat");
         let r = head
             .post_form(

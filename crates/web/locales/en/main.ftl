@@ -1331,3 +1331,5 @@ err-discipline-changed = Someone else just changed the case; reload the page.
 err-count-format = Votes and members must be whole numbers.
 err-choice-unknown = Unknown choice.
 err-summary-required = Describe the violation.
+rank-xlsx = Download the scores and ranking (XLSX)
+rank-print = To print the ranking table use the browser's Print (Ctrl+P); buttons and forms are not printed.

@@ -1331,3 +1331,5 @@ err-discipline-changed = Vụ việc vừa được người khác thay đổi; 
 err-count-format = Số phiếu, số thành viên phải là số nguyên không âm.
 err-choice-unknown = Lựa chọn không hợp lệ.
 err-summary-required = Phải ghi nội dung vi phạm.
+rank-xlsx = Tải bảng điểm và xếp loại (XLSX)
+rank-print = In bảng xếp loại: dùng lệnh In của trình duyệt (Ctrl+P); các nút và biểu mẫu không được in.

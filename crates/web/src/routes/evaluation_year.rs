@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use congbo_app::evaluation::{
     CaseInput, CaseList, CaseView, DecideInput, NewCommendation, RankingView, StepInput,
@@ -14,11 +14,13 @@ use congbo_app::evaluation::{
 };
 use congbo_domain::evaluation::{Level, Points};
 use congbo_domain::time::{dmy, dmy_hm};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::Failure;
-use crate::extract::{CurrentUser, PageForm, PathParam};
+use crate::export::{Cell, Column, Kind, Table, Workbook, to_xlsx};
+use crate::extract::{CurrentUser, PageForm, PathParam, QueryParam};
 use crate::form_state::FormState;
 use crate::i18n::Locale;
 use crate::view::{Nav, page};
@@ -111,14 +113,26 @@ impl RankingPage {
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct RankingQuery {
+    /// `xlsx`: the year's scores and ranking as a workbook (see [`workbook`]).
+    format: Option<String>,
+}
+
 pub async fn ranking_page(
     State(state): State<AppState>,
     t: Locale,
     CurrentUser(actor): CurrentUser,
     form: FormState,
     PathParam((id, year)): PathParam<(Uuid, String)>,
+    QueryParam(q): QueryParam<RankingQuery>,
 ) -> Result<Response, Failure> {
     let v = ranking::view(&state.app, &actor, id, year_of(&year)?).await?;
+    match q.format.as_deref() {
+        None | Some("") | Some("html") => {}
+        Some("xlsx") => return xlsx(&t, &v),
+        Some(_) => return Err(Failure::new(StatusCode::NOT_FOUND, "not-found")),
+    }
     page(RankingPage {
         nav: Some(Nav::of(&actor)),
         me: actor.principal.user_id,
@@ -126,6 +140,125 @@ pub async fn ranking_page(
         form,
         v,
     })
+}
+
+/// The XLSX layout for a provincial system (stable codes, one row per officer; documented in
+/// `docs/ARCHITECTURE.md`, "Officer evaluation"). Sheet 1 `xep-loai-<year>`: `stt`,
+/// `officer_id`, `full_name`, `group` (`staff` | `heads`), `months`, `average` (points, 2
+/// decimals; empty when no score), `level_by_score`, `level` (`excellent` | `good` |
+/// `completed` | `not_completed`; empty: not ranked), `level_label`, `adjustments` (reason
+/// codes, `;`), `references` (decision numbers of overrides). Sheet 2 `diem-ky-<year>`:
+/// `officer_id`, `full_name`, `period` (`2026-03`, `2026-q2`), `total`.
+pub fn workbook(t: &Locale, v: &RankingView) -> Workbook {
+    let code = |l: &Option<Level>| l.map_or(String::new(), |l| l.as_str().to_string());
+    let pts = |p: &Option<Points>| Cell::num(p.map(|p| p.0 as f64 / 1000.0));
+    let col = |h: &str, k| Column::new(h, k);
+    let mut ranking = Table {
+        title: format!("xep-loai-{}", v.year),
+        subtitle: vec![format!(
+            "{} ({}) · {} · {}",
+            v.office_name, v.office_code, v.result.basis, v.state
+        )],
+        columns: vec![
+            col("stt", Kind::Integer),
+            col("officer_id", Kind::Text),
+            col("full_name", Kind::Text),
+            col("group", Kind::Text),
+            col("months", Kind::Integer),
+            col("average", Kind::Decimal2),
+            col("level_by_score", Kind::Text),
+            col("level", Kind::Text),
+            col("level_label", Kind::Text),
+            col("adjustments", Kind::Text),
+            col("references", Kind::Text),
+        ],
+        ..Table::default()
+    };
+    let mut periods = Table {
+        title: format!("diem-ky-{}", v.year),
+        columns: vec![
+            col("officer_id", Kind::Text),
+            col("full_name", Kind::Text),
+            col("period", Kind::Text),
+            col("total", Kind::Decimal2),
+        ],
+        ..Table::default()
+    };
+    for (i, r) in v.result.rows.iter().enumerate() {
+        let k = &r.ranking;
+        let label = k.level.map_or_else(
+            || t.t("rank-not-ranked"),
+            |l| t.t(&format!("level-{}", l.as_str())),
+        );
+        let reasons: Vec<&str> = k.adjustments.iter().map(|a| a.reason.as_str()).collect();
+        let refs: Vec<&str> = k.overrides.iter().map(|o| o.reference.as_str()).collect();
+        ranking.rows.push(vec![
+            Cell::Int(i as i64 + 1),
+            r.officer.to_string().into(),
+            r.full_name.clone().into(),
+            r.group.clone().into(),
+            Cell::Int(i64::from(k.months_counted)),
+            pts(&k.average),
+            code(&k.suggested).into(),
+            code(&k.level).into(),
+            label.into(),
+            reasons.join(";").into(),
+            refs.join(";").into(),
+        ]);
+        for p in &r.periods {
+            periods.rows.push(vec![
+                r.officer.to_string().into(),
+                r.full_name.clone().into(),
+                p.period.code().into(),
+                pts(&Some(p.total)),
+            ]);
+        }
+    }
+    for (g, q) in &v.result.quotas {
+        ranking.notes.push(format!(
+            "{g}: {} {} → {} ({} {})",
+            q.base.as_str(),
+            q.base_count,
+            q.cap,
+            q.base.other().as_str(),
+            q.other_reading_cap
+        ));
+    }
+    Workbook {
+        sheets: vec![ranking, periods],
+        header: None,
+    }
+}
+
+fn xlsx(t: &Locale, v: &RankingView) -> Result<Response, Failure> {
+    let bytes = to_xlsx(&workbook(t, v)).map_err(|e| {
+        tracing::error!(error = %e, "ranking xlsx");
+        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    })?;
+    let name = format!("xep-loai-{}-{}.xlsx", v.office_code, v.year)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The head decides the ranking: `quota_base`, `outstanding_unit`, `unit_<officer id>` (the
