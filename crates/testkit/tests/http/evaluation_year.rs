@@ -603,6 +603,15 @@ app_test!(
             12
         );
 
+        // The minutes skeleton of the unit's meeting, filled with the proposed levels.
+        let html = head.get(&format!("{page}?format=bien-ban")).await.text();
+        assert!(
+            html.contains("BIÊN BẢN")
+                && html.contains("Quàng Thị Mai")
+                && html.contains("Vượt tỷ lệ"),
+            "{html}"
+        );
+
         let discipline = format!("/can-bo/{pho}/ky-luat");
         let r = head
             .post_form(

@@ -1333,3 +1333,4 @@ err-choice-unknown = Unknown choice.
 err-summary-required = Describe the violation.
 rank-xlsx = Download the scores and ranking (XLSX)
 rank-print = To print the ranking table use the browser's Print (Ctrl+P); buttons and forms are not printed.
+rank-minutes = Minutes of the ranking meeting (printable skeleton)

@@ -1333,3 +1333,4 @@ err-choice-unknown = Lựa chọn không hợp lệ.
 err-summary-required = Phải ghi nội dung vi phạm.
 rank-xlsx = Tải bảng điểm và xếp loại (XLSX)
 rank-print = In bảng xếp loại: dùng lệnh In của trình duyệt (Ctrl+P); các nút và biểu mẫu không được in.
+rank-minutes = Biên bản họp xét xếp loại (mẫu để in)

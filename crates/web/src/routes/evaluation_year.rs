@@ -113,9 +113,43 @@ impl RankingPage {
     }
 }
 
+/// The minutes (*biên bản*) skeleton of the unit's meeting on the ranking: the proposed levels
+/// with their reasons filled in, the rest left blank to fill by hand (Vietnamese only, as filed).
+#[derive(Template)]
+#[template(path = "evaluation_minutes.html")]
+struct MinutesPage {
+    t: Locale,
+    nav: Option<Nav>,
+    v: RankingView,
+}
+
+impl MinutesPage {
+    fn pts(p: &Option<Points>) -> String {
+        p.map_or("—".into(), |p| p.to_string())
+    }
+    fn level(&self, l: &Option<Level>) -> String {
+        l.map_or_else(
+            || self.t.t("rank-not-ranked"),
+            |l| self.t.t(&format!("level-{}", l.as_str())),
+        )
+    }
+    fn adjust(&self, reason: &str) -> String {
+        self.t.t(&format!("rank-reason-{reason}"))
+    }
+    fn name(&self, id: &Uuid) -> String {
+        self.v
+            .result
+            .rows
+            .iter()
+            .find(|r| r.officer == *id)
+            .map_or_else(|| id.to_string(), |r| r.full_name.clone())
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct RankingQuery {
-    /// `xlsx`: the year's scores and ranking as a workbook (see [`workbook`]).
+    /// `xlsx`: the year's scores and ranking as a workbook (see [`workbook`]); `bien-ban`: the
+    /// minutes skeleton of the unit's meeting.
     format: Option<String>,
 }
 
@@ -131,6 +165,13 @@ pub async fn ranking_page(
     match q.format.as_deref() {
         None | Some("") | Some("html") => {}
         Some("xlsx") => return xlsx(&t, &v),
+        Some("bien-ban") => {
+            return page(MinutesPage {
+                nav: Some(Nav::of(&actor)),
+                t,
+                v,
+            });
+        }
         Some(_) => return Err(Failure::new(StatusCode::NOT_FOUND, "not-found")),
     }
     page(RankingPage {
