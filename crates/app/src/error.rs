@@ -72,6 +72,10 @@ pub const DUPLICATES: &[(&str, &str)] = &[
         "evaluation_register_shard_key_officer_id_suggestion_key",
         "suggestion-decided",
     ),
+    (
+        "evaluation_commendations_shard_key_officer_id_year_title_key",
+        "commendation-recorded",
+    ),
 ];
 
 /// The code of a duplicate on `constraint` (see [`DUPLICATES`]).

@@ -244,6 +244,46 @@ fn table() -> Vec<Route> {
         "/can-bo/{id}/cham-diem/{ky}/{action}",
         page::evaluation::step,
     );
+    t.page(
+        M::GET,
+        "/can-bo/{id}/ky-luat",
+        page::evaluation_year::discipline_page,
+    );
+    t.page(
+        M::POST,
+        "/can-bo/{id}/ky-luat",
+        page::evaluation_year::open_case,
+    );
+    t.page(
+        M::GET,
+        "/can-bo/{id}/ky-luat/{case}",
+        page::evaluation_year::case_page,
+    );
+    t.page(
+        M::POST,
+        "/can-bo/{id}/ky-luat/{case}/{action}",
+        page::evaluation_year::case_step,
+    );
+    t.page(
+        M::GET,
+        "/don-vi/{id}/xep-loai/{year}",
+        page::evaluation_year::ranking_page,
+    );
+    t.page(
+        M::POST,
+        "/don-vi/{id}/xep-loai/{year}/quyet-dinh",
+        page::evaluation_year::decide,
+    );
+    t.page(
+        M::POST,
+        "/don-vi/{id}/xep-loai/{year}/cong-bo",
+        page::evaluation_year::publish,
+    );
+    t.page(
+        M::POST,
+        "/don-vi/{id}/xep-loai/{year}/khen-thuong",
+        page::evaluation_year::commend,
+    );
     t.page(M::GET, "/nhat-ky", page::audit::page);
     t.page(M::GET, "/thu-tuc", page::catalog::public_list);
     t.page(M::GET, "/thu-tuc/{code}", page::catalog::public_detail);
@@ -735,6 +775,46 @@ fn table() -> Vec<Route> {
         M::POST,
         "/api/v1/staff/{id}/evaluations/{period}/{action}",
         api::evaluation::step,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/offices/{id}/rankings/{year}",
+        api::evaluation_year::get_ranking,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/offices/{id}/rankings/{year}/decide",
+        api::evaluation_year::decide,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/offices/{id}/rankings/{year}/publish",
+        api::evaluation_year::publish,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/offices/{id}/rankings/{year}/commendations",
+        api::evaluation_year::commend,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/staff/{id}/discipline",
+        api::evaluation_year::cases,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/staff/{id}/discipline",
+        api::evaluation_year::open,
+    );
+    t.api(
+        M::GET,
+        "/api/v1/staff/{id}/discipline/{case}",
+        api::evaluation_year::case,
+    );
+    t.api(
+        M::POST,
+        "/api/v1/staff/{id}/discipline/{case}/{action}",
+        api::evaluation_year::step,
     );
     t.api(
         M::POST,

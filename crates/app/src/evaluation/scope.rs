@@ -30,6 +30,23 @@ pub(crate) struct Seen {
     pub role: Option<Role>,
 }
 
+/// The top-level office of `office` (first id of its path): the first key of every evaluation
+/// table.
+pub(crate) fn shard_of(office: &OfficeRow) -> Uuid {
+    access::path(office).shard_key()
+}
+
+/// The office where the officer is evaluated (the last id of `place`).
+pub(crate) fn place_id(o: &Officer) -> Uuid {
+    o.place
+        .as_str()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|s| Uuid::parse_str(s).ok())
+        .unwrap_or(o.office.id)
+}
+
 pub(crate) async fn officer(tx: &mut Tx, id: Uuid) -> Result<Officer> {
     let user = staff_repo::get(tx, id)
         .await?
@@ -45,7 +62,7 @@ pub(crate) async fn officer(tx: &mut Tx, id: Uuid) -> Result<Officer> {
         None => None,
     };
     let place = evaluation_place(&home, parent.as_ref(), heads_home).clone();
-    let shard = access::path(&office).shard_key();
+    let shard = shard_of(&office);
     Ok(Officer {
         user,
         office,

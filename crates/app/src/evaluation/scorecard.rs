@@ -38,6 +38,8 @@ pub struct OfficerLine {
     pub office_id: Uuid,
     pub office_code: String,
     pub office_name: String,
+    /// The office where the officer is evaluated and ranked (the office above for its head).
+    pub ranking_office: Uuid,
 }
 
 impl OfficerLine {
@@ -49,6 +51,7 @@ impl OfficerLine {
             office_id: o.office.id,
             office_code: o.office.code.clone(),
             office_name: o.office.name.clone(),
+            ranking_office: super::scope::place_id(o),
         }
     }
 }

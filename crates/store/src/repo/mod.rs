@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod dossier;
 pub mod drill;
 pub mod evaluation;
+pub mod evaluation_year;
 pub mod feedback;
 pub mod office;
 pub mod outbox;

@@ -69,6 +69,23 @@ const CLASSIFIED: &[(&str, &str)] = &[
         "/can-bo/{id}/cham-diem/{ky}/{action}",
         "own form: scoring keeps its values (evaluation.rs)",
     ),
+    (
+        "/can-bo/{id}/ky-luat",
+        "discipline case form; refusal shown by the layer (evaluation_year.rs)",
+    ),
+    (
+        "/can-bo/{id}/ky-luat/{case}/{action}",
+        "discipline steps; refusal shown by the layer",
+    ),
+    (
+        "/don-vi/{id}/xep-loai/{year}/quyet-dinh",
+        "ranking decision; refusal shown by the layer (evaluation_year.rs)",
+    ),
+    ("/don-vi/{id}/xep-loai/{year}/cong-bo", "button"),
+    (
+        "/don-vi/{id}/xep-loai/{year}/khen-thuong",
+        "commendation form; refusal shown by the layer (evaluation_year.rs)",
+    ),
     ("/ki-ot/{code}", "kiosk buttons"),
     ("/lay-so/{code}", "phone page buttons"),
     ("/ve/{id}/bao", "ticket notice; refusal shown by the layer"),

@@ -337,6 +337,24 @@ fn api_attempts(t: &Target) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({"office_id": b, "detected_at": "2026-01-05T08:00",
                         "description": "Lộ dữ liệu", "record_kinds": ["other"]})),
         ),
+        (
+            Method::POST,
+            format!("/api/v1/offices/{}/rankings/2026/decide", t.office),
+            Some(json!({"quota_base": "good_and_excellent"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/offices/{}/rankings/2026/commendations", t.office),
+            Some(json!({"officer": t.user, "title": "advanced_worker", "decision_no": "12/QĐ",
+                        "decided_on": "2026-12-20", "issuer": "Chủ tịch UBND xã"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/staff/{}/discipline", t.user),
+            Some(json!({"violation_end": "2026-03-01", "detected_on": "2026-03-02",
+                        "severity": "less_serious", "limitation": "reprimand_level",
+                        "duty_related": true, "summary": "Mở vụ việc ở xã khác."})),
+        ),
     ]
     .into_iter()
     .chain(
@@ -969,6 +987,8 @@ fn slot(t: &Target, prev: &str, param: &str) -> Slot {
         ("evaluations", "period") | ("cham-diem", "ky") | ("suggestions" | "goi-y", "decision") => {
             Slot::Free
         }
+        // A discipline case is reached through B's officer (the officer is judged first).
+        ("discipline" | "ky-luat", "case") => Slot::Free,
         // A figure of the dashboards (its drill-down list).
         ("chi-tiet" | "drill", "figure") => Slot::Free,
         // Procedure and conduct codes are the province's, the language code is the caller's.
@@ -1003,6 +1023,26 @@ fn free_value(path: &str, param: &str) -> &'static str {
         ("/api/v1/staff/{id}/evaluations/{period}/{action}", "action") => "approve",
         ("/can-bo/{id}/cham-diem/{ky}/{action}", "action") => "phe-duyet",
         ("/api/v1/staff/{id}/register/suggestions/{decision}", "decision") => "dismiss",
+        (
+            "/don-vi/{id}/xep-loai/{year}"
+            | "/don-vi/{id}/xep-loai/{year}/quyet-dinh"
+            | "/don-vi/{id}/xep-loai/{year}/cong-bo"
+            | "/don-vi/{id}/xep-loai/{year}/khen-thuong"
+            | "/api/v1/offices/{id}/rankings/{year}"
+            | "/api/v1/offices/{id}/rankings/{year}/decide"
+            | "/api/v1/offices/{id}/rankings/{year}/publish"
+            | "/api/v1/offices/{id}/rankings/{year}/commendations",
+            "year",
+        ) => "2026",
+        (
+            "/can-bo/{id}/ky-luat/{case}"
+            | "/can-bo/{id}/ky-luat/{case}/{action}"
+            | "/api/v1/staff/{id}/discipline/{case}"
+            | "/api/v1/staff/{id}/discipline/{case}/{action}",
+            "case",
+        ) => "0190f0e0-0000-7000-8000-000000000002",
+        ("/can-bo/{id}/ky-luat/{case}/{action}", "action") => "gia-han",
+        ("/api/v1/staff/{id}/discipline/{case}/{action}", "action") => "extend",
         ("/can-bo/{id}/danh-gia-cong-viec/goi-y/{decision}", "decision") => "bo-qua",
         _ => panic!("give {{{param}}} of {path} a value in scope.rs `free_value`"),
     }

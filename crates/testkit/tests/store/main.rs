@@ -5,6 +5,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod dossier;
+mod evaluation_year;
 mod feedback;
 mod notify;
 mod office;

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod dossier;
 pub mod evaluation;
+pub mod evaluation_year;
 pub mod feedback;
 pub mod office;
 pub mod public_stats;
@@ -85,6 +86,9 @@ impl Modify for BearerAuth {
         evaluation::answer, evaluation::decide_suggestion, evaluation::get_form, evaluation::step,
         breach::list, breach::create, breach::get, breach::authority_notified,
         breach::subjects_notified,
+        evaluation_year::get_ranking, evaluation_year::decide, evaluation_year::publish,
+        evaluation_year::commend, evaluation_year::cases, evaluation_year::open,
+        evaluation_year::case, evaluation_year::step,
     ),
     components(schemas(ErrorBody, ErrorDetail, report::FiguresOut, report::Index766Out, report::ByOfficeOut, report::TrendOut, report::MonthOut, report::PeriodicOut,
         public_stats::StatisticsOut, public_stats::PeriodOut, breach::BreachOut, breach::BreachIn,

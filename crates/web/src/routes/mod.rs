@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod dossier;
 pub mod evaluation;
+pub mod evaluation_year;
 pub mod feedback;
 pub mod home;
 pub mod office;
