@@ -44,6 +44,10 @@ pub enum RecordKind {
     Session,
     /// An account's count of failed sign-ins and its wait.
     FailedLogins,
+    /// The access log: who viewed a citizen's personal data.
+    AccessLog,
+    /// A data subject's requests (identity number, contact, what they asked), once closed.
+    PrivacyRequest,
 }
 
 /// The unit a kind's period is counted in.
@@ -99,7 +103,7 @@ pub struct Rule {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 8] = [
+    pub const ALL: [RecordKind; 10] = [
         RecordKind::Dossier,
         RecordKind::FeedbackIdentity,
         RecordKind::FeedbackAttachment,
@@ -108,6 +112,8 @@ impl RecordKind {
         RecordKind::Outbox,
         RecordKind::Session,
         RecordKind::FailedLogins,
+        RecordKind::AccessLog,
+        RecordKind::PrivacyRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +126,8 @@ impl RecordKind {
             RecordKind::Outbox => "outbox",
             RecordKind::Session => "session",
             RecordKind::FailedLogins => "failed-logins",
+            RecordKind::AccessLog => "access-log",
+            RecordKind::PrivacyRequest => "privacy-request",
         }
     }
 
@@ -134,6 +142,8 @@ impl RecordKind {
             RecordKind::Outbox => "period-outbox",
             RecordKind::Session => "period-session",
             RecordKind::FailedLogins => "period-failed-logins",
+            RecordKind::AccessLog => "period-access-log",
+            RecordKind::PrivacyRequest => "period-privacy-request",
         }
     }
 
@@ -169,6 +179,10 @@ impl RecordKind {
             Session => (Unit::Days, 30, 7, Treatment::Delete),
             // Serves only the sign-in wait (at most 5 minutes).
             FailedLogins => (Unit::Days, 30, 1, Treatment::Reset),
+            // The citizen may ask who viewed their data, and inspections look back years.
+            AccessLog => (Unit::Years, 5, 2, Treatment::Delete),
+            // Proof that a request was answered in time (a complaint about it, an inspection).
+            PrivacyRequest => (Unit::Years, 3, 1, Treatment::Delete),
         };
         Rule {
             kind: self,

@@ -99,6 +99,16 @@ fn due(kind: RecordKind, p: usize) -> (&'static str, &'static str, String) {
             "id",
             format!("failed_logins > 0 AND COALESCE(failed_login_at, locked_until, 0) < ${p}"),
         ),
+        AccessLog => ("access_log", "id", format!("at < ${p}")),
+        // Closed requests (answered, or never verified) counted from their last step.
+        PrivacyRequest => (
+            "privacy_requests",
+            "id",
+            format!(
+                "state IN ('done', 'refused', 'unverified') \
+                 AND COALESCE(answered_at, received_at) < ${p}"
+            ),
+        ),
     }
 }
 
@@ -202,6 +212,16 @@ pub async fn purge_batch(
                  WHERE failed_logins > 0 AND id IN ({})",
                 pick(1)
             );
+            exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
+                .bind(cutoff).bind(limit).execute(c).await)?
+        }
+        AccessLog => {
+            let sql = format!("DELETE FROM access_log WHERE id IN ({})", pick(1));
+            exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
+                .bind(cutoff).bind(limit).execute(c).await)?
+        }
+        PrivacyRequest => {
+            let sql = format!("DELETE FROM privacy_requests WHERE id IN ({})", pick(1));
             exec!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql))
                 .bind(cutoff).bind(limit).execute(c).await)?
         }

@@ -185,6 +185,60 @@ async fn add_personal_data(app: &TestApp) {
     staff::add_login_failure(&mut tx, user.id, now)
         .await
         .unwrap();
+    // A citizen's answered request (their number and contact) and one view of a dossier.
+    let office = congbo_store::repo::office::get_by_code(&mut tx, "DB-TL")
+        .await
+        .unwrap()
+        .unwrap();
+    let shard = congbo_domain::office::OfficePath::from_stored(office.path.clone()).shard_key();
+    congbo_store::repo::privacy::insert_request(
+        &mut tx,
+        &congbo_store::repo::privacy::RequestRow {
+            shard_key: shard,
+            id: uuid::Uuid::now_v7(),
+            office_id: office.id,
+            parent_id: None,
+            kind: "access".into(),
+            state: "done".into(),
+            subject_id_no: "011203004567".into(),
+            contact: "an@example.vn".into(),
+            detail: None,
+            code_hash: None,
+            code_expires: None,
+            attempts: 0,
+            access_hash: None,
+            access_expires: None,
+            received_at: now,
+            ack_due: None,
+            due: None,
+            extended: 0,
+            answer: None,
+            answered_by: None,
+            answered_at: Some(now),
+        },
+    )
+    .await
+    .unwrap();
+    congbo_store::repo::privacy::insert_access(
+        &mut tx,
+        &congbo_store::repo::privacy::AccessRow {
+            shard_key: shard,
+            id: uuid::Uuid::now_v7(),
+            at: now,
+            actor_id: Some(user.id),
+            actor_name: "Lò Văn Thắng".into(),
+            actor_role: Some("head".into()),
+            office_id: office.id,
+            record_kind: "dossier".into(),
+            record_id: uuid::Uuid::now_v7(),
+            record_code: "DB-TL-260101-0001".into(),
+            via: "page".into(),
+            fields: "name".into(),
+            purpose: None,
+        },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -224,6 +278,11 @@ async fn retention_keeps_the_figures(app: TestApp) {
     assert_eq!(due(&plan, RecordKind::Outbox), 4);
     assert!(due(&plan, RecordKind::Session) > 0);
     assert_eq!(due(&plan, RecordKind::FailedLogins), 1);
+    assert!(
+        due(&plan, RecordKind::AccessLog) > 0,
+        "views logged in the history"
+    );
+    assert_eq!(due(&plan, RecordKind::PrivacyRequest), 1);
     let audit_before = app.audit_len().await;
     let ran = retention::run(&app.app).await.unwrap();
 
@@ -275,6 +334,8 @@ async fn retention_keeps_the_figures(app: TestApp) {
         "SELECT COUNT(*) FROM outbox".into(),
         "SELECT COUNT(*) FROM sessions".into(),
         "SELECT COUNT(*) FROM users WHERE failed_logins > 0".into(),
+        "SELECT COUNT(*) FROM access_log".into(),
+        "SELECT COUNT(*) FROM privacy_requests".into(),
     ];
     for q in &gone {
         assert_eq!(count(&db, q).await, 0, "{q}");
