@@ -40,6 +40,8 @@ pub struct CaseView {
     pub officer_id: Option<Uuid>,
     pub officer_name: Option<String>,
     pub clause: Option<String>,
+    /// The clause as people read it (its text and code title), when a code holds it.
+    pub clause_text: Option<String>,
     pub reference: Option<String>,
     pub state: String,
     pub state_label: String,
@@ -149,7 +151,12 @@ pub(super) async fn view_in(tx: &mut Tx, actor: &Actor, k: CaseRow, now: i64) ->
     let state = State::parse(&k.state)?;
     let actions = allowed(actor, &k, state);
     let (due, overdue) = overdue_on(&k, &local_date(now).to_string());
+    let clause_text = match &k.clause {
+        Some(c) => congbo_domain::conduct::describe(&crate::conduct::codes_in(tx).await?, c),
+        None => None,
+    };
     Ok(CaseView {
+        clause_text,
         may_reveal: may_reveal(actor, &k),
         has_identity: k.sender_name.is_some() || k.sender_contact.is_some(),
         id: k.id,

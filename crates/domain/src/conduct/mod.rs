@@ -74,9 +74,31 @@ impl CodeOfConduct {
     }
 }
 
+/// A citation `code/item` as people read it: "«item text» (code title)", from the codes known;
+/// `None` for a citation no code holds (shown as written then).
+pub fn describe(codes: &[CodeOfConduct], citation: &str) -> Option<String> {
+    codes.iter().find_map(|c| {
+        c.item(citation)
+            .map(|i| format!("«{}» ({})", i.text, c.title))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_citation_reads_as_its_item_and_code() {
+        let codes = builtin();
+        let c = &codes[0];
+        let item = &c.items[0];
+        let citation = format!("{}/{}", c.code, item.code);
+        assert_eq!(
+            describe(&codes, &citation).unwrap(),
+            format!("«{}» ({})", item.text, c.title)
+        );
+        assert_eq!(describe(&codes, "khong-co/gi"), None);
+    }
 
     #[test]
     fn the_seed_codes_are_shipped_whole_and_valid() {

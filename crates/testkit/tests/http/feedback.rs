@@ -82,6 +82,15 @@ app_test!(
         let head = app.token_client("tl.truong").await;
         let v = head.get(&format!("/api/v1/feedback/{id}")).await.json();
         assert_eq!(v["state"], "received");
+        // The clause reads as its text, not as an identifier (issue 16 item 21).
+        let page = app
+            .login("tl.truong")
+            .await
+            .get(&format!("/phan-anh/{id}"))
+            .await
+            .text();
+        assert!(page.contains("«Dân đến được chào hỏi»"), "{page}");
+        assert!(!page.contains(": 10-nguyen-tac/chao-hoi<"), "{page}");
         assert_eq!(v["officer_name"], "Quàng Thị Mai");
         assert_eq!(
             v["actions"],

@@ -848,3 +848,17 @@ app_test!(settings_and_codes_of_conduct_are_validated, |app| {
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.text().contains("Quy tắc ứng xử xã Thanh Luông"));
 });
+
+app_test!(rating_reasons_cite_their_clause_by_its_text, |app| {
+    // Issue 16 item 21: the settings page shows the clause a reason cites as people read it.
+    let office = app.office_id("DB-TL").await;
+    let head = app.login("tl.truong").await;
+    let page = head.get(&format!("/don-vi/{office}/danh-gia")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(
+        html.contains("— «"),
+        "a cited clause reads as its text: {html}"
+    );
+    assert!(!html.contains("— 10-nguyen-tac/"), "{html}");
+});

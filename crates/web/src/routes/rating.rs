@@ -514,6 +514,10 @@ struct SettingsPage {
 }
 
 impl SettingsPage {
+    /// A reason's clause as people read it (the raw citation when no code holds it).
+    fn cite(&self, citation: &str) -> String {
+        congbo_domain::conduct::describe(&self.codes, citation).unwrap_or_else(|| citation.into())
+    }
     fn counter_number(&self, id: &Uuid) -> String {
         self.counters
             .iter()
