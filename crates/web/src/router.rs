@@ -315,6 +315,11 @@ fn table() -> Vec<Route> {
         page::privacy::access::answer,
     );
     t.page(
+        M::POST,
+        "/du-lieu-ca-nhan/yeu-cau/{id}/gia-han",
+        page::privacy::access::extend,
+    );
+    t.page(
         M::GET,
         "/du-lieu-cua-toi",
         page::privacy::request::start_form,

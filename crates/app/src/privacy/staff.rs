@@ -148,3 +148,73 @@ async fn erase(
     }
     Ok(rows.len())
 }
+
+/// Extend an open request once by up to 15 days, telling the citizen why (Decree 356).
+/// Errors: `privacy-request-not-found` (404), `required`/`too-long` (`reason`),
+/// `privacy-request-closed`, `privacy-extended-already`.
+pub async fn extend(app: &App, actor: &Actor, id: Uuid, reason: &str) -> Result<()> {
+    let reason = congbo_domain::text::clean(reason, "reason", 0, 1000)?;
+    if reason.chars().count() < 5 {
+        return Err(DomainError::field("required", "reason").into());
+    }
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let r = repo::request(&mut tx, id)
+        .await?
+        .filter(|r| r.kind != "access")
+        .ok_or(AppError::NotFound("privacy-request-not-found"))?;
+    let role = require_at(
+        &mut tx,
+        actor,
+        Perm::PrivacyManage,
+        r.office_id,
+        "privacy-request-not-found",
+    )
+    .await?;
+    if r.state != "open" {
+        return Err(DomainError::new("privacy-request-closed").into());
+    }
+    let due: jiff::civil::Date = r
+        .due
+        .as_deref()
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| AppError::Internal(format!("request {id} has no due date")))?;
+    let new_due = congbo_domain::privacy::request::extend(due, r.extended > 0)?;
+    if !repo::extend(&mut tx, r.shard_key, id, &new_due.to_string()).await? {
+        return Err(DomainError::new("privacy-extended-already").into());
+    }
+    let contact = congbo_domain::privacy::request::Contact::parse(&r.contact)?;
+    outbox::insert(
+        &mut tx,
+        &NewOutbox {
+            id: new_id(),
+            created_at: now,
+            topic: "privacy.extended".into(),
+            dossier_id: None,
+            channel: contact.channel().into(),
+            recipient: contact.as_str().into(),
+            subject: "Gia hạn trả lời yêu cầu về dữ liệu cá nhân".into(),
+            body: format!(
+                "Cơ quan gia hạn trả lời yêu cầu của bạn đến ngày {}. Lý do: {reason}",
+                congbo_domain::time::dmy(new_due)
+            ),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            action: "privacy.extend",
+            role: Some(role.as_str()),
+            office_id: Some(r.office_id),
+            target_type: "privacy_request",
+            target_id: Some(id.to_string()),
+            summary: json!({"kind": r.kind, "due": new_due.to_string()}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

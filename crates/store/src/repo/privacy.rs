@@ -299,3 +299,12 @@ pub async fn notice(tx: &mut Tx, purpose: &str, day: &str) -> Result<Option<Noti
          WHERE purpose = $1 AND effective_from <= $2 ORDER BY version DESC LIMIT 1")
         .bind(purpose).bind(day).fetch_optional(c).await)?)
 }
+
+/// Extend an open request's answer date once.
+pub async fn extend(tx: &mut Tx, shard: Uuid, id: Uuid, due: &str) -> Result<bool> {
+    let n = exec!(tx, c => sqlx::query(
+        "UPDATE privacy_requests SET due = $1, extended = 1
+         WHERE shard_key = $2 AND id = $3 AND state = 'open' AND extended = 0")
+        .bind(due).bind(shard).bind(id).execute(c).await)?;
+    Ok(n == 1)
+}

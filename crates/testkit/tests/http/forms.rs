@@ -134,6 +134,10 @@ const CLASSIFIED: &[(&str, &str)] = &[
         "own test: privacy.rs, the answer form",
     ),
     (
+        "/du-lieu-ca-nhan/yeu-cau/{id}/gia-han",
+        "own test: privacy.rs, the extension keeps its reason",
+    ),
+    (
         "/du-lieu-ca-nhan/luu-tru",
         "own tests: a period below the minimum is shown again (privacy_retention.rs)",
     ),

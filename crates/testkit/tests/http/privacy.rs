@@ -377,8 +377,32 @@ app_test!(a_correction_goes_to_the_head_with_its_deadlines, |app| {
         "{html}"
     );
     let req = first_request(&html);
-    // Another commune's head cannot answer it.
+    // Extended once, with a reason the citizen is told: 21/03 → 05/04.
+    let ext = format!("/du-lieu-ca-nhan/yeu-cau/{req}/gia-han");
+    let r = head.post_form(&ext, &[("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains(r#"id="err-reason""#), "{}", r.text());
     let other = app.login("mn.truong").await;
+    let r = other
+        .post_form(&ext, &[("reason", "Cần xác minh thêm")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = head
+        .post_form(&ext, &[("reason", "Cần xác minh giấy tờ gốc")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let html = head.get("/du-lieu-ca-nhan").await.text();
+    assert!(
+        html.contains("05/04/2026") && !html.contains("21/03/2026"),
+        "{html}"
+    );
+    assert!(html.contains("Đã gia hạn một lần."), "{html}");
+    let r = head
+        .post_form(&ext, &[("reason", "Lần gia hạn thứ hai")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("đã được gia hạn một lần"), "{}", r.text());
+    // Another commune's head cannot answer it.
     let r = other
         .post_form(
             &format!("/du-lieu-ca-nhan/yeu-cau/{req}"),
@@ -402,6 +426,9 @@ app_test!(a_correction_goes_to_the_head_with_its_deadlines, |app| {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    assert!(sent.iter().any(|m| m.topic == "privacy.extended"
+        && m.recipient == "an@example.vn"
+        && m.body.contains("05/04/2026")));
     assert!(sent.iter().any(|m| m.topic == "privacy.answer"
         && m.recipient == "an@example.vn"
         && m.body.contains("Đã sửa địa chỉ trong hồ sơ")));

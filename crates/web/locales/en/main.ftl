@@ -1554,3 +1554,6 @@ retention-reason-access-log = A citizen may ask who viewed their data; inspectio
 retention-reason-privacy-request = Proof that a request was answered in time, for a complaint or an inspection.
 field-period-access-log = Period: access log
 field-period-privacy-request = Period: personal data requests
+privacy-extend-reason = Reason for the extension (sent to the citizen)
+privacy-extend = Extend by 15 days
+privacy-extended = Extended once.

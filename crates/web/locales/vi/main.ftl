@@ -1554,3 +1554,6 @@ retention-reason-access-log = Công dân có thể hỏi ai đã xem dữ liệu
 retention-reason-privacy-request = Bằng chứng đã trả lời đề nghị đúng hạn, khi có khiếu nại hoặc thanh tra.
 field-period-access-log = Thời hạn: nhật ký truy cập
 field-period-privacy-request = Thời hạn: đề nghị về dữ liệu cá nhân
+privacy-extend-reason = Lý do gia hạn (gửi cho công dân)
+privacy-extend = Gia hạn 15 ngày
+privacy-extended = Đã gia hạn một lần.

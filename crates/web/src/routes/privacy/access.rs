@@ -88,6 +88,23 @@ pub async fn answer(
     Ok(Redirect::to("/du-lieu-ca-nhan").into_response())
 }
 
+#[derive(Deserialize)]
+pub struct ExtendForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /du-lieu-ca-nhan/yeu-cau/{id}/gia-han`: extend the answer date once.
+pub async fn extend(
+    State(s): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    PathParam(id): PathParam<Uuid>,
+    PageForm(f): PageForm<ExtendForm>,
+) -> Result<Response, Failure> {
+    staff::extend(&s.app, &actor, id, &f.reason).await?;
+    Ok(Redirect::to("/du-lieu-ca-nhan").into_response())
+}
+
 #[derive(Template)]
 #[template(path = "dossier_access.html")]
 struct AccessPage {
