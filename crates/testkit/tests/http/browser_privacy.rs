@@ -101,6 +101,18 @@ async fn a_citizen_gets_their_data_and_sees_who_opened_their_dossier() {
     assert_eq!(x["dossiers"][0]["code"], code);
     assert_eq!(x["access_log"][0]["who"], "Nguyễn Thị Lan");
 
+    // The citizen asks for a correction of their address.
+    c.execute(
+        "document.getElementById('yeu-cau').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    fill(c, "detail", "Địa chỉ đúng là Bản Na Sang 2, xã Thanh Luông").await;
+    click(c, "#yeu-cau button[type=submit]").await;
+    text_with(c, "#yeu-cau", "Đang xử lý").await;
+    shot(c, SHOTS, "3-export-request").await;
+
     // The head reads the same log from the dossier.
     sign_in(c, &base, "tl.truong", &app.password).await;
     c.goto(&format!("{base}/ho-so/{id}")).await.unwrap();
@@ -111,4 +123,9 @@ async fn a_citizen_gets_their_data_and_sees_who_opened_their_dossier() {
         "the head's own visit too: {log}"
     );
     shot(c, SHOTS, "4-head-log").await;
+    // … and has the request to answer, with its deadlines, from the menu.
+    click(c, "#nav-privacy").await;
+    let req = text_with(c, "section.request", "Bản Na Sang 2").await;
+    assert!(req.contains("Hạn trả lời"), "{req}");
+    shot(c, SHOTS, "5-head-requests").await;
 }
