@@ -44,24 +44,10 @@ pub async fn requests(app: &App, actor: &Actor) -> Result<Vec<RequestRow>> {
 /// verified contact. Errors: `privacy-request-not-found` (404), `required`/`too-long` (`answer`),
 /// `privacy-request-closed`.
 pub async fn answer(app: &App, actor: &Actor, id: Uuid, accept: bool, text: &str) -> Result<()> {
-    let text = congbo_domain::text::clean(text, "answer", 0, 2000)?;
-    if text.chars().count() < 5 {
-        return Err(DomainError::field("required", "answer").into());
-    }
+    let text = said(text, "answer", 2000)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let r = repo::request(&mut tx, id)
-        .await?
-        .filter(|r| r.kind != "access")
-        .ok_or(AppError::NotFound("privacy-request-not-found"))?;
-    let role = require_at(
-        &mut tx,
-        actor,
-        Perm::PrivacyManage,
-        r.office_id,
-        "privacy-request-not-found",
-    )
-    .await?;
+    let (r, role) = handled(&mut tx, actor, id).await?;
     let state = if accept { "done" } else { "refused" };
     if !repo::answer(
         &mut tx,
@@ -153,24 +139,10 @@ async fn erase(
 /// Errors: `privacy-request-not-found` (404), `required`/`too-long` (`reason`),
 /// `privacy-request-closed`, `privacy-extended-already`.
 pub async fn extend(app: &App, actor: &Actor, id: Uuid, reason: &str) -> Result<()> {
-    let reason = congbo_domain::text::clean(reason, "reason", 0, 1000)?;
-    if reason.chars().count() < 5 {
-        return Err(DomainError::field("required", "reason").into());
-    }
+    let reason = said(reason, "reason", 1000)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let r = repo::request(&mut tx, id)
-        .await?
-        .filter(|r| r.kind != "access")
-        .ok_or(AppError::NotFound("privacy-request-not-found"))?;
-    let role = require_at(
-        &mut tx,
-        actor,
-        Perm::PrivacyManage,
-        r.office_id,
-        "privacy-request-not-found",
-    )
-    .await?;
+    let (r, role) = handled(&mut tx, actor, id).await?;
     if r.state != "open" {
         return Err(DomainError::new("privacy-request-closed").into());
     }
@@ -217,4 +189,35 @@ pub async fn extend(app: &App, actor: &Actor, id: Uuid, reason: &str) -> Result<
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A correction or erasure request `id` and the role that lets the caller handle it
+/// (`PrivacyManage` over its office; 404 outside the caller's scope).
+async fn handled(
+    tx: &mut congbo_store::Tx,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(RequestRow, congbo_domain::identity::Role)> {
+    let r = repo::request(tx, id)
+        .await?
+        .filter(|r| r.kind != "access")
+        .ok_or(AppError::NotFound("privacy-request-not-found"))?;
+    let role = require_at(
+        tx,
+        actor,
+        Perm::PrivacyManage,
+        r.office_id,
+        "privacy-request-not-found",
+    )
+    .await?;
+    Ok((r, role))
+}
+
+/// What an officer writes to the citizen: 5 to `max` characters.
+fn said(text: &str, field: &'static str, max: usize) -> Result<String> {
+    let text = congbo_domain::text::clean(text, field, 0, max)?;
+    if text.chars().count() < 5 {
+        return Err(DomainError::field("required", field).into());
+    }
+    Ok(text)
 }
