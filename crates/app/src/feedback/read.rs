@@ -360,7 +360,7 @@ pub async fn reveal_identity(app: &App, actor: &Actor, id: Uuid, reason: &str) -
     privacy::access::write(
         &mut tx,
         now,
-        Some(actor),
+        actor,
         &Seen {
             record_kind: "feedback",
             record_id: k.id,

@@ -1,6 +1,6 @@
 //! The access log: one row each time a citizen's personal data is shown (a dossier page, the
-//! API, a printed form, the tracking book, an identity reveal, a recovery contact, the
-//! citizen's own export). The row commits before the data is shown; it holds no personal data
+//! API, a printed form, the tracking book, an identity reveal, a recovery contact). The citizen
+//! reading their own data is not logged here (the audit row of its verification is). The row commits before the data is shown; it holds no personal data
 //! itself (the record's code, the names of the fields shown).
 
 use congbo_domain::identity::Perm;
@@ -46,24 +46,16 @@ impl<'a> Seen<'a> {
     }
 }
 
-/// Write the row in the caller's transaction. `actor` is `None` for the data subject.
-pub(crate) async fn write(
-    tx: &mut Tx,
-    now: i64,
-    actor: Option<&Actor>,
-    s: &Seen<'_>,
-) -> Result<()> {
+/// Write the row in the caller's transaction.
+pub(crate) async fn write(tx: &mut Tx, now: i64, actor: &Actor, s: &Seen<'_>) -> Result<()> {
     let path = OfficePath::from_stored(s.office_path.to_string());
     let row = AccessRow {
         shard_key: path.shard_key(),
         id: new_id(),
         at: now,
-        actor_id: actor.map(|a| a.principal.user_id),
-        actor_name: actor.map_or_else(
-            || "chủ thể dữ liệu".to_string(),
-            |a| a.principal.full_name.clone(),
-        ),
-        actor_role: actor.and_then(|a| role_at(a, &path)),
+        actor_id: Some(actor.principal.user_id),
+        actor_name: actor.principal.full_name.clone(),
+        actor_role: role_at(actor, &path),
         office_id: s.office_id,
         record_kind: s.record_kind.to_string(),
         record_id: s.record_id,
@@ -85,7 +77,7 @@ pub async fn record(app: &App, actor: &Actor, seen: &[Seen<'_>]) -> Result<()> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
     for s in seen {
-        write(&mut tx, now, Some(actor), s).await?;
+        write(&mut tx, now, actor, s).await?;
     }
     tx.commit().await?;
     Ok(())

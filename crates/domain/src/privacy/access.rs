@@ -18,8 +18,6 @@ pub enum Via {
     Reveal,
     /// The contact a citizen left with a low rating, shown on the recovery case.
     Contact,
-    /// The data subject's own export.
-    Export,
 }
 
 impl Via {
@@ -31,7 +29,6 @@ impl Via {
             Via::Book => "book".into(),
             Via::Reveal => "reveal".into(),
             Via::Contact => "contact".into(),
-            Via::Export => "export".into(),
         }
     }
 }
